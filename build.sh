@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The README's two commands:
+#   ./build.sh suite   install dependencies, build, run the bundled scenario library
+#   ./build.sh test    install dependencies, build, run every test with CTest
+# Builds with clang++-14 (GCC 12 cannot compile ns-3 3.37's headers as C++20) into build/,
+# executables in build/bin/.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+what="${1:-suite}"
+case "$what" in suite|test|build) ;; *) echo "usage: ./build.sh suite|test|build" >&2; exit 2 ;; esac
+
+scripts/install-deps.sh
+cmake --preset default >/dev/null
+cmake --build --preset default -j 2
+
+case "$what" in
+  suite) build/bin/connsim run scenarios/library ;;
+  test) ctest --preset default ;;
+  build) ;;
+esac

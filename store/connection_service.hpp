@@ -1,0 +1,104 @@
+// ConnectionService: services/p2p's connectToDiscoveredPeer (the ladder) and
+// connectToDiscoveredPeerWithRetry, as shipped beneath the store.
+//
+// The ladder, one attempt (field-notes §1):
+//   1. already connected            -> success, the live connection's type
+//   2. presence.webrtcAddr          -> dial            -> 'webrtc'
+//   3. each presence.relayAddrs     -> dial            -> 'relay'
+//   4. relay addresses for the peer from the bootstrap's peer exchange, cached 5 min -> 'relay'
+//   5. the SDK's relay dial helper  -> 'relay'
+//   6. "direct": presence.multiaddrs filtered (shipped: only /p2p-circuit or /webrtc ones,
+//      an inverted filter kept as the default; fixed: only the others) -> 'direct'
+//   7. nothing worked               -> failure "All connection methods failed"
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "store/clock.hpp"
+#include "store/network.hpp"
+#include "store/retry_policy.hpp"
+#include "store/rng.hpp"
+#include "store/types.hpp"
+
+namespace connsim::store {
+
+inline constexpr std::string_view kAllMethodsFailed = "All connection methods failed";
+inline constexpr std::string_view kMaxRetriesExceeded = "Max retries exceeded";
+inline constexpr std::string_view kPeerExchangeTopic = "lotus/peers";
+
+/// Which "direct" addresses step 6 dials.
+enum class DirectStepFilter {
+  shipped_inverted,  // only addresses containing /p2p-circuit or /webrtc (the shipped bug)
+  fixed,             // only addresses containing neither
+};
+
+/// How the wallet reads the bootstrap's peer-exchange message.
+enum class PeerExchangeReader {
+  /// The shipped wallet expected `{type:'peers', peers:[{id, addrs}]}`; the bootstrap sends
+  /// `{type:'peer-exchange', bootstrapPeerId, peers:[{peerId, multiaddrs}], timestamp}`, so
+  /// nothing is ever cached (field bug 1).
+  shipped_mismatched,
+  /// Reads the shape the bootstrap sends.
+  fixed,
+};
+
+struct ConnectionServiceOptions {
+  DirectStepFilter direct_step_filter = DirectStepFilter::shipped_inverted;
+  PeerExchangeReader peer_exchange_reader = PeerExchangeReader::shipped_mismatched;
+  Duration peer_exchange_cache_ttl = std::chrono::minutes(5);
+};
+
+class ConnectionService {
+ public:
+  /// Subscribes to the network's pubsub for the peer-exchange cache. `rng` may be null when no
+  /// jittered policy is used.
+  ConnectionService(Network& network, Clock& clock, Rng* rng,
+                    ConnectionServiceOptions options = {});
+
+  /// One pass down the ladder.
+  Task<ConnectResult> connect_to_discovered_peer(PresencePtr presence);
+
+  /// The seed's call: `max_retries` attempts, exponential waits starting at `base_delay`.
+  Task<ConnectResult> connect_to_discovered_peer_with_retry(
+      PresencePtr presence, int max_retries = 3,
+      Duration base_delay = std::chrono::milliseconds(1000));
+
+  /// The same loop under any policy. Returns the first success, else the last attempt's
+  /// error, else "Max retries exceeded" (no attempt ran, or none gave an error).
+  Task<ConnectResult> connect_with_policy(PresencePtr presence, const RetryPolicy& policy);
+
+  /// Relay addresses for `peer` currently in the peer-exchange cache, newest first.
+  std::vector<Multiaddr> cached_relay_addresses(const PeerId& peer) const;
+  /// Number of peer-exchange messages the cache accepted (0 forever under the shipped reader).
+  std::size_t accepted_peer_exchange_messages() const { return accepted_messages_; }
+
+  /// Attempts started by this service (each pass down the ladder is one).
+  std::uint64_t attempts_started() const { return attempts_started_; }
+
+  const ConnectionServiceOptions& options() const { return options_; }
+
+ private:
+  void on_pubsub(std::string_view topic, const std::shared_ptr<const nlohmann::json>& message);
+  void prune_cache() const;
+  Task<bool> try_dial(const Multiaddr& address, std::string& last_error);
+
+  struct CachedMessage {
+    Duration received_at;
+    std::shared_ptr<const nlohmann::json> message;
+  };
+
+  Network& network_;
+  Clock& clock_;
+  Rng* rng_;
+  ConnectionServiceOptions options_;
+  mutable std::deque<CachedMessage> cache_;  // oldest first
+  std::size_t accepted_messages_ = 0;
+  std::uint64_t attempts_started_ = 0;
+};
+
+}  // namespace connsim::store
