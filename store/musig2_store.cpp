@@ -314,18 +314,32 @@ void Musig2Store::on_message(const PeerId& from, std::string_view protocol,
   if (protocol != kMusig2Protocol) return;
   nlohmann::json message = nlohmann::json::parse(payload, nullptr, false);
   if (message.is_discarded() || !message.is_object()) return;
-  const std::string type = message.value("type", "");
-  const std::string session_id = message.value("sessionId", "");
+  // A peer's message is untrusted: a field of the wrong type makes it malformed (ignored), never
+  // an exception out of the network callback.
+  const auto text = [&message](const char* key) {
+    auto it = message.find(key);
+    return it != message.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  const std::string type = text("type");
+  const std::string session_id = text("sessionId");
   if (session_id.empty()) return;
 
   if (type == "session-proposal") {
-    const std::string wallet_id = message.value("walletId", "");
+    const std::string wallet_id = text("walletId");
     if (find_wallet(wallet_id) == nullptr) return;  // not a participant of that wallet
+    std::vector<PeerId> participants;
+    if (auto list = message.find("participants"); list != message.end()) {
+      if (!list->is_array()) return;
+      for (const auto& peer : *list) {
+        if (!peer.is_string()) return;
+        participants.push_back(peer.get<std::string>());
+      }
+    }
     SigningSession session;
     session.id = session_id;
     session.wallet_id = wallet_id;
     session.coordinator = from;
-    session.participants = message.value("participants", std::vector<PeerId>{});
+    session.participants = std::move(participants);
     session.created_at = clock_.now_ms();
     session.generation = ++session_counter_;
     sessions_[session_id] = session;
@@ -339,6 +353,11 @@ void Musig2Store::on_message(const PeerId& from, std::string_view protocol,
   SigningSession& session = it->second;
   if (session.state == SessionState::completed || session.state == SessionState::failed) return;
   const bool coordinating = session.coordinator == p2p_.peer_id();
+  // Only the session's own members speak in it: a round counts participants' messages only, and
+  // a participant follows only its coordinator.
+  const bool member = std::find(session.participants.begin(), session.participants.end(), from) !=
+                      session.participants.end();
+  if (coordinating ? !member : from != session.coordinator) return;
 
   if (type == "nonce" && coordinating && session.state == SessionState::collecting_nonces) {
     add_unique(session.nonces_from, from);
