@@ -172,6 +172,7 @@ Task<ConnectResult> ConnectionService::connect_with_policy(PresencePtr presence,
   int failed = 0;
   while (failed < policy.max_attempts) {
     ConnectResult result = co_await connect_to_discovered_peer(presence);
+    if (attempt_observer_) attempt_observer_(presence->peer_id, failed + 1, result);
     if (result.success) co_return result;
     last_error = result.error;  // `lastError = result.error`, even when undefined
     ++failed;

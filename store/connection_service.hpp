@@ -13,6 +13,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -82,6 +83,11 @@ class ConnectionService {
 
   const ConnectionServiceOptions& options() const { return options_; }
 
+  /// Called after every pass down the ladder with the 1-based attempt number, for tracing.
+  using AttemptObserver =
+      std::function<void(const PeerId& peer, int attempt, const ConnectResult& result)>;
+  void set_attempt_observer(AttemptObserver observer) { attempt_observer_ = std::move(observer); }
+
  private:
   void on_pubsub(std::string_view topic, const std::shared_ptr<const nlohmann::json>& message);
   void prune_cache() const;
@@ -99,6 +105,7 @@ class ConnectionService {
   mutable std::deque<CachedMessage> cache_;  // oldest first
   std::size_t accepted_messages_ = 0;
   std::uint64_t attempts_started_ = 0;
+  AttemptObserver attempt_observer_;
 };
 
 }  // namespace connsim::store

@@ -1,0 +1,137 @@
+// The `connsim` command: run and check scenario files (contract: scenario-format.md).
+//   connsim run FILE|DIR... [--seed N] [--junit FILE] [--trace FILE] [--log] [--stats]
+//   connsim check FILE|DIR...
+// Exit status: 0 all passed / valid, 1 an expectation failed, 2 invalid input (nothing runs).
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "scenarios/loader.hpp"
+#include "scenarios/reporters.hpp"
+#include "scenarios/runner.hpp"
+
+namespace {
+
+using namespace connsim::scenarios;
+
+constexpr int kExitPass = 0;
+constexpr int kExitFail = 1;
+constexpr int kExitInvalid = 2;
+
+/// Loads every input; prints every error to stderr. Empty optional when anything is invalid.
+std::optional<std::vector<Scenario>> load_all(const std::vector<std::string>& inputs) {
+  std::vector<LoadError> errors;
+  std::vector<std::filesystem::path> paths(inputs.begin(), inputs.end());
+  const auto files = expand_inputs(paths, errors);
+  std::vector<Scenario> scenarios;
+  for (const auto& file : files) {
+    LoadResult result = load_scenario_file(file);
+    if (result.ok()) {
+      scenarios.push_back(std::move(result.scenario()));
+    } else {
+      for (const auto& error : result.errors()) errors.push_back(error);
+    }
+  }
+  std::vector<const Scenario*> loaded;
+  for (const auto& scenario : scenarios) loaded.push_back(&scenario);
+  for (auto& error : check_unique_names(loaded)) errors.push_back(std::move(error));
+  if (!errors.empty()) {
+    for (const auto& error : errors) std::cerr << error.to_string() << "\n";
+    std::cerr << errors.size() << " invalid input" << (errors.size() == 1 ? "" : "s") << "; nothing was run\n";
+    return std::nullopt;
+  }
+  return scenarios;
+}
+
+bool write_file(const std::string& path, const std::function<void(std::ostream&)>& write) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) {
+    std::cerr << "connsim: cannot write " << path << "\n";
+    return false;
+  }
+  write(out);
+  return static_cast<bool>(out);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"connsim: a deterministic simulator for the Lotus wallet's P2P connection layer"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "connsim 0.1.0");
+
+  std::vector<std::string> run_inputs;
+  std::optional<std::uint64_t> seed;
+  std::string junit_path;
+  std::string trace_path;
+  bool log = false;
+  bool stats = false;
+  CLI::App* run = app.add_subcommand("run", "Run scenarios and check their expectations");
+  run->add_option("inputs", run_inputs, "Scenario files, or directories (every *.json in them, sorted)")
+      ->required();
+  run->add_option("--seed", seed, "Override every scenario's seed");
+  run->add_option("--junit", junit_path, "Write JUnit XML to FILE");
+  run->add_option("--trace", trace_path, "Write Chrome trace-event JSON (Perfetto) to FILE");
+  run->add_flag("--log", log, "Print the timeline as it runs");
+  run->add_flag("--stats", stats, "Print one JSON line of run statistics per scenario");
+  bool determinism = false;
+  run->add_flag("--determinism", determinism,
+                "Run each scenario twice and fail when the two histories differ (names the first "
+                "diverging entry)");
+
+  std::vector<std::string> check_inputs;
+  CLI::App* check = app.add_subcommand("check", "Validate scenarios without running them");
+  check->add_option("inputs", check_inputs, "Scenario files or directories")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kExitInvalid;
+  }
+
+  if (check->parsed()) {
+    auto scenarios = load_all(check_inputs);
+    if (!scenarios) return kExitInvalid;
+    for (const auto& scenario : *scenarios) std::cout << "OK " << scenario.name << " (" << scenario.source_file << ")\n";
+    std::cout << scenarios->size() << " valid\n";
+    return kExitPass;
+  }
+
+  auto scenarios = load_all(run_inputs);
+  if (!scenarios) return kExitInvalid;
+  RunOptions options;
+  options.seed = seed;
+  options.log = log ? &std::cout : nullptr;
+  options.keep_history = true;
+  std::vector<RunReport> reports;
+  for (const auto& scenario : *scenarios) {
+    RunReport report = run_scenario(scenario, options);
+    if (determinism) {
+      RunOptions quiet = options;
+      quiet.log = nullptr;
+      const RunReport again = run_scenario(scenario, quiet);
+      if (auto divergence = first_divergence(report, again)) {
+        report.passed = false;
+        report.failures.push_back(Failure{0, "", "nondeterministic: " + *divergence, ""});
+      }
+    }
+    std::cout << console_line(report) << "\n";
+    if (!report.passed) std::cerr << failure_details(report);
+    if (stats) std::cout << stats_line(report) << "\n";
+    std::cout.flush();
+    reports.push_back(std::move(report));
+  }
+  std::cout << summary_line(reports) << "\n";
+  bool written = true;
+  if (!junit_path.empty()) written &= write_file(junit_path, [&](std::ostream& out) { write_junit(out, reports); });
+  if (!trace_path.empty()) written &= write_file(trace_path, [&](std::ostream& out) { write_trace(out, reports); });
+  for (const auto& report : reports) {
+    if (!report.passed) return kExitFail;
+  }
+  return written ? kExitPass : kExitInvalid;
+}

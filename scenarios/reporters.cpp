@@ -1,0 +1,187 @@
+#include "scenarios/reporters.hpp"
+
+#include <cstdio>
+#include <ostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace connsim::scenarios {
+
+std::string console_line(const RunReport& report) {
+  if (report.passed) return "PASS " + report.name;
+  std::string line = "FAIL " + report.name + ": ";
+  for (std::size_t i = 0; i < report.failures.size(); ++i) {
+    line += (i ? " | " : "") + report.failures[i].summary;
+  }
+  line += " (seed " + std::to_string(report.seed) + ")";
+  return line;
+}
+
+std::string failure_details(const RunReport& report) {
+  std::string out;
+  for (const auto& failure : report.failures) {
+    out += report.name + " " + failure.pointer + ": " + failure.summary + "\n";
+    if (!failure.detail.empty()) out += "  history:\n" + failure.detail;
+  }
+  out += "  reproduce: connsim run " + report.file + " --seed " + std::to_string(report.seed) + " --log\n";
+  return out;
+}
+
+std::string summary_line(const std::vector<RunReport>& reports) {
+  std::size_t passed = 0;
+  for (const auto& report : reports) passed += report.passed ? 1 : 0;
+  return std::to_string(passed) + " passed, " + std::to_string(reports.size() - passed) + " failed";
+}
+
+std::string stats_line(const RunReport& report) {
+  nlohmann::ordered_json line;
+  line["name"] = report.name;
+  line["seed"] = report.seed;
+  line["events"] = report.stats.events;
+  line["connect_attempts"] = report.stats.connect_attempts;
+  line["connects"] = report.stats.connects;
+  line["connections"] = report.stats.connections;
+  line["sim_seconds"] = report.stats.sim_seconds;
+  line["wall_seconds"] = report.stats.wall_seconds;
+  line["peak_rss_kb"] = report.stats.peak_rss_kb;
+  line["history_entries"] = report.stats.history_entries;
+  line["connect_attempts_per_wall_second"] =
+      report.stats.wall_seconds > 0 ? static_cast<double>(report.stats.connect_attempts) / report.stats.wall_seconds : 0.0;
+  line["speedup"] = report.stats.wall_seconds > 0 ? report.stats.sim_seconds / report.stats.wall_seconds : 0.0;
+  line["fingerprint"] = report.stats.fingerprint;
+  return line.dump();
+}
+
+std::optional<std::string> first_divergence(const RunReport& a, const RunReport& b) {
+  if (a.stats.fingerprint == b.stats.fingerprint) return std::nullopt;
+  const std::size_t n = std::min(a.history.size(), b.history.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& x = a.history[i];
+    const auto& y = b.history[i];
+    if (x.at != y.at || x.kind != y.kind || x.subject != y.subject || x.detail != y.detail) {
+      return "entry " + std::to_string(i) + ": " + sim::History::format(x) + " vs " + sim::History::format(y);
+    }
+  }
+  if (a.history.size() != b.history.size()) {
+    return "entry " + std::to_string(n) + ": one run recorded " + std::to_string(a.history.size()) +
+           " entries, the other " + std::to_string(b.history.size());
+  }
+  return "fingerprints " + a.stats.fingerprint + " vs " + b.stats.fingerprint;
+}
+
+namespace {
+
+std::string xml_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
+          out += ' ';
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+double micros(Duration at) { return static_cast<double>(at.count()) / 1e3; }
+
+}  // namespace
+
+void write_junit(std::ostream& out, const std::vector<RunReport>& reports) {
+  std::size_t failures = 0;
+  double time = 0;
+  for (const auto& report : reports) {
+    failures += report.passed ? 0 : 1;
+    time += report.stats.wall_seconds;
+  }
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.6f", time);
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out << "<testsuites tests=\"" << reports.size() << "\" failures=\"" << failures << "\" time=\"" << buffer << "\">\n";
+  out << "  <testsuite name=\"connsim\" tests=\"" << reports.size() << "\" failures=\"" << failures
+      << "\" errors=\"0\" time=\"" << buffer << "\">\n";
+  for (const auto& report : reports) {
+    std::snprintf(buffer, sizeof buffer, "%.6f", report.stats.wall_seconds);
+    out << "    <testcase classname=\"" << xml_escape(report.file) << "\" name=\"" << xml_escape(report.name)
+        << "\" time=\"" << buffer << "\">\n";
+    for (const auto& failure : report.failures) {
+      out << "      <failure message=\"" << xml_escape(failure.summary) << "\" type=\"expectation\">"
+          << xml_escape(failure.pointer + ": " + failure.summary + "\n" + failure.detail) << "</failure>\n";
+    }
+    out << "      <system-out>seed " << report.seed << ", fingerprint " << report.stats.fingerprint
+        << "</system-out>\n";
+    out << "    </testcase>\n";
+  }
+  out << "  </testsuite>\n</testsuites>\n";
+}
+
+void write_trace(std::ostream& out, const std::vector<RunReport>& reports) {
+  nlohmann::json events = nlohmann::json::array();
+  for (std::size_t pid = 0; pid < reports.size(); ++pid) {
+    const RunReport& report = reports[pid];
+    events.push_back({{"ph", "M"}, {"pid", pid}, {"name", "process_name"}, {"args", {{"name", report.name}}}});
+    for (std::size_t w = 0; w < report.wallet_ids.size(); ++w) {
+      events.push_back({{"ph", "M"}, {"pid", pid}, {"tid", w + 1}, {"name", "thread_name"},
+                        {"args", {{"name", report.wallet_ids[w]}}}});
+      const auto& records = report.records[w];
+      for (const auto& connect : records.connects) {
+        events.push_back({{"ph", "X"}, {"pid", pid}, {"tid", w + 1}, {"cat", "connect"},
+                          {"name", "connect " + connect.peer},
+                          {"ts", micros(connect.started)},
+                          {"dur", micros(connect.finished - connect.started)},
+                          {"args", {{"success", connect.result.success},
+                                    {"connection_type", std::string(store::to_string(connect.result.connection_type))},
+                                    {"attempts", connect.attempts},
+                                    {"error", connect.result.error.value_or("")}}}});
+      }
+      for (const auto& attempt : records.attempts) {
+        events.push_back({{"ph", "i"}, {"s", "t"}, {"pid", pid}, {"tid", w + 1}, {"cat", "attempt"},
+                          {"name", "attempt " + std::to_string(attempt.attempt) + " " + attempt.peer +
+                                       (attempt.result.success ? " ok" : " failed")},
+                          {"ts", micros(attempt.finished)},
+                          {"args", {{"error", attempt.result.error.value_or("")}}}});
+      }
+      for (const auto& write : records.statuses) {
+        events.push_back({{"ph", "i"}, {"s", "t"}, {"pid", pid}, {"tid", w + 1}, {"cat", "status"},
+                          {"name", std::string(store::to_string(write.status.status)) + " " + write.peer},
+                          {"ts", micros(write.at)},
+                          {"args", {{"connection_type", write.status.connection_type
+                                                            ? std::string(store::to_string(*write.status.connection_type))
+                                                            : std::string()},
+                                    {"error", write.status.error.value_or("")}}}});
+      }
+      for (const auto& event : records.events) {
+        events.push_back({{"ph", "i"}, {"s", "t"}, {"pid", pid}, {"tid", w + 1}, {"cat", "event"},
+                          {"name", event.event.message}, {"ts", micros(event.at)},
+                          {"args", {{"type", event.event.type}}}});
+      }
+      for (const auto& session : records.sessions) {
+        events.push_back({{"ph", "i"}, {"s", "t"}, {"pid", pid}, {"tid", w + 1}, {"cat", "session"},
+                          {"name", "session " + std::string(store::to_string(session.state))},
+                          {"ts", micros(session.at)},
+                          {"args", {{"session_id", session.session_id}, {"failure", session.failure.value_or("")}}}});
+      }
+    }
+    for (const auto& entry : report.history) {
+      if (entry.kind != sim::HistoryKind::fault && entry.kind != sim::HistoryKind::step &&
+          entry.kind != sim::HistoryKind::connection_close) {
+        continue;
+      }
+      events.push_back({{"ph", "i"}, {"s", "p"}, {"pid", pid}, {"tid", 0},
+                        {"cat", std::string(sim::to_string(entry.kind))},
+                        {"name", entry.subject + " " + entry.detail}, {"ts", micros(entry.at)}});
+    }
+  }
+  out << nlohmann::json{{"traceEvents", std::move(events)}, {"displayTimeUnit", "ms"}}.dump() << "\n";
+}
+
+}  // namespace connsim::scenarios

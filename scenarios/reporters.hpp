@@ -1,0 +1,36 @@
+// Reporters: the console lines, JUnit XML, Chrome trace-event JSON (Perfetto) and --stats.
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenarios/runner.hpp"
+
+namespace connsim::scenarios {
+
+/// `PASS <name>` or `FAIL <name>: <first failure>[ | <next failure>...]`, one line.
+std::string console_line(const RunReport& report);
+/// The failures' history slices and the rerun hint, for stderr.
+std::string failure_details(const RunReport& report);
+/// `N passed, N failed`.
+std::string summary_line(const std::vector<RunReport>& reports);
+
+/// One JSON object on one line: name, seed, events, connect_attempts, connections,
+/// sim_seconds, wall_seconds, peak_rss_kb, fingerprint (and a few more counters).
+std::string stats_line(const RunReport& report);
+
+/// nullopt when two runs of one scenario recorded the same history; else where they first
+/// differ ("entry 12: <a> vs <b>", or the fingerprints when histories were not kept).
+std::optional<std::string> first_divergence(const RunReport& a, const RunReport& b);
+
+/// JUnit XML: one testsuite, one testcase per scenario, one failure per failed expectation.
+void write_junit(std::ostream& out, const std::vector<RunReport>& reports);
+
+/// Chrome trace events: a process per scenario, a thread (track) per wallet, complete events
+/// for connectToPresence spans, instants for attempts, status writes and activity events, and
+/// global instants for faults and steps. Times in microseconds of virtual time.
+void write_trace(std::ostream& out, const std::vector<RunReport>& reports);
+
+}  // namespace connsim::scenarios

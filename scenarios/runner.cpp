@@ -1,0 +1,282 @@
+#include "scenarios/runner.hpp"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <ostream>
+
+#include "scenarios/checks.hpp"
+#include "scenarios/world_builder.hpp"
+#include "sim/kernel.hpp"
+#include "sim/wallet_node.hpp"
+#include "sim/world.hpp"
+
+namespace connsim::scenarios {
+
+namespace {
+
+long peak_rss_kb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+std::string exception_message(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "Unknown error";
+  }
+}
+
+/// Drives one run: the world, the timeline and the getter snapshots.
+class Driver {
+ public:
+  Driver(const Scenario& scenario, const RunOptions& options, std::uint64_t seed)
+      : scenario_(scenario),
+        options_(options),
+        world_(kernel_, build_world_config(scenario, seed), options.keep_history),
+        steps_(scenario.timeline.size()),
+        snapshots_(scenario.expectations.size()) {}
+
+  void run() {
+    world_.start();
+    std::vector<std::size_t> order(scenario_.timeline.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return scenario_.timeline[a].at < scenario_.timeline[b].at;
+    });
+    for (std::size_t i : order) schedule_step(i, scenario_.timeline[i].at, 1);
+    for (const auto& expectation : scenario_.expectations) {
+      if (const auto* getter = std::get_if<GetterExpectation>(&expectation.body)) {
+        if (getter->at && *getter->at <= scenario_.until) {
+          const std::size_t index = expectation.index;
+          kernel_.schedule(*getter->at, [this, index, getter] {
+            snapshots_[index] = read_getter(*getter);
+          });
+        }
+      }
+    }
+    kernel_.run_until(scenario_.until);
+    for (const auto& expectation : scenario_.expectations) {
+      if (const auto* getter = std::get_if<GetterExpectation>(&expectation.body)) {
+        if (!snapshots_[expectation.index]) snapshots_[expectation.index] = read_getter(*getter);
+      }
+    }
+  }
+
+  sim::Kernel& kernel() { return kernel_; }
+  sim::World& world() { return world_; }
+  std::vector<StepOutcome>& steps() { return steps_; }
+  std::vector<std::optional<GetterValue>>& snapshots() { return snapshots_; }
+
+ private:
+  std::size_t wallet(const std::string& id) const { return scenario_.wallet_index.at(id); }
+  std::size_t relay(const std::string& id) const { return scenario_.relay_index.at(id); }
+  store::PeerId peer_of(const std::string& wallet_id) const {
+    return scenario_.wallets[wallet(wallet_id)].peer_id;
+  }
+
+  GetterValue read_getter(const GetterExpectation& getter) {
+    const store::P2PStore& p2p = world_.wallet(wallet(getter.wallet)).stores().p2p;
+    GetterValue value;
+    value.at = kernel_.now();
+    switch (getter.getter) {
+      case Getter::connected_online_peer_count:
+        value.value = static_cast<std::uint64_t>(p2p.connected_online_peer_count());
+        break;
+      case Getter::is_peer_connected:
+        value.value = p2p.is_peer_connected(peer_of(*getter.peer));
+        break;
+      case Getter::peer_status:
+        value.value = p2p.get_peer_connection_status(peer_of(*getter.peer));
+        break;
+    }
+    return value;
+  }
+
+  void schedule_step(std::size_t index, Duration at, std::uint64_t run) {
+    kernel_.schedule(at - kernel_.now(), [this, index, run] {
+      const Step& step = scenario_.timeline[index];
+      execute(step);
+      if (step.repeat) {
+        const auto& repeat = *step.repeat;
+        const bool more = !repeat.times || run < *repeat.times;
+        const Duration next = kernel_.now() + repeat.every;
+        if (more && next <= scenario_.until) schedule_step(index, next, run + 1);
+      }
+    });
+  }
+
+  std::string cause(const Step& step) const {
+    return step.id ? "step " + *step.id : "step " + std::to_string(step.index);
+  }
+
+  void log(const std::string& line) {
+    if (options_.log != nullptr) *options_.log << "[" << sim::format_time(kernel_.now()) << "] " << line << "\n";
+  }
+
+  template <typename T, typename Make>
+  void spawn_for_result(const Step& step, Make make) {
+    StepOutcome& outcome = steps_[step.index];
+    outcome.runs += 1;
+    outcome.finished = false;
+    outcome.started = kernel_.now();
+    outcome.value = std::monostate{};
+    outcome.exception.reset();
+    const std::size_t index = step.index;
+    const std::size_t run = outcome.runs;
+    sim::asio::co_spawn(kernel_.executor(), make(), [this, index, run](std::exception_ptr error, T value) {
+      StepOutcome& done = steps_[index];
+      if (done.runs != run) return;  // a later run of a repeated step took over
+      done.finished = true;
+      done.finished_at = kernel_.now();
+      if (error) {
+        done.exception = exception_message(error);
+        log(cause(scenario_.timeline[index]) + " threw: " + *done.exception);
+      } else {
+        done.value = std::move(value);
+        log(cause(scenario_.timeline[index]) + " finished");
+      }
+    });
+  }
+
+  void execute(const Step& step) {
+    const std::string tag = cause(step);
+    world_.history().record(kernel_.now(), sim::HistoryKind::step, step.id ? *step.id : "#" + std::to_string(step.index),
+                            std::string(to_string(step.kind())));
+    std::visit([&](const auto& action) { run_action(step, tag, action); }, step.action);
+  }
+
+  void run_action(const Step& step, const std::string& tag, const ConnectAction& a) {
+    log(tag + ": " + a.wallet + " connect " + a.peer);
+    store::P2PStore& p2p = world_.wallet(wallet(a.wallet)).stores().p2p;
+    spawn_for_result<store::ConnectResult>(step, [&p2p, peer = peer_of(a.peer)] {
+      return p2p.connect_to_online_peer(peer);
+    });
+  }
+  void run_action(const Step& step, const std::string& tag, const ConnectManyAction& a) {
+    log(tag + ": " + a.wallet + " connect_many (" + std::to_string(a.peers.size()) + " peers)");
+    store::P2PStore& p2p = world_.wallet(wallet(a.wallet)).stores().p2p;
+    std::vector<store::PeerId> peers;
+    for (const auto& id : a.peers) peers.push_back(peer_of(id));
+    spawn_for_result<store::ResultMap<store::ConnectResult>>(
+        step, [&p2p, peers = std::move(peers)] { return p2p.connect_to_multiple_peers(peers); });
+  }
+  void run_action(const Step& step, const std::string& tag, const ProposeSpendAction& a) {
+    log(tag + ": " + a.wallet + " propose_spend " + a.shared_wallet);
+    store::Musig2Store& musig2 = world_.wallet(wallet(a.wallet)).stores().musig2;
+    store::SpendProposalParams params{a.shared_wallet, a.recipient, a.amount_sats};
+    spawn_for_result<store::ProposeSpendResult>(step, [&musig2, params] { return musig2.propose_spend(params); });
+  }
+  void run_action(const Step&, const std::string& tag, const GoOfflineAction& a) {
+    log(tag + ": " + a.wallet + " goes offline");
+    world_.go_offline(wallet(a.wallet), tag);
+  }
+  void run_action(const Step&, const std::string& tag, const GoOnlineAction& a) {
+    log(tag + ": " + a.wallet + " goes online");
+    world_.go_online(wallet(a.wallet), tag);
+  }
+  void run_action(const Step&, const std::string& tag, const ReloadAction& a) {
+    log(tag + ": " + a.wallet + " reloads");
+    world_.reload(wallet(a.wallet), tag);
+  }
+  void run_action(const Step&, const std::string& tag, const RelayDownAction& a) {
+    log(tag + ": relay " + a.relay + " down");
+    const std::size_t r = relay(a.relay);
+    world_.relay_down(r, tag);
+    if (a.for_duration) kernel_.schedule(*a.for_duration, [this, r, tag] { world_.relay_up(r, tag + " (for)"); });
+  }
+  void run_action(const Step&, const std::string& tag, const RelayUpAction& a) {
+    log(tag + ": relay " + a.relay + " up");
+    world_.relay_up(relay(a.relay), tag);
+  }
+  void run_action(const Step&, const std::string& tag, const PartitionAction& a) {
+    std::set<sim::HostId> sides[2];
+    for (int s = 0; s < 2; ++s) {
+      for (const auto& id : a.between[s]) {
+        if (auto it = scenario_.wallet_groups.find(id); it != scenario_.wallet_groups.end()) {
+          for (std::size_t w : it->second) sides[s].insert(world_.wallet_host(w));
+        } else if (scenario_.wallet_index.count(id)) {
+          sides[s].insert(world_.wallet_host(wallet(id)));
+        } else if (scenario_.relay_index.count(id)) {
+          sides[s].insert(world_.relay_host(relay(id)));
+        } else if (id == "bootstrap") {
+          sides[s].insert(world_.bootstrap_host());
+        }
+      }
+    }
+    log(tag + ": partition");
+    const std::uint64_t id = world_.partition(std::move(sides[0]), std::move(sides[1]), tag);
+    if (a.for_duration) kernel_.schedule(*a.for_duration, [this, id, tag] { world_.heal_partition(id, tag + " (for)"); });
+  }
+  void run_action(const Step&, const std::string& tag, const HealAction&) {
+    log(tag + ": heal");
+    world_.heal_all(tag);
+  }
+  void run_action(const Step&, const std::string& tag, const DropConnectionAction& a) {
+    log(tag + ": drop connection " + a.wallet + " - " + a.peer);
+    world_.drop_connection(wallet(a.wallet), wallet(a.peer), tag);
+  }
+  void run_action(const Step&, const std::string& tag, const NatRebindAction& a) {
+    log(tag + ": NAT rebind " + a.wallet);
+    world_.nat_rebind(wallet(a.wallet), tag);
+  }
+  void run_action(const Step&, const std::string& tag, const SetNetworkAction& a) {
+    log(tag + ": set network");
+    std::optional<sim::LatencyModel> latency;
+    if (a.latency) latency = to_latency_model(*a.latency);
+    world_.set_link(latency, a.loss, tag);
+  }
+
+  const Scenario& scenario_;
+  const RunOptions& options_;
+  sim::Kernel kernel_;
+  sim::World world_;
+  std::vector<StepOutcome> steps_;
+  std::vector<std::optional<GetterValue>> snapshots_;
+};
+
+}  // namespace
+
+RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
+  const auto wall_start = std::chrono::steady_clock::now();  // --stats only; never in history
+  RunReport report;
+  report.name = scenario.name;
+  report.file = scenario.source_file;
+  report.seed = options.seed.value_or(scenario.seed);
+  {
+    Driver driver(scenario, options, report.seed);
+    driver.run();
+    sim::World& world = driver.world();
+    for (std::size_t w = 0; w < world.wallet_count(); ++w) {
+      report.wallet_ids.push_back(world.wallet_config(w).id);
+      report.records.push_back(world.wallet(w).records());
+    }
+    report.steps = driver.steps();
+    report.metrics = compute_metrics(scenario, report.records, report.steps, scenario.until);
+    CheckContext context{scenario, report, driver.snapshots(), world.history()};
+    report.failures = check_expectations(context);
+    report.stats.events = driver.kernel().events_executed();
+    report.stats.connections = world.counters().connections_opened;
+    report.stats.fingerprint = world.history().fingerprint_hex();
+    report.stats.history_entries = world.history().size();
+    report.history = world.history().entries();
+  }
+  for (const auto& records : report.records) {
+    report.stats.connect_attempts += records.attempts.size();
+    report.stats.connects += records.connects.size();
+  }
+  report.passed = report.failures.empty();
+  report.stats.sim_seconds = std::chrono::duration<double>(scenario.until).count();
+  report.stats.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  report.stats.peak_rss_kb = peak_rss_kb();
+  return report;
+}
+
+}  // namespace connsim::scenarios

@@ -1,0 +1,82 @@
+// The runner: builds the world a scenario describes, drives its timeline in virtual time,
+// records what happened, then checks every expectation and computes the metrics.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "scenarios/model.hpp"
+#include "sim/history.hpp"
+#include "sim/records.hpp"
+#include "store/musig2_store.hpp"
+#include "store/result_map.hpp"
+
+namespace connsim::scenarios {
+
+struct RunOptions {
+  std::optional<std::uint64_t> seed;  // --seed: overrides the scenario's
+  std::ostream* log = nullptr;        // --log: the timeline as it runs
+  bool keep_history = true;           // entries for traces and failure slices
+};
+
+/// The value a step returned (its last run, for a repeated step).
+struct StepOutcome {
+  std::size_t runs = 0;
+  bool finished = false;
+  Duration started{};
+  Duration finished_at{};
+  std::variant<std::monostate, store::ConnectResult, store::ResultMap<store::ConnectResult>,
+               store::ProposeSpendResult>
+      value;
+  std::optional<std::string> exception;  // an exception escaped the store
+};
+
+/// One expectation that did not hold.
+struct Failure {
+  std::size_t expectation = 0;
+  std::string pointer;  // "/expect/<i>"
+  std::string summary;  // one line: which expectation, expected, got
+  std::string detail;   // the relevant slice of history, one entry per line
+};
+
+struct RunStats {
+  std::uint64_t events = 0;  // kernel events executed
+  std::uint64_t connect_attempts = 0;
+  std::uint64_t connects = 0;
+  std::uint64_t connections = 0;
+  double sim_seconds = 0;
+  double wall_seconds = 0;
+  long peak_rss_kb = 0;
+  std::string fingerprint;
+  std::uint64_t history_entries = 0;
+};
+
+struct RunReport {
+  std::string name;
+  std::string file;
+  std::uint64_t seed = 1;
+  bool passed = false;
+  std::vector<Failure> failures;
+  std::map<Metric, std::optional<double>> metrics;  // nullopt: no data (e.g. no connects)
+  RunStats stats;
+  std::vector<std::string> wallet_ids;
+  std::vector<sim::WalletRecords> records;  // per wallet
+  std::vector<sim::HistoryEntry> history;   // when kept
+  std::vector<StepOutcome> steps;           // per timeline index
+};
+
+/// Runs one scenario to its `until`. Never throws for anything the scenario can express.
+RunReport run_scenario(const Scenario& scenario, const RunOptions& options = {});
+
+/// Every metric of the contract over a run's records (time metrics in milliseconds).
+std::map<Metric, std::optional<double>> compute_metrics(const Scenario& scenario,
+                                                        const std::vector<sim::WalletRecords>& records,
+                                                        const std::vector<StepOutcome>& steps,
+                                                        Duration until);
+
+}  // namespace connsim::scenarios

@@ -1,0 +1,22 @@
+// punch_hole: the WebRTC step of a dial between two simulated wallets: ICE through their two
+// NAT boxes (sim/ice.hpp), from each wallet's real NAT state at this moment.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "store/clock.hpp"
+
+namespace connsim::sim {
+
+class World;
+
+struct HolePunchResult {
+  bool connected = false;
+  store::Duration elapsed{};
+  std::string detail;
+};
+
+HolePunchResult punch_hole(World& world, std::size_t dialer, std::size_t listener);
+
+}  // namespace connsim::sim

@@ -1,0 +1,68 @@
+#include "sim/kernel.hpp"
+
+#include <atomic>
+#include <stdexcept>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/post.hpp>
+#include <ns3/nstime.h>
+#include <ns3/object-factory.h>
+#include <ns3/simulator.h>
+
+namespace connsim::sim {
+
+namespace {
+std::atomic<bool> kernel_alive{false};
+}  // namespace
+
+Kernel::Kernel() {
+  if (kernel_alive.exchange(true)) {
+    throw std::logic_error("connsim: only one simulation kernel may exist at a time (ns-3 is global)");
+  }
+  ns3::ObjectFactory scheduler;
+  scheduler.SetTypeId("ns3::PriorityQueueScheduler");
+  ns3::Simulator::SetScheduler(scheduler);
+}
+
+Kernel::~Kernel() {
+  ns3::Simulator::Destroy();
+  kernel_alive = false;
+}
+
+Duration Kernel::now() const { return Duration(ns3::Simulator::Now().GetNanoSeconds()); }
+
+void Kernel::schedule(Duration delay, std::function<void()> action) {
+  if (delay < Duration::zero()) delay = Duration::zero();
+  ns3::Simulator::Schedule(ns3::NanoSeconds(delay.count()), [this, action = std::move(action)] {
+    ++events_executed_;
+    action();
+    drain();
+  });
+}
+
+void Kernel::run_until(Duration until) {
+  drain();
+  ns3::Simulator::Stop(ns3::NanoSeconds((until - now()).count()));
+  ns3::Simulator::Run();
+  drain();
+}
+
+store::Task<void> Kernel::sleep(Duration delay) {
+  namespace asio = boost::asio;
+  co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
+      [this, delay](auto handler) {
+        auto shared = std::make_shared<asio::any_completion_handler<void()>>(std::move(handler));
+        schedule(delay, [this, shared] {
+          asio::post(io_, [shared]() mutable { std::move (*shared)(); });
+        });
+      },
+      asio::use_awaitable);
+}
+
+void Kernel::drain() {
+  if (io_.stopped()) io_.restart();
+  io_.poll();
+  io_.restart();
+}
+
+}  // namespace connsim::sim

@@ -1,0 +1,54 @@
+// Kernel: one simulated run's event loop and virtual time, on ns-3's Simulator with the
+// PriorityQueueScheduler. It also owns the Asio io_context the wallets' stores run on: every
+// kernel event is followed by draining that context, so a coroutine resumed by an event runs
+// at that event's virtual time. Single-threaded; deterministic given the order of scheduling.
+//
+// ns-3 keeps global state: at most one Kernel may exist at a time (checked), and its
+// destructor calls Simulator::Destroy so the next run starts clean.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+
+#include "store/async.hpp"
+#include "store/clock.hpp"
+
+namespace connsim::sim {
+
+using store::Duration;
+namespace asio = boost::asio;
+
+class Kernel {
+ public:
+  Kernel();
+  ~Kernel();
+  Kernel(const Kernel&) = delete;
+  Kernel& operator=(const Kernel&) = delete;
+
+  /// Virtual time since the start of the run.
+  Duration now() const;
+  /// Runs `action` after `delay` (clamped at zero), then drains the store executor. Actions at
+  /// the same time run in the order they were scheduled.
+  void schedule(Duration delay, std::function<void()> action);
+  /// Runs every event up to and including `until`, then stops with now() == until.
+  void run_until(Duration until);
+  /// Completes after `delay` of virtual time, resuming the awaiting coroutine on the store
+  /// executor at that time.
+  store::Task<void> sleep(Duration delay);
+  /// Runs whatever is ready on the store executor, until nothing is.
+  void drain();
+
+  boost::asio::io_context& io() { return io_; }
+  boost::asio::any_io_executor executor() { return io_.get_executor(); }
+  /// Kernel events executed so far.
+  std::uint64_t events_executed() const { return events_executed_; }
+
+ private:
+  boost::asio::io_context io_{1};
+  std::uint64_t events_executed_ = 0;
+};
+
+}  // namespace connsim::sim

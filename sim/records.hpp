@@ -1,0 +1,60 @@
+// What the world records per wallet for the checkers, metrics and reporters.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/musig2_store.hpp"
+#include "store/types.hpp"
+#include "store/clock.hpp"
+
+namespace connsim::sim {
+
+using store::Duration;
+
+struct StatusWrite {
+  Duration at;
+  store::PeerId peer;
+  store::PeerConnectionStatus status;
+};
+
+struct EventRecord {
+  Duration at;
+  store::ActivityEvent event;
+};
+
+/// One pass down the ladder (an attempt of connectToDiscoveredPeerWithRetry).
+struct AttemptRecord {
+  Duration finished;
+  store::PeerId peer;
+  int attempt = 1;
+  store::ConnectResult result;
+};
+
+/// One connectToPresence, from its 'connecting' write to its final write.
+struct ConnectRecord {
+  store::PeerId peer;
+  Duration started;
+  Duration finished;
+  int attempts = 0;
+  store::ConnectResult result;
+};
+
+struct SessionRecord {
+  Duration at;
+  std::string session_id;
+  store::SessionState state;
+  std::optional<std::string> failure;
+  bool coordinator = false;
+};
+
+struct WalletRecords {
+  std::vector<StatusWrite> statuses;
+  std::vector<EventRecord> events;
+  std::vector<AttemptRecord> attempts;
+  std::vector<ConnectRecord> connects;
+  std::vector<SessionRecord> sessions;
+};
+
+}  // namespace connsim::sim

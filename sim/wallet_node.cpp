@@ -1,0 +1,205 @@
+#include "sim/wallet_node.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "sim/world.hpp"
+
+namespace connsim::sim {
+
+namespace {
+const char* kProcessExited = "Process exited";
+}
+
+// --- NodeProcess --------------------------------------------------------------------------------
+
+const store::PeerId& NodeProcess::self_peer_id() const { return node_.config().peer_id; }
+
+std::optional<store::ConnectionType> NodeProcess::existing_connection(
+    const store::PeerId& peer) const {
+  if (!alive_) return std::nullopt;
+  return node_.world().existing_connection(node_.index(), peer);
+}
+
+store::Task<store::DialOutcome> NodeProcess::dial(const store::Multiaddr& address) {
+  if (!alive_) co_return store::DialOutcome::failure(kProcessExited);
+  co_return co_await node_.world().dial(node_.index(), address);
+}
+
+store::Task<store::DialOutcome> NodeProcess::dial_via_relay(const store::PeerId& peer) {
+  if (!alive_) co_return store::DialOutcome::failure(kProcessExited);
+  co_return co_await node_.world().dial_via_relay(node_.index(), peer);
+}
+
+store::Task<store::DialOutcome> NodeProcess::send(const store::PeerId& peer,
+                                                  std::string_view protocol, std::string payload) {
+  if (!alive_) co_return store::DialOutcome::failure(kProcessExited);
+  co_return co_await node_.world().send(node_.index(), peer, std::string(protocol),
+                                        std::move(payload));
+}
+
+// --- WalletStores -------------------------------------------------------------------------------
+
+WalletStores::WalletStores(WalletNode& node, store::Executor executor, store::Clock& clock,
+                           store::Rng& rng, const WalletConfig& config)
+    : network(node),
+      contacts(clock),
+      service(network, clock, &rng, config.service),
+      p2p(executor, network, clock, service, contacts, config.p2p),
+      musig2(std::move(executor), network, clock, p2p, config.musig2) {}
+
+// --- WalletNode ---------------------------------------------------------------------------------
+
+namespace {
+
+NatConfig effective_nat(const NatConfig& nat) { return nat; }
+
+}  // namespace
+
+WalletNode::WalletNode(World& world, std::size_t index, const WalletConfig& config,
+                       SimClock& clock, std::uint64_t seed)
+    : world_(world),
+      index_(index),
+      config_(config),
+      clock_(clock),
+      rng_(stream_seed(seed, "wallet", index)),
+      store_rng_(stream_seed(seed, "wallet-store", index)),
+      nat_(effective_nat(config.nat), static_cast<std::uint32_t>(0x0B000000u + index),
+           stream_seed(seed, "nat", index)),
+      public_ip_(static_cast<std::uint32_t>(0x0B000000u + index)),
+      private_ip_(config.nat.public_host ? public_ip_ : 0x0A000002u) {
+  for (std::size_t relay : config_.relays) relay_links_[relay] = RelayLink{};
+  make_stores();
+}
+
+WalletNode::~WalletNode() = default;
+
+void WalletNode::make_stores() {
+  stores_ = std::make_unique<WalletStores>(*this, world_.kernel().executor(), clock_, store_rng_,
+                                           config_);
+  stores_->p2p.set_observer(this);
+  stores_->musig2.set_observer(this);
+  stores_->service.set_attempt_observer(
+      [this](const store::PeerId& peer, int attempt, const store::ConnectResult& result) {
+        records_.attempts.push_back({clock_.now(), peer, attempt, result});
+        auto it = open_connects_.find(peer);
+        if (it != open_connects_.end() && !it->second.empty()) it->second.back().second = attempt;
+        world_.history().record(clock_.now(), HistoryKind::attempt, config_.id,
+                                peer + " #" + std::to_string(attempt) + " " +
+                                    (result.success ? std::string(store::to_string(result.connection_type))
+                                                    : result.error.value_or("")));
+      });
+  for (const auto& shared : world_.config().shared_wallets) {
+    bool member = false;
+    store::SharedWallet wallet;
+    wallet.id = shared.id;
+    for (std::size_t participant : shared.participants) {
+      if (participant == index_) member = true;
+      const auto& peer = world_.wallet_config(participant).peer_id;
+      wallet.participants.push_back({peer, "pubkey-" + peer});
+    }
+    if (member) stores_->musig2.add_shared_wallet(std::move(wallet));
+  }
+}
+
+void WalletNode::restart_process() {
+  stores_->network.exit();
+  stores_->p2p.set_observer(nullptr);
+  stores_->musig2.set_observer(nullptr);
+  stores_->service.set_attempt_observer(nullptr);
+  retired_.push_back(std::move(stores_));
+  open_connects_.clear();
+  make_stores();
+}
+
+void WalletNode::set_online(bool online) {
+  if (online_ == online) return;
+  online_ = online;
+  ++generation_;
+}
+
+store::Multiaddr WalletNode::listen_address() const {
+  const std::uint32_t ip = private_ip_;
+  return "/ip4/" + std::to_string(ip >> 24) + "." + std::to_string((ip >> 16) & 255) + "." +
+         std::to_string((ip >> 8) & 255) + "." + std::to_string(ip & 255) + "/tcp/4001/p2p/" +
+         config_.peer_id;
+}
+
+// --- event delivery -----------------------------------------------------------------------------
+
+void WalletNode::deliver_presence(const store::PresencePtr& presence) {
+  for (const auto& sub : stores_->network.subscribers()) {
+    if (sub.on_presence) sub.on_presence(presence);
+  }
+}
+
+void WalletNode::deliver_peer_connected(const store::PeerId& peer, store::ConnectionType type) {
+  for (const auto& sub : stores_->network.subscribers()) {
+    if (sub.on_peer_connected) sub.on_peer_connected(peer, type);
+  }
+}
+
+void WalletNode::deliver_peer_disconnected(const store::PeerId& peer) {
+  for (const auto& sub : stores_->network.subscribers()) {
+    if (sub.on_peer_disconnected) sub.on_peer_disconnected(peer);
+  }
+}
+
+void WalletNode::deliver_pubsub(std::string_view topic,
+                                const std::shared_ptr<const nlohmann::json>& message) {
+  for (const auto& sub : stores_->network.subscribers()) {
+    if (sub.on_pubsub) sub.on_pubsub(topic, message);
+  }
+}
+
+void WalletNode::deliver_message(const store::PeerId& from, std::string_view protocol,
+                                 std::string_view payload) {
+  for (const auto& sub : stores_->network.subscribers()) {
+    if (sub.on_message) sub.on_message(from, protocol, payload);
+  }
+}
+
+// --- observers ----------------------------------------------------------------------------------
+
+void WalletNode::on_status_written(const store::PeerId& peer,
+                                   const store::PeerConnectionStatus& status) {
+  records_.statuses.push_back({clock_.now(), peer, status});
+  std::string detail = peer + " " + std::string(store::to_string(status.status));
+  if (status.connection_type) detail += " " + std::string(store::to_string(*status.connection_type));
+  if (status.error) detail += " (" + *status.error + ")";
+  world_.history().record(clock_.now(), HistoryKind::status, config_.id, detail);
+}
+
+void WalletNode::on_activity_event(const store::ActivityEvent& event) {
+  records_.events.push_back({clock_.now(), event});
+  world_.history().record(clock_.now(), HistoryKind::event, config_.id,
+                          event.type + " " + event.message);
+}
+
+void WalletNode::on_connect_started(const store::PeerId& peer) {
+  open_connects_[peer].push_back({clock_.now(), 0});
+}
+
+void WalletNode::on_connect_finished(const store::PeerId& peer, const store::ConnectResult& result) {
+  Duration started = clock_.now();
+  int attempts = 0;
+  auto it = open_connects_.find(peer);
+  if (it != open_connects_.end() && !it->second.empty()) {
+    started = it->second.front().first;
+    attempts = it->second.front().second;
+    it->second.erase(it->second.begin());
+  }
+  records_.connects.push_back({peer, started, clock_.now(), attempts, result});
+  world_.history().record(clock_.now(), HistoryKind::connect, config_.id,
+                          peer + " " + (result.success ? "ok " + std::string(store::to_string(result.connection_type))
+                                                       : "failed " + result.error.value_or("")));
+}
+
+void WalletNode::on_session_state(const store::SigningSession& session) {
+  const bool coordinator = session.coordinator == config_.peer_id;
+  records_.sessions.push_back({clock_.now(), session.id, session.state, session.failure, coordinator});
+  world_.history().record(clock_.now(), HistoryKind::session, config_.id,
+                          session.id + " " + std::string(store::to_string(session.state)) +
+                              (session.failure ? " (" + *session.failure + ")" : ""));
+}
+
+}  // namespace connsim::sim

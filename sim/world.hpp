@@ -1,0 +1,190 @@
+// World: the simulated network of one run, at message level, in virtual time: wallets (each
+// running the unchanged production stores), NAT boxes, relays with reservations and circuit
+// limits, the bootstrap node (gossip of presence, peer exchange), connections, partitions and
+// faults. Deterministic from WorldConfig::seed.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "sim/config.hpp"
+#include "sim/history.hpp"
+#include "sim/kernel.hpp"
+#include "sim/random.hpp"
+#include "sim/records.hpp"
+#include "sim/sim_clock.hpp"
+#include "store/network.hpp"
+
+namespace connsim::sim {
+
+class WalletNode;
+
+using HostId = std::uint32_t;
+
+/// A live or closed connection between two wallets.
+struct Connection {
+  std::uint64_t id = 0;
+  std::size_t dialer = 0;
+  std::size_t listener = 0;
+  store::ConnectionType type = store::ConnectionType::none;
+  std::optional<std::size_t> relay;   // for relayed connections
+  Duration opened_at;
+  Duration last_activity;
+  std::uint64_t bytes_forward = 0;    // dialer -> listener, circuit accounting
+  std::uint64_t bytes_backward = 0;
+  bool alive = true;
+};
+
+/// A reservation slot on a relay.
+struct ReservationSlot {
+  Duration expires_at;
+  bool holder_connected = true;
+};
+
+struct RelayState {
+  RelayConfig config;
+  bool up = true;
+  std::uint64_t epoch = 0;  // bumped on every restart
+  std::map<std::size_t, ReservationSlot> slots;  // by wallet index
+  std::uint64_t circuits_opened = 0;
+  std::uint64_t circuits_refused = 0;
+  std::uint64_t reservations_refused = 0;
+};
+
+struct Partition {
+  std::set<HostId> side_a;
+  std::set<HostId> side_b;
+  std::uint64_t id = 0;
+};
+
+/// Counters for --stats.
+struct WorldCounters {
+  std::uint64_t dials = 0;
+  std::uint64_t connections_opened = 0;
+  std::uint64_t connections_closed = 0;
+  std::uint64_t presence_deliveries = 0;
+  std::uint64_t messages_delivered = 0;
+  std::uint64_t messages_dropped = 0;
+};
+
+class World {
+ public:
+  World(Kernel& kernel, WorldConfig config, bool keep_history = true);
+  ~World();
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  /// Schedules every wallet's first join and the bootstrap's peer exchange.
+  void start();
+
+  // --- faults and actions (the timeline's verbs); `cause` tags the history -------------------
+  void go_offline(std::size_t wallet, std::string_view cause);
+  void go_online(std::size_t wallet, std::string_view cause);
+  void reload(std::size_t wallet, std::string_view cause);
+  void relay_down(std::size_t relay, std::string_view cause);
+  void relay_up(std::size_t relay, std::string_view cause);
+  std::uint64_t partition(std::set<HostId> side_a, std::set<HostId> side_b, std::string_view cause);
+  void heal_partition(std::uint64_t id, std::string_view cause);
+  void heal_all(std::string_view cause);
+  void drop_connection(std::size_t wallet, std::size_t peer, std::string_view cause);
+  void nat_rebind(std::size_t wallet, std::string_view cause);
+  void set_link(std::optional<LatencyModel> latency, std::optional<double> loss,
+                std::string_view cause);
+
+  // --- lookups -------------------------------------------------------------------------------
+  const WorldConfig& config() const { return config_; }
+  Kernel& kernel() { return kernel_; }
+  History& history() { return history_; }
+  const History& history() const { return history_; }
+  const WalletConfig& wallet_config(std::size_t index) const { return config_.wallets[index]; }
+  WalletNode& wallet(std::size_t index) { return *wallets_[index]; }
+  const WalletNode& wallet(std::size_t index) const { return *wallets_[index]; }
+  std::size_t wallet_count() const { return wallets_.size(); }
+  std::optional<std::size_t> wallet_by_peer(const store::PeerId& peer) const;
+  const RelayState& relay(std::size_t index) const { return relays_[index]; }
+  std::size_t relay_count() const { return relays_.size(); }
+  HostId wallet_host(std::size_t wallet) const { return static_cast<HostId>(wallet); }
+  HostId relay_host(std::size_t relay) const { return static_cast<HostId>(wallets_.size() + relay); }
+  HostId bootstrap_host() const { return static_cast<HostId>(wallets_.size() + relays_.size()); }
+  std::string host_name(HostId host) const;
+  const WorldCounters& counters() const { return counters_; }
+  const Connection* connection(std::uint64_t id) const;
+  /// One draw of the one-way delay between two hosts (no loss).
+  Duration sample_one_way(HostId from, HostId to) { return one_way(from, to); }
+
+  // --- used by WalletNode (the libp2p node's view) -----------------------------------------
+  std::optional<store::ConnectionType> existing_connection(std::size_t from,
+                                                           const store::PeerId& peer) const;
+  store::Task<store::DialOutcome> dial(std::size_t from, store::Multiaddr address);
+  store::Task<store::DialOutcome> dial_via_relay(std::size_t from, store::PeerId peer);
+  store::Task<store::DialOutcome> send(std::size_t from, store::PeerId peer, std::string protocol,
+                                       std::string payload);
+
+ private:
+  friend class WalletNode;
+
+  // lifecycle (world.cpp)
+  void join(std::size_t wallet);
+  void leave(std::size_t wallet, std::string_view cause, bool silent);
+  store::Task<void> reserve_all(std::size_t wallet, std::uint64_t generation);
+  store::Task<bool> reserve(std::size_t wallet, std::size_t relay, std::uint64_t generation);
+  void lose_reservation(std::size_t wallet, std::size_t relay, std::string_view cause);
+  store::Task<void> redial_relay(std::size_t wallet, std::size_t relay, std::uint64_t generation);
+  void advertise(std::size_t wallet);
+  void deliver_presence(std::size_t to, const store::PresencePtr& presence, Duration delay);
+  void peer_exchange_tick();
+  std::shared_ptr<const nlohmann::json> build_peer_exchange() const;
+  bool reservation_alive(std::size_t wallet, std::size_t relay) const;
+  int live_slot_count(const RelayState& relay) const;
+
+  // network primitives (world_links.cpp)
+  Duration one_way(HostId from, HostId to);
+  /// One trip with loss and retransmission; nullopt when every transmission was lost.
+  std::optional<Duration> trip(HostId from, HostId to);
+  std::optional<Duration> round_trips(HostId a, HostId b, int count);
+  bool reachable(HostId a, HostId b) const;
+  bool online(std::size_t wallet) const;
+  Stream& stream_for(HostId host);
+
+  // connections (world_dial.cpp)
+  store::Task<store::DialOutcome> dial_direct(std::size_t from, std::size_t target, Duration budget);
+  store::Task<store::DialOutcome> dial_circuit(std::size_t from, std::size_t relay,
+                                               std::size_t target, bool webrtc, Duration budget);
+  bool admit_inbound(std::size_t target, HostId remote);
+  std::uint64_t open_connection(std::size_t dialer, std::size_t listener, store::ConnectionType type,
+                                std::optional<std::size_t> relay);
+  void close_connection(std::uint64_t id, std::string_view cause, Duration detect_dialer,
+                        Duration detect_listener);
+  void watch_nat_expiry(std::uint64_t id);
+  bool charge_circuit(Connection& connection, std::uint64_t bytes, bool forward);
+  std::optional<std::uint64_t> best_connection(std::size_t a, std::size_t b) const;
+  void detach_end(std::uint64_t id, std::size_t at, Duration delay);
+  void check_partition_casualties(std::uint64_t partition_id);
+  store::Task<bool> wait_within(Duration delay, Duration deadline);
+
+  Kernel& kernel_;
+  WorldConfig config_;
+  std::unique_ptr<SimClock> clock_;
+  History history_;
+  WorldCounters counters_;
+  std::vector<std::unique_ptr<WalletNode>> wallets_;
+  std::vector<RelayState> relays_;
+  std::unordered_map<store::PeerId, std::size_t> wallet_by_peer_;
+  std::vector<Stream> streams_;  // one per host
+  std::unordered_map<std::uint64_t, Connection> connections_;
+  std::uint64_t next_connection_id_ = 1;
+  std::vector<Partition> partitions_;
+  std::uint64_t next_partition_id_ = 1;
+  std::map<store::PeerId, store::PresencePtr> bootstrap_presence_;  // latest record per peer
+  std::uint64_t presence_counter_ = 0;
+  bool started_ = false;
+};
+
+}  // namespace connsim::sim

@@ -1,0 +1,433 @@
+// World connections: dials (direct, relayed, WebRTC through a relay's signalling), circuit
+// limits, the inbound rate limit, message delivery, and closes seen from each end.
+#include <algorithm>
+
+#include "sim/address.hpp"
+#include "sim/hole_punch.hpp"
+#include "sim/wallet_node.hpp"
+#include "sim/world.hpp"
+
+namespace connsim::sim {
+
+namespace {
+
+const char* kTimeout = "Connection timeout";
+const char* kNoReservation = "failed to connect via relay with status NO_RESERVATION";
+const char* kRelayRefused = "failed to connect via relay with status CONNECTION_FAILED";
+const char* kWebrtcFailed = "WebRTC negotiation failed";
+const char* kReset = "Connection reset";
+const char* kRefused = "Connection refused";
+
+bool is_relayed(const Connection& c) { return c.type == store::ConnectionType::relay; }
+
+}  // namespace
+
+store::Task<bool> World::wait_within(Duration delay, Duration deadline) {
+  const Duration now = kernel_.now();
+  if (now + delay > deadline) {
+    if (deadline > now) co_await kernel_.sleep(deadline - now);
+    co_return false;
+  }
+  co_await kernel_.sleep(delay);
+  co_return true;
+}
+
+// --- lookups --------------------------------------------------------------------------------------
+
+std::optional<std::uint64_t> World::best_connection(std::size_t a, std::size_t b) const {
+  std::optional<std::uint64_t> relayed;
+  for (std::uint64_t id : wallets_[a]->connection_ids()) {
+    const Connection& c = connections_.at(id);
+    if (c.dialer != b && c.listener != b) continue;
+    if (!is_relayed(c)) return id;
+    if (!relayed) relayed = id;
+  }
+  return relayed;
+}
+
+std::optional<store::ConnectionType> World::existing_connection(std::size_t from,
+                                                                const store::PeerId& peer) const {
+  auto target = wallet_by_peer(peer);
+  if (!target || !wallets_[from]->online()) return std::nullopt;
+  auto id = best_connection(from, *target);
+  if (!id) return std::nullopt;
+  return connections_.at(*id).type;
+}
+
+// --- dialing --------------------------------------------------------------------------------------
+
+store::Task<store::DialOutcome> World::dial(std::size_t from, store::Multiaddr address) {
+  ++counters_.dials;
+  const Duration budget = std::min(config_.transport.address_dial_timeout, config_.transport.dial_timeout);
+  auto parsed = parse_address(address);
+  if (!parsed) co_return store::DialOutcome::failure("Invalid multiaddr: " + address);
+  if (parsed->peer == config_.wallets[from].peer_id) co_return store::DialOutcome::failure("Can not dial self");
+  if (!wallets_[from]->online()) co_return store::DialOutcome::failure("Node is offline");
+  auto target = wallet_by_peer(parsed->peer);
+  if (target) {
+    // libp2p returns a live connection to the peer instead of dialing again; a relayed
+    // (limited) connection is reused only by a relayed dial.
+    for (std::uint64_t id : wallets_[from]->connection_ids()) {
+      const Connection& c = connections_.at(id);
+      if (c.dialer != *target && c.listener != *target) continue;
+      if (!is_relayed(c) || parsed->kind == AddressKind::circuit) co_return store::DialOutcome::success();
+    }
+  }
+
+  if (parsed->kind == AddressKind::direct) {
+    std::optional<std::size_t> host_at_ip;
+    for (std::size_t w = 0; w < wallets_.size() && !host_at_ip; ++w) {
+      if (config_.wallets[w].nat.public_host && wallets_[w]->public_ip() == parsed->ip) host_at_ip = w;
+    }
+    if (!target || host_at_ip != target) {  // a private or foreign address: nothing answers
+      co_await kernel_.sleep(budget);
+      co_return store::DialOutcome::failure(kTimeout);
+    }
+    co_return co_await dial_direct(from, *target, budget);
+  }
+  std::optional<std::size_t> relay;
+  for (std::size_t r = 0; r < relays_.size(); ++r) {
+    if (relays_[r].config.id == parsed->relay) relay = r;
+  }
+  if (!relay) {  // an unknown relay peer: nothing to dial
+    co_await kernel_.sleep(budget);
+    co_return store::DialOutcome::failure(kTimeout);
+  }
+  if (!target) {
+    co_await kernel_.sleep(one_way(wallet_host(from), relay_host(*relay)) * 2);
+    co_return store::DialOutcome::failure(kNoReservation);
+  }
+  co_return co_await dial_circuit(from, *relay, *target, parsed->kind == AddressKind::webrtc, budget);
+}
+
+store::Task<store::DialOutcome> World::dial_via_relay(std::size_t from, store::PeerId peer) {
+  ++counters_.dials;
+  auto target = wallet_by_peer(peer);
+  std::optional<std::size_t> chosen;
+  for (const auto& [relay, link] : wallets_[from]->relay_links()) {
+    if (!link.connected) continue;
+    if (!chosen) chosen = relay;
+    if (target && reservation_alive(*target, relay)) {
+      chosen = relay;
+      break;
+    }
+  }
+  if (!chosen) co_return store::DialOutcome::failure("No relay addresses available");
+  if (!target) {
+    co_await kernel_.sleep(one_way(wallet_host(from), relay_host(*chosen)) * 2);
+    co_return store::DialOutcome::failure(kNoReservation);
+  }
+  co_return co_await dial_circuit(from, *chosen, *target, false, config_.transport.dial_timeout);
+}
+
+bool World::admit_inbound(std::size_t target, HostId remote) {
+  WalletNode& node = *wallets_[target];
+  auto& log = node.inbound_log()[remote];
+  const Duration now = kernel_.now();
+  while (!log.empty() && now - log.front() >= config_.transport.inbound_limit_window) log.pop_front();
+  if (static_cast<int>(log.size()) >= node.config().inbound_limit) return false;
+  log.push_back(now);
+  return true;
+}
+
+store::Task<store::DialOutcome> World::dial_direct(std::size_t from, std::size_t target, Duration budget) {
+  const Duration deadline = kernel_.now() + budget;
+  const HostId a = wallet_host(from);
+  const HostId b = wallet_host(target);
+  const std::uint64_t gen_from = wallets_[from]->generation();
+  if (!wallets_[target]->online() || !reachable(a, b)) {
+    co_await kernel_.sleep(budget);
+    co_return store::DialOutcome::failure(kTimeout);
+  }
+  auto first = trip(a, b);
+  if (!first || !co_await wait_within(*first, deadline)) co_return store::DialOutcome::failure(kTimeout);
+  if (!wallets_[target]->online()) {
+    co_await wait_within(budget, deadline);
+    co_return store::DialOutcome::failure(kTimeout);
+  }
+  if (!admit_inbound(target, a)) {
+    if (auto back = trip(b, a)) co_await wait_within(*back, deadline);
+    co_return store::DialOutcome::failure(kRefused);
+  }
+  const int remaining_trips = 2 * config_.transport.setup_round_trips - 1;
+  Duration rest = Duration::zero();
+  for (int i = 0; i < remaining_trips; ++i) {
+    auto leg = i % 2 == 0 ? trip(b, a) : trip(a, b);
+    if (!leg) {
+      co_await wait_within(budget, deadline);
+      co_return store::DialOutcome::failure(kTimeout);
+    }
+    rest += *leg;
+  }
+  if (!co_await wait_within(rest, deadline)) co_return store::DialOutcome::failure(kTimeout);
+  if (wallets_[from]->generation() != gen_from || !wallets_[target]->online() || !reachable(a, b)) {
+    co_return store::DialOutcome::failure(kReset);
+  }
+  open_connection(from, target, store::ConnectionType::direct, std::nullopt);
+  co_return store::DialOutcome::success();
+}
+
+store::Task<store::DialOutcome> World::dial_circuit(std::size_t from, std::size_t r, std::size_t target,
+                                                    bool webrtc, Duration budget) {
+  const Duration deadline = kernel_.now() + budget;
+  const HostId a = wallet_host(from);
+  const HostId b = wallet_host(target);
+  const HostId relay_id = relay_host(r);
+  RelayState& relay = relays_[r];
+  WalletNode& dialer = *wallets_[from];
+  const std::uint64_t gen_from = dialer.generation();
+  auto fail_by_deadline = [&](const char* message) -> store::Task<store::DialOutcome> {
+    co_await wait_within(deadline - kernel_.now(), deadline);
+    co_return store::DialOutcome::failure(message);
+  };
+
+  // A relayed connection already open serves as the signalling channel for WebRTC.
+  std::optional<std::uint64_t> circuit;
+  for (std::uint64_t id : dialer.connection_ids()) {
+    const Connection& c = connections_.at(id);
+    if (c.alive && is_relayed(c) && (c.dialer == target || c.listener == target)) circuit = id;
+  }
+  if (!circuit || !webrtc) {
+    // 1. A connection to the relay.
+    auto& link = dialer.relay_links()[r];
+    if (!link.connected || link.relay_epoch != relay.epoch) {
+      if (!reachable(a, relay_id)) co_return co_await fail_by_deadline(kTimeout);
+      if (!relay.up) {
+        co_await wait_within(one_way(a, relay_id) + one_way(relay_id, a), deadline);
+        co_return store::DialOutcome::failure(kRefused);
+      }
+      auto setup = round_trips(a, relay_id, config_.transport.setup_round_trips);
+      if (!setup || !co_await wait_within(*setup, deadline)) co_return store::DialOutcome::failure(kTimeout);
+      if (dialer.generation() != gen_from || !relay.up) co_return store::DialOutcome::failure(kReset);
+      auto& fresh = dialer.relay_links()[r];
+      fresh.connected = true;
+      fresh.relay_epoch = relay.epoch;
+    }
+    // 2. HOP CONNECT reaches the relay.
+    auto hop = trip(a, relay_id);
+    if (!hop || !reachable(a, relay_id)) co_return co_await fail_by_deadline(kTimeout);
+    if (!co_await wait_within(*hop, deadline)) co_return store::DialOutcome::failure(kTimeout);
+    if (!relay.up) co_return store::DialOutcome::failure(kReset);
+    if (!reservation_alive(target, r) || !reachable(relay_id, b)) {
+      ++relay.circuits_refused;
+      co_await wait_within(one_way(relay_id, a), deadline);
+      co_return store::DialOutcome::failure(kNoReservation);
+    }
+    // 3. STOP reaches the target, whose inbound limit counts the relay as the remote host.
+    auto stop = trip(relay_id, b);
+    if (!stop || !co_await wait_within(*stop, deadline)) co_return store::DialOutcome::failure(kTimeout);
+    if (!wallets_[target]->online() || !relay.up) co_return co_await fail_by_deadline(kTimeout);
+    if (!admit_inbound(target, relay_id)) {
+      ++relay.circuits_refused;
+      co_await wait_within(one_way(b, relay_id) + one_way(relay_id, a), deadline);
+      co_return store::DialOutcome::failure(kRelayRefused);
+    }
+    // 4. The answers travel back, then Noise and Yamux run end to end over the circuit.
+    auto back_to_relay = trip(b, relay_id);
+    auto back_to_dialer = trip(relay_id, a);
+    auto upgrade = round_trips(a, relay_id, config_.transport.circuit_upgrade_round_trips);
+    auto upgrade_far = round_trips(relay_id, b, config_.transport.circuit_upgrade_round_trips);
+    if (!back_to_relay || !back_to_dialer || !upgrade || !upgrade_far) co_return co_await fail_by_deadline(kTimeout);
+    if (!co_await wait_within(*back_to_relay + *back_to_dialer + *upgrade + *upgrade_far, deadline)) {
+      co_return store::DialOutcome::failure(kTimeout);
+    }
+    if (dialer.generation() != gen_from || !wallets_[target]->online() || !relay.up ||
+        !reachable(a, relay_id) || !reachable(relay_id, b)) {
+      co_return store::DialOutcome::failure(kReset);
+    }
+    ++relay.circuits_opened;
+    circuit = open_connection(from, target, store::ConnectionType::relay, r);
+    Connection& opened = connections_.at(*circuit);
+    if (!charge_circuit(opened, config_.transport.circuit_setup_bytes, true)) {
+      co_return store::DialOutcome::failure(kReset);
+    }
+    if (!webrtc) co_return store::DialOutcome::success();
+  }
+
+  // WebRTC: SDP offer and answer over the circuit, then ICE through both NATs.
+  const Connection& signalling = connections_.at(*circuit);
+  const std::size_t relay_of_circuit = signalling.relay.value_or(r);
+  auto sdp_there = trip(a, relay_host(relay_of_circuit));
+  auto sdp_far = trip(relay_host(relay_of_circuit), b);
+  auto sdp_back = trip(b, relay_host(relay_of_circuit));
+  auto sdp_home = trip(relay_host(relay_of_circuit), a);
+  if (!sdp_there || !sdp_far || !sdp_back || !sdp_home) co_return co_await fail_by_deadline(kWebrtcFailed);
+  if (!co_await wait_within(*sdp_there + *sdp_far + *sdp_back + *sdp_home, deadline)) {
+    co_return store::DialOutcome::failure(kWebrtcFailed);
+  }
+  if (!wallets_[target]->online() || dialer.generation() != gen_from) {
+    co_return store::DialOutcome::failure(kWebrtcFailed);
+  }
+  if (!wallets_[target]->config().webrtc) co_return co_await fail_by_deadline(kWebrtcFailed);
+  const HolePunchResult punch = punch_hole(*this, from, target);
+  if (!punch.connected || !reachable(a, b)) {
+    co_await wait_within(punch.elapsed, deadline);
+    co_return store::DialOutcome::failure(kWebrtcFailed);
+  }
+  if (!co_await wait_within(punch.elapsed, deadline)) co_return store::DialOutcome::failure(kWebrtcFailed);
+  if (!wallets_[target]->online() || dialer.generation() != gen_from || !reachable(a, b)) {
+    co_return store::DialOutcome::failure(kWebrtcFailed);
+  }
+  admit_inbound(target, a);  // the direct path counts as one more inbound connection
+  open_connection(from, target, store::ConnectionType::webrtc, std::nullopt);
+  co_return store::DialOutcome::success();
+}
+
+// --- connections ----------------------------------------------------------------------------------
+
+std::uint64_t World::open_connection(std::size_t dialer, std::size_t listener, store::ConnectionType type,
+                                     std::optional<std::size_t> relay) {
+  const std::uint64_t id = next_connection_id_++;
+  Connection c;
+  c.id = id;
+  c.dialer = dialer;
+  c.listener = listener;
+  c.type = type;
+  c.relay = relay;
+  c.opened_at = kernel_.now();
+  c.last_activity = c.opened_at;
+  const bool dialer_had = best_connection(dialer, listener).has_value();
+  const bool listener_had = best_connection(listener, dialer).has_value();
+  connections_.emplace(id, c);
+  wallets_[dialer]->connection_ids().push_back(id);
+  wallets_[listener]->connection_ids().push_back(id);
+  ++counters_.connections_opened;
+  history_.record(kernel_.now(), HistoryKind::connection_open, config_.wallets[dialer].id,
+                  "#" + std::to_string(id) + " " + std::string(store::to_string(type)) + " to " +
+                      config_.wallets[listener].id + (relay ? " via " + relays_[*relay].config.id : ""));
+  if (!dialer_had) wallets_[dialer]->deliver_peer_connected(config_.wallets[listener].peer_id, type);
+  if (!listener_had) wallets_[listener]->deliver_peer_connected(config_.wallets[dialer].peer_id, type);
+  if (relay) {
+    const std::size_t r = *relay;
+    kernel_.schedule(relays_[r].config.circuit_duration, [this, id, r] {
+      auto it = connections_.find(id);
+      if (it == connections_.end() || !it->second.alive) return;
+      const Duration to_dialer = one_way(relay_host(r), wallet_host(it->second.dialer));
+      const Duration to_listener = one_way(relay_host(r), wallet_host(it->second.listener));
+      close_connection(id, "circuit duration limit", to_dialer, to_listener);
+    });
+  }
+  if (type == store::ConnectionType::webrtc) watch_nat_expiry(id);
+  return id;
+}
+
+bool World::charge_circuit(Connection& c, std::uint64_t bytes, bool forward) {
+  if (!c.relay) return true;
+  (forward ? c.bytes_forward : c.bytes_backward) += bytes;
+  const RelayConfig& relay = relays_[*c.relay].config;
+  const std::uint64_t counted = relay.bytes_both_directions ? c.bytes_forward + c.bytes_backward
+                                                            : std::max(c.bytes_forward, c.bytes_backward);
+  if (counted <= relay.circuit_bytes) return true;
+  const std::size_t r = *c.relay;
+  close_connection(c.id, "circuit byte limit", one_way(relay_host(r), wallet_host(c.dialer)),
+                   one_way(relay_host(r), wallet_host(c.listener)));
+  return false;
+}
+
+void World::watch_nat_expiry(std::uint64_t id) {
+  const Connection& c = connections_.at(id);
+  Duration timeout = Duration::max();
+  for (std::size_t end : {c.dialer, c.listener}) {
+    const NatConfig& nat = config_.wallets[end].nat;
+    if (!nat.public_host) timeout = std::min(timeout, nat.mapping_timeout);
+  }
+  if (timeout == Duration::max() || config_.transport.keepalive_interval <= timeout) return;
+  const Duration activity = c.last_activity;
+  kernel_.schedule(activity + timeout - kernel_.now(), [this, id, activity] {
+    auto it = connections_.find(id);
+    if (it == connections_.end() || !it->second.alive || it->second.last_activity != activity) return;
+    const Duration silent = config_.transport.silent_close_detection;
+    close_connection(id, "NAT mapping expired", silent, silent);
+  });
+}
+
+void World::close_connection(std::uint64_t id, std::string_view cause, Duration detect_dialer,
+                             Duration detect_listener) {
+  auto it = connections_.find(id);
+  if (it == connections_.end() || !it->second.alive) return;
+  Connection& c = it->second;
+  c.alive = false;
+  ++counters_.connections_closed;
+  history_.record(kernel_.now(), HistoryKind::connection_close, config_.wallets[c.dialer].id,
+                  "#" + std::to_string(id) + " " + std::string(store::to_string(c.type)) + " to " +
+                      config_.wallets[c.listener].id + " (" + std::string(cause) + ")");
+  detach_end(id, c.dialer, detect_dialer);
+  detach_end(id, c.listener, detect_listener);
+}
+
+void World::detach_end(std::uint64_t id, std::size_t at, Duration delay) {
+  auto detach = [this, id, at] {
+    auto& ids = wallets_[at]->connection_ids();
+    auto pos = std::find(ids.begin(), ids.end(), id);
+    if (pos == ids.end()) return;
+    ids.erase(pos);
+    const Connection& c = connections_.at(id);
+    const std::size_t other = c.dialer == at ? c.listener : c.dialer;
+    if (!best_connection(at, other)) {
+      wallets_[at]->deliver_peer_disconnected(config_.wallets[other].peer_id);
+    }
+  };
+  if (delay <= Duration::zero()) {
+    detach();
+  } else {
+    kernel_.schedule(delay, detach);
+  }
+}
+
+// --- messages -------------------------------------------------------------------------------------
+
+store::Task<store::DialOutcome> World::send(std::size_t from, store::PeerId peer, std::string protocol,
+                                            std::string payload) {
+  auto target = wallet_by_peer(peer);
+  if (!target) co_return store::DialOutcome::failure("Peer not found");
+  if (!wallets_[from]->online()) co_return store::DialOutcome::failure("Node is offline");
+  auto id = best_connection(from, *target);
+  if (!id) co_return store::DialOutcome::failure("Peer not connected");
+  Connection& c = connections_.at(*id);
+  const std::string subject = config_.wallets[from].id;
+  if (is_relayed(c) && wallets_[from]->config().broadcast_skips_relay) {
+    ++counters_.messages_dropped;
+    history_.record(kernel_.now(), HistoryKind::fault, subject,
+                    "message to " + config_.wallets[*target].id + " skipped: relay-only connection");
+    co_return store::DialOutcome::success();  // the SDK reported nothing
+  }
+  if (!c.alive) {
+    ++counters_.messages_dropped;
+    co_return store::DialOutcome::success();  // written into a connection that is already dead
+  }
+  const std::uint64_t bytes = payload.size() + config_.transport.message_overhead_bytes;
+  if (!charge_circuit(c, bytes, c.dialer == from)) {
+    ++counters_.messages_dropped;
+    co_return store::DialOutcome::success();
+  }
+  std::optional<Duration> delay;
+  if (c.relay) {
+    auto a = trip(wallet_host(from), relay_host(*c.relay));
+    auto b = trip(relay_host(*c.relay), wallet_host(*target));
+    if (a && b) delay = *a + *b;
+  } else {
+    delay = trip(wallet_host(from), wallet_host(*target));
+  }
+  c.last_activity = kernel_.now();
+  if (c.type == store::ConnectionType::webrtc) watch_nat_expiry(c.id);
+  if (!delay) {
+    ++counters_.messages_dropped;
+    co_return store::DialOutcome::success();
+  }
+  const std::uint64_t connection_id = c.id;
+  const store::PeerId sender = config_.wallets[from].peer_id;
+  const std::size_t to = *target;
+  kernel_.schedule(*delay, [this, connection_id, sender, to, protocol = std::move(protocol),
+                            payload = std::move(payload)] {
+    const Connection& conn = connections_.at(connection_id);
+    if (!conn.alive || !wallets_[to]->online()) {
+      ++counters_.messages_dropped;
+      return;
+    }
+    ++counters_.messages_delivered;
+    wallets_[to]->deliver_message(sender, protocol, payload);
+  });
+  co_return store::DialOutcome::success();
+}
+
+}  // namespace connsim::sim
