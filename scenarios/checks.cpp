@@ -100,7 +100,7 @@ struct Checker {
     }
     expected += "]";
     const std::string what = "status " + s.wallet + "->" + s.peer + ": ";
-    const std::string detail = history_slice(ctx.history, {s.wallet});
+    const std::string detail = history_slice(ctx.history, {s.wallet, s.peer});
     bool same = writes.size() == s.sequence.size();
     for (std::size_t i = 0; same && i < writes.size(); ++i) same = writes[i].status.status == s.sequence[i];
     if (!same) {
