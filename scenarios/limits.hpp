@@ -1,0 +1,55 @@
+// Limits of the scenario loader: every bound an input file must respect, in one place. A file
+// beyond any of them is invalid input (exit 2), never a crash, a hang or an exhausted machine.
+// scenarios/FORMAT.md lists the same numbers for users.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+#include "store/clock.hpp"
+
+namespace connsim::scenarios::limits {
+
+using store::Duration;
+
+/// Size of one scenario file.
+inline constexpr std::size_t kMaxFileBytes = 16u * 1024u * 1024u;
+/// Nesting of arrays and objects. Checked before any parser runs.
+inline constexpr std::size_t kMaxJsonDepth = 256;
+/// JSON values (numbers, strings, literals, arrays, objects) in one file.
+inline constexpr std::size_t kMaxJsonValues = 1'000'000;
+/// Bytes of all JSON pointers the position map keeps (long keys nested deep repeat in every
+/// pointer below them; ordinary files use a few bytes per value).
+inline constexpr std::size_t kMaxPointerBytes = 128u * 1024u * 1024u;
+
+/// Wallets after `count` expansion, summed over the file.
+inline constexpr std::uint64_t kMaxWallets = 100'000;
+inline constexpr std::size_t kMaxRelays = 1'000;
+inline constexpr std::size_t kMaxSharedWallets = 10'000;
+inline constexpr std::size_t kMaxTimelineSteps = 100'000;
+inline constexpr std::size_t kMaxExpectations = 100'000;
+/// Runs of timeline steps, `repeat` included, summed over the timeline (up to `until`).
+inline constexpr std::uint64_t kMaxTimelineRuns = 10'000'000;
+
+/// Characters of an id (wallet, relay, shared wallet, step) and of a peer_id.
+inline constexpr std::size_t kMaxIdLength = 128;
+
+/// `until`.
+inline constexpr Duration kMaxUntil = std::chrono::hours(24 * 30);
+/// Any other time value.
+inline constexpr Duration kMaxTime = std::chrono::hours(24 * 365);
+
+inline constexpr int kMaxRetryAttempts = 1'000;
+inline constexpr int kMaxConcurrencyLimit = 10'000;
+inline constexpr int kMaxInboundLimit = 1'000'000;
+inline constexpr int kMaxRelayReservations = 1'000'000;
+
+/// Errors collected while loading one file; the rest are counted, not kept.
+inline constexpr std::size_t kMaxCollectedErrors = 1'000;
+/// Errors returned for one file (sorted by position); one more line says how many were left out.
+inline constexpr std::size_t kMaxReportedErrors = 50;
+/// Ids listed after "known:" in an unknown-reference message.
+inline constexpr std::size_t kMaxListedIds = 10;
+
+}  // namespace connsim::scenarios::limits
