@@ -95,3 +95,166 @@ BOOST_AUTO_TEST_CASE(same_seed_same_fingerprint_other_seed_differs) {
   BOOST_TEST(first.fingerprint == again.fingerprint);
   BOOST_TEST(first.fingerprint != other.fingerprint);
 }
+
+namespace {
+
+/// A world with `n` public wallets w0..w(n-1) on one relay.
+WorldConfig crowd(std::size_t n, RelayConfig relay) {
+  WorldConfig config;
+  config.relays.push_back(std::move(relay));
+  for (std::size_t i = 0; i < n; ++i) config.wallets.push_back(wallet("w" + std::to_string(i), NatConfig::symmetric()));
+  return config;
+}
+
+std::size_t count_history(const World& world, HistoryKind kind, const std::string& needle) {
+  std::size_t n = 0;
+  for (const auto& entry : world.history().entries()) {
+    if (entry.kind == kind && (entry.subject + " " + entry.detail).find(needle) != std::string::npos) ++n;
+  }
+  return n;
+}
+
+void connect_at(Kernel& kernel, World& world, std::size_t from, const std::string& peer, Duration at,
+                std::optional<store::ConnectResult>& out) {
+  kernel.schedule(at - kernel.now(), [&kernel, &world, from, peer, &out] {
+    asio::co_spawn(kernel.executor(), world.wallet(from).stores().p2p.connect_to_online_peer(peer),
+                   [&out](std::exception_ptr, store::ConnectResult r) { out = r; });
+  });
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(relay_refuses_reservations_beyond_its_maximum) {
+  RelayConfig relay = relay_defaults("relay", "js");
+  relay.max_reservations = 2;
+  Kernel kernel;
+  World world(kernel, crowd(3, relay));
+  world.start();
+  kernel.run_until(10s);
+  BOOST_TEST(count_history(world, HistoryKind::reservation, "reserved") == 2u);
+  BOOST_TEST(count_history(world, HistoryKind::reservation, "RESERVATION_REFUSED") == 1u);
+  BOOST_TEST(world.relay(0).reservations_refused == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(js_relay_keeps_a_departed_wallets_slot_go_relay_frees_it) {
+  for (const std::string implementation : {"js", "go"}) {
+    RelayConfig relay = relay_defaults("relay", implementation);
+    relay.max_reservations = 1;
+    WorldConfig config = crowd(2, relay);
+    config.wallets[1].online_at = 20s;
+    Kernel kernel;
+    World world(kernel, std::move(config));
+    world.start();
+    kernel.schedule(10s, [&] { world.go_offline(0, "test"); });
+    kernel.run_until(30s);
+    const bool second_reserved = count_history(world, HistoryKind::reservation, "w1 relay reserved") == 1;
+    BOOST_TEST(second_reserved == (implementation == "go"), implementation);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(relayed_connection_closes_at_the_circuit_duration_limit) {
+  RelayConfig relay = relay_defaults("relay", "go");
+  relay.circuit_duration = 30s;
+  Kernel kernel;
+  World world(kernel, crowd(2, relay));
+  world.start();
+  std::optional<store::ConnectResult> result;
+  connect_at(kernel, world, 0, "w1", 5s, result);
+  kernel.run_until(60s);
+  BOOST_REQUIRE(result);
+  BOOST_TEST(result->success);
+  BOOST_TEST(count_history(world, HistoryKind::connection_close, "circuit duration limit") == 1u);
+  BOOST_TEST(!world.existing_connection(0, "w1").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(relay_outage_drops_circuits_and_reservations_and_keep_alive_recovers) {
+  for (auto mode : {RelayReconnect::Mode::none, RelayReconnect::Mode::keep_alive}) {
+    WorldConfig config = crowd(2, relay_defaults("relay", "go"));
+    for (auto& w : config.wallets) w.relay_reconnect.mode = mode;
+    Kernel kernel;
+    World world(kernel, std::move(config));
+    world.start();
+    std::optional<store::ConnectResult> result;
+    connect_at(kernel, world, 0, "w1", 5s, result);
+    kernel.schedule(20s, [&] { world.relay_down(0, "test"); });
+    kernel.schedule(22s, [&] { world.relay_up(0, "test"); });
+    kernel.run_until(60s);
+    BOOST_REQUIRE(result);
+    BOOST_TEST(count_history(world, HistoryKind::connection_close, "relay down") == 1u);
+    BOOST_TEST(count_history(world, HistoryKind::reservation, "lost") == 2u);
+    const std::size_t reserved = count_history(world, HistoryKind::reservation, "reserved");
+    BOOST_TEST(reserved == (mode == RelayReconnect::Mode::none ? 2u : 4u));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(peer_exchange_arrives_at_two_seconds_then_every_ten) {
+  WorldConfig config = crowd(2, relay_defaults("relay", "go"));
+  config.wallets[0].service.peer_exchange_reader = store::PeerExchangeReader::fixed;
+  Kernel kernel;
+  World world(kernel, std::move(config));
+  world.start();
+  kernel.run_until(2s);
+  BOOST_TEST(world.wallet(0).stores().service.accepted_peer_exchange_messages() == 0u);
+  kernel.run_until(2500ms);
+  BOOST_TEST(world.wallet(0).stores().service.accepted_peer_exchange_messages() == 1u);
+  kernel.run_until(33s);
+  BOOST_TEST(world.wallet(0).stores().service.accepted_peer_exchange_messages() == 4u);
+  BOOST_TEST(world.wallet(0).stores().service.cached_relay_addresses("w1").size() == 1u);
+  // The shipped reader never caches anything.
+  BOOST_TEST(world.wallet(1).stores().service.accepted_peer_exchange_messages() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(presence_reaches_others_after_two_trips_and_expires_at_the_bootstrap) {
+  WorldConfig config = crowd(3, relay_defaults("relay", "go"));
+  config.bootstrap.presence_ttl = 30s;
+  config.wallets[2].online_at = 40s;  // joins after w0's record expired
+  Kernel kernel;
+  World world(kernel, std::move(config));
+  world.start();
+  kernel.run_until(10s);
+  BOOST_TEST(world.wallet(1).stores().p2p.find_online_peer("w0") != nullptr);
+  kernel.run_until(45s);
+  BOOST_TEST(world.wallet(2).stores().p2p.find_online_peer("w0") == nullptr);
+}
+
+// Three attempts of the whole ladder take about two minutes when every dial times out.
+BOOST_AUTO_TEST_CASE(partition_blocks_connects_until_healed) {
+  Kernel kernel;
+  World world(kernel, crowd(2, relay_defaults("relay", "go")));
+  world.start();
+  std::optional<store::ConnectResult> during;
+  std::optional<store::ConnectResult> after;
+  std::uint64_t partition = 0;
+  kernel.schedule(3s, [&] {
+    partition = world.partition({world.wallet_host(0)}, {world.wallet_host(1), world.relay_host(0)}, "test");
+  });
+  connect_at(kernel, world, 0, "w1", 5s, during);
+  kernel.schedule(150s, [&] { world.heal_partition(partition, "test"); });
+  connect_at(kernel, world, 0, "w1", 160s, after);
+  kernel.run_until(240s);
+  BOOST_REQUIRE(during);
+  BOOST_REQUIRE(after);
+  BOOST_TEST(!during->success);
+  BOOST_TEST(after->success);
+}
+
+BOOST_AUTO_TEST_CASE(inbound_limit_refuses_the_sixth_relayed_dial_within_a_second) {
+  Kernel kernel;
+  World world(kernel, crowd(8, relay_defaults("relay", "go")));
+  world.start();
+  std::vector<std::optional<store::ConnectResult>> results(7);
+  for (std::size_t i = 1; i <= 7; ++i) {
+    kernel.schedule(5s + (i - 1) * 50ms, [&, i] {
+      // One pass, no retry: the raw effect of the limit.
+      asio::co_spawn(kernel.executor(),
+                     world.wallet(i).stores().service.connect_to_discovered_peer(
+                         world.wallet(i).stores().p2p.find_online_peer("w0")->presence),
+                     [&, i](std::exception_ptr, store::ConnectResult r) { results[i - 1] = r; });
+    });
+  }
+  kernel.run_until(30s);
+  std::size_t ok = 0;
+  for (const auto& r : results) ok += (r && r->success) ? 1 : 0;
+  // Each relayed dial's WebRTC signalling circuit counts as one inbound connection.
+  BOOST_TEST(ok == 5u);
+}
