@@ -144,11 +144,13 @@ void write_trace(std::ostream& out, const std::vector<RunReport>& reports) {
                                     {"error", connect.result.error.value_or("")}}}});
       }
       for (const auto& attempt : records.attempts) {
-        events.push_back({{"ph", "i"}, {"s", "t"}, {"pid", pid}, {"tid", w + 1}, {"cat", "attempt"},
+        events.push_back({{"ph", "X"}, {"pid", pid}, {"tid", w + 1}, {"cat", "attempt"},
                           {"name", "attempt " + std::to_string(attempt.attempt) + " " + attempt.peer +
                                        (attempt.result.success ? " ok" : " failed")},
-                          {"ts", micros(attempt.finished)},
-                          {"args", {{"error", attempt.result.error.value_or("")}}}});
+                          {"ts", micros(attempt.started)},
+                          {"dur", micros(attempt.finished - attempt.started)},
+                          {"args", {{"error", attempt.result.error.value_or("")},
+                                    {"connection_type", std::string(store::to_string(attempt.result.connection_type))}}}});
       }
       for (const auto& write : records.statuses) {
         events.push_back({{"ph", "i"}, {"s", "t"}, {"pid", pid}, {"tid", w + 1}, {"cat", "status"},

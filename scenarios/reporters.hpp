@@ -29,7 +29,8 @@ std::optional<std::string> first_divergence(const RunReport& a, const RunReport&
 void write_junit(std::ostream& out, const std::vector<RunReport>& reports);
 
 /// Chrome trace events: a process per scenario, a thread (track) per wallet, complete events
-/// for connectToPresence spans, instants for attempts, status writes and activity events, and
+/// for connectToPresence and for each attempt (pass down the ladder), instants for status
+/// writes, activity events and session states, and
 /// global instants for faults and steps. Times in microseconds of virtual time.
 void write_trace(std::ostream& out, const std::vector<RunReport>& reports);
 

@@ -26,6 +26,7 @@ struct EventRecord {
 
 /// One pass down the ladder (an attempt of connectToDiscoveredPeerWithRetry).
 struct AttemptRecord {
+  Duration started;
   Duration finished;
   store::PeerId peer;
   int attempt = 1;

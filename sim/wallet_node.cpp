@@ -79,8 +79,8 @@ void WalletNode::make_stores() {
   stores_->p2p.set_observer(this);
   stores_->musig2.set_observer(this);
   stores_->service.set_attempt_observer(
-      [this](const store::PeerId& peer, int attempt, const store::ConnectResult& result) {
-        records_.attempts.push_back({clock_.now(), peer, attempt, result});
+      [this](const store::PeerId& peer, int attempt, Duration started, const store::ConnectResult& result) {
+        records_.attempts.push_back({started, clock_.now(), peer, attempt, result});
         auto it = open_connects_.find(peer);
         if (it != open_connects_.end() && !it->second.empty()) it->second.back().second = attempt;
         world_.history().record(clock_.now(), HistoryKind::attempt, config_.id,

@@ -171,8 +171,9 @@ Task<ConnectResult> ConnectionService::connect_with_policy(PresencePtr presence,
   const Duration started = clock_.now();
   int failed = 0;
   while (failed < policy.max_attempts) {
+    const Duration attempt_started = clock_.now();
     ConnectResult result = co_await connect_to_discovered_peer(presence);
-    if (attempt_observer_) attempt_observer_(presence->peer_id, failed + 1, result);
+    if (attempt_observer_) attempt_observer_(presence->peer_id, failed + 1, attempt_started, result);
     if (result.success) co_return result;
     last_error = result.error;  // `lastError = result.error`, even when undefined
     ++failed;

@@ -83,9 +83,10 @@ class ConnectionService {
 
   const ConnectionServiceOptions& options() const { return options_; }
 
-  /// Called after every pass down the ladder with the 1-based attempt number, for tracing.
-  using AttemptObserver =
-      std::function<void(const PeerId& peer, int attempt, const ConnectResult& result)>;
+  /// Called after every pass down the ladder with the 1-based attempt number and the clock's
+  /// time when the pass began, for tracing.
+  using AttemptObserver = std::function<void(const PeerId& peer, int attempt, Duration started,
+                                             const ConnectResult& result)>;
   void set_attempt_observer(AttemptObserver observer) { attempt_observer_ = std::move(observer); }
 
  private:
