@@ -116,6 +116,8 @@ class World {
   std::string host_name(HostId host) const;
   const WorldCounters& counters() const { return counters_; }
   const Connection* connection(std::uint64_t id) const;
+  /// The bootstrap's peer-exchange message as it would be sent now (public for the benchmarks).
+  std::shared_ptr<const nlohmann::json> build_peer_exchange() const;
   /// One draw of the one-way delay between two hosts (no loss).
   Duration sample_one_way(HostId from, HostId to) { return one_way(from, to); }
 
@@ -140,7 +142,6 @@ class World {
   void advertise(std::size_t wallet);
   void deliver_presence(std::size_t to, const store::PresencePtr& presence, Duration delay);
   void peer_exchange_tick();
-  std::shared_ptr<const nlohmann::json> build_peer_exchange() const;
   bool reservation_alive(std::size_t wallet, std::size_t relay) const;
   int live_slot_count(const RelayState& relay) const;
 
