@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "apps/sweep_command.hpp"
 #include "scenarios/loader.hpp"
 #include "scenarios/reporters.hpp"
 #include "scenarios/runner.hpp"
@@ -87,12 +88,16 @@ int main(int argc, char** argv) {
   CLI::App* check = app.add_subcommand("check", "Validate scenarios without running them");
   check->add_option("inputs", check_inputs, "Scenario files or directories")->required();
 
+  connsim::apps::SweepCommand sweep(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitInvalid;
   }
+
+  if (sweep.parsed()) return sweep.run();
 
   if (check->parsed()) {
     auto scenarios = load_all(check_inputs);

@@ -46,6 +46,9 @@ std::string stats_line(const RunReport& report) {
   line["wall_seconds"] = report.stats.wall_seconds;
   line["peak_rss_kb"] = report.stats.peak_rss_kb;
   line["history_entries"] = report.stats.history_entries;
+  line["relay_circuits_opened"] = report.stats.relay_circuits_opened;
+  line["relay_circuits_refused"] = report.stats.relay_circuits_refused;
+  line["relay_reservations_refused"] = report.stats.relay_reservations_refused;
   line["connect_attempts_per_wall_second"] =
       report.stats.wall_seconds > 0 ? static_cast<double>(report.stats.connect_attempts) / report.stats.wall_seconds : 0.0;
   line["speedup"] = report.stats.wall_seconds > 0 ? report.stats.sim_seconds / report.stats.wall_seconds : 0.0;

@@ -265,6 +265,11 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
     report.stats.connections = world.counters().connections_opened;
     report.stats.fingerprint = world.history().fingerprint_hex();
     report.stats.history_entries = world.history().size();
+    for (std::size_t r = 0; r < world.relay_count(); ++r) {
+      report.stats.relay_circuits_opened += world.relay(r).circuits_opened;
+      report.stats.relay_circuits_refused += world.relay(r).circuits_refused;
+      report.stats.relay_reservations_refused += world.relay(r).reservations_refused;
+    }
     report.history = world.history().entries();
   }
   for (const auto& records : report.records) {

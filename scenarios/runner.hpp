@@ -54,6 +54,10 @@ struct RunStats {
   long peak_rss_kb = 0;
   std::string fingerprint;
   std::uint64_t history_entries = 0;
+  // Relay load, summed over the relays (the sweep's "relay circuits per run").
+  std::uint64_t relay_circuits_opened = 0;
+  std::uint64_t relay_circuits_refused = 0;
+  std::uint64_t relay_reservations_refused = 0;
 };
 
 struct RunReport {
