@@ -85,9 +85,16 @@ void World::join(std::size_t w) {
   const HostId boot = bootstrap_host();
   if (reachable(boot, wallet_host(w))) {
     const store::EpochMs now_ms = clock_->now_ms();
-    for (const auto& [peer, presence] : bootstrap_presence_) {
-      if (presence->peer_id == node.config().peer_id || presence->expires_at <= now_ms) continue;
-      if (auto delay = trip(boot, wallet_host(w))) deliver_presence(w, presence, *delay);
+    for (auto it = bootstrap_presence_.begin(); it != bootstrap_presence_.end();) {
+      const store::PresencePtr& presence = it->second;
+      if (presence->expires_at <= now_ms) {  // expired for good (time only moves forward)
+        it = bootstrap_presence_.erase(it);
+        continue;
+      }
+      if (presence->peer_id != node.config().peer_id) {
+        if (auto delay = trip(boot, wallet_host(w))) deliver_presence(w, presence, *delay);
+      }
+      ++it;
     }
   }
   if (config_.bootstrap.readvertise_interval > Duration::zero()) {
@@ -204,6 +211,7 @@ store::Task<bool> World::reserve(std::size_t w, std::size_t r, std::uint64_t gen
   }
   auto& link = node.relay_links()[r];
   link.connected = true;
+  link.broken = false;
   link.relay_epoch = relay.epoch;
   auto slot = relay.slots.find(w);
   if (slot == relay.slots.end() && live_slot_count(relay) >= relay.config.max_reservations) {
@@ -226,6 +234,7 @@ void World::lose_reservation(std::size_t w, std::size_t r, std::string_view caus
   const bool had = link.reserved;
   link.connected = false;
   link.reserved = false;
+  link.broken = false;
   RelayState& relay = relays_[r];
   auto slot = relay.slots.find(w);
   if (slot != relay.slots.end()) {
@@ -476,6 +485,7 @@ void World::nat_rebind(std::size_t w, std::string_view cause) {
   }
   for (auto& [relay, link] : node.relay_links()) {
     if (!link.connected && !link.reserved) continue;
+    link.broken = true;  // nothing the relay sends through the old mapping arrives any more
     const std::size_t r = relay;
     kernel_.schedule(silent, [this, w, r, generation = node.generation()] {
       if (wallets_[w]->generation() == generation) lose_reservation(w, r, "NAT rebind");
