@@ -126,6 +126,59 @@ std::size_t find_overflowing_number(std::string_view text) {
   return 0;
 }
 
+/// Length of the well-formed UTF-8 sequence (RFC 3629) at text[i], or 0 when there is none.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char b0 = byte(i);
+  if (b0 < 0x80) return 1;
+  std::size_t length = 0;
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    length = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    length = 3;
+    if (b0 == 0xE0) low = 0xA0;
+    if (b0 == 0xED) high = 0x9F;  // no UTF-16 surrogates
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    length = 4;
+    if (b0 == 0xF0) low = 0x90;
+    if (b0 == 0xF4) high = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + length > text.size()) return 0;
+  if (byte(i + 1) < low || byte(i + 1) > high) return 0;
+  for (std::size_t k = 2; k < length; ++k) {
+    if (!is_continuation_byte(text[i + k])) return 0;
+  }
+  return length;
+}
+
+/// `text` with every byte that is not part of well-formed UTF-8, and every control character,
+/// written as "\xNN", so that a message quoting the input (nlohmann's "last read: ...") stays
+/// printable.
+std::string printable_utf8(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = utf8_sequence_length(text, i);
+    const auto first = static_cast<unsigned char>(text[i]);
+    if (length == 0 || first < 0x20 || first == 0x7F) {
+      const auto b = static_cast<unsigned char>(text[i]);
+      out += "\\x";
+      out += kHex[b >> 4];
+      out += kHex[b & 0xF];
+      ++i;
+    } else {
+      out.append(text.substr(i, length));
+      i += length;
+    }
+  }
+  return out;
+}
+
 /// nlohmann's message without its "[json.exception.parse_error.101] parse error at line 1,
 /// column 4: " prefix (its columns count bytes; ours count characters).
 std::string syntax_message(const nlohmann::json::parse_error& error) {
@@ -135,7 +188,20 @@ std::string syntax_message(const nlohmann::json::parse_error& error) {
     const auto colon = what.find(": ", at);
     if (colon != std::string::npos) what = what.substr(colon + 2);
   }
-  return "invalid JSON: " + what;
+  // "...; last read: '<token>'[; expected ...]": a token longer than limits::kMaxQuotedChars
+  // (a 10 MB string with a bad byte at its end) keeps only its end, where the error is.
+  constexpr std::string_view kLastRead = "last read: '";
+  if (const auto open = what.find(kLastRead); open != std::string::npos) {
+    const std::size_t begin = open + kLastRead.size();
+    std::size_t end = what.rfind("'; expected");
+    if (end == std::string::npos || end < begin) end = what.size() - (what.back() == '\'' ? 1 : 0);
+    if (end > begin && end - begin > limits::kMaxQuotedChars) {
+      std::size_t keep_from = end - (limits::kMaxQuotedChars - 3);
+      while (keep_from < end && is_continuation_byte(what[keep_from])) ++keep_from;
+      what = what.substr(0, begin) + "..." + what.substr(keep_from);
+    }
+  }
+  return "invalid JSON: " + printable_utf8(what);
 }
 
 /// Walks text that nlohmann has accepted, with an explicit stack.
@@ -240,9 +306,15 @@ class Scanner {
     std::unordered_set<std::string> keys;
   };
 
-  /// The key as a JSON string literal, quotes included.
+  /// The key as a JSON string literal, quotes included, cut after limits::kMaxQuotedChars bytes.
   static std::string quoted(const std::string& key) {
-    return nlohmann::json(key).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string shown = key;
+    if (shown.size() > limits::kMaxQuotedChars) {
+      std::size_t cut = limits::kMaxQuotedChars - 3;
+      while (cut > 0 && is_continuation_byte(shown[cut])) --cut;
+      shown = shown.substr(0, cut) + "...";
+    }
+    return nlohmann::json(shown).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 
   bool at_end() const { return pos_ >= text_.size(); }
@@ -386,6 +458,13 @@ TextPosition PositionedJson::key_position_of(const std::string& pointer) const {
 
 JsonParseResult parse_json_with_positions(std::string_view text) {
   JsonParseResult result;
+  // JSON text never holds a raw NUL (not even in a string); nlohmann would call it the end of
+  // the input. Most likely the file is not text at all.
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    result.errors.push_back({position_at_offset(text, nul), "",
+                             "invalid JSON: a NUL byte (is this a binary file?)"});
+    return result;
+  }
   std::size_t values_bound = 0;
   if (auto error = prescan(text, values_bound)) {
     result.errors.push_back(std::move(*error));

@@ -29,8 +29,22 @@ inline constexpr std::size_t kMaxRelays = 1'000;
 inline constexpr std::size_t kMaxSharedWallets = 10'000;
 inline constexpr std::size_t kMaxTimelineSteps = 100'000;
 inline constexpr std::size_t kMaxExpectations = 100'000;
-/// Runs of timeline steps, `repeat` included, summed over the timeline (up to `until`).
-inline constexpr std::uint64_t kMaxTimelineRuns = 10'000'000;
+/// Runs of timeline steps, `repeat` included, summed over the timeline (up to `until`); a run of
+/// connect_many counts once per peer, of propose_spend once per participant. Each connect keeps
+/// about 4 KB of records and history (measured: 1.08M connect runs took 4.9 GB), so this bounds
+/// a run's memory near 1 GB.
+inline constexpr std::uint64_t kMaxTimelineRuns = 250'000;
+/// Wallet and relay ids the file expands to, summed: the relays of every wallet after `count`
+/// (each member of a group copies its group's list), and every wallet a group id stands for in
+/// `peers`, `participants` and partition sides. Without it a 20 KB file (1,000 relays and one
+/// wallet with a count of 100,000) expands to 10^8 ids.
+inline constexpr std::uint64_t kMaxExpandedIds = 2'000'000;
+/// Work that a periodic activity schedules before `until`, estimated from the file: peer
+/// exchange deliveries (ticks x wallets), re-advertisement deliveries (ticks x wallets^2), relay
+/// redials (ticks x relays, per wallet with an interval). Each activity alone must stay below it.
+inline constexpr std::uint64_t kMaxPeriodicEvents = 100'000'000;
+/// ICE connectivity checks of one hole punch (failed_timeout / check_interval).
+inline constexpr std::uint64_t kMaxIceChecks = 100'000;
 
 /// Characters of an id (wallet, relay, shared wallet, step) and of a peer_id.
 inline constexpr std::size_t kMaxIdLength = 128;
@@ -49,6 +63,9 @@ inline constexpr int kMaxRelayReservations = 1'000'000;
 inline constexpr std::size_t kMaxCollectedErrors = 1'000;
 /// Errors returned for one file (sorted by position); one more line says how many were left out.
 inline constexpr std::size_t kMaxReportedErrors = 50;
+/// Characters of input text (a key, an id, a string, nlohmann's "last read" token) that a message
+/// quotes; longer text is cut and marked "...", so a hostile 10 MB key makes a short message.
+inline constexpr std::size_t kMaxQuotedChars = 200;
 /// Ids listed after "known:" in an unknown-reference message.
 inline constexpr std::size_t kMaxListedIds = 10;
 

@@ -23,10 +23,6 @@ using Ptr = std::string;
 
 // --- text helpers -------------------------------------------------------------------------------
 
-std::string quote(std::string_view text) {
-  return json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 std::size_t char_count(std::string_view text) {
   return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
     return (static_cast<unsigned char>(c) & 0xC0u) != 0x80u;
@@ -43,6 +39,14 @@ std::string first_chars(std::string_view text, std::size_t n) {
     }
   }
   return std::string(text);
+}
+
+/// `text` as a JSON string literal, cut after limits::kMaxQuotedChars characters.
+std::string quote(std::string_view text) {
+  std::string shown = char_count(text) > limits::kMaxQuotedChars
+                          ? first_chars(text, limits::kMaxQuotedChars - 3) + "..."
+                          : std::string(text);
+  return json(std::move(shown)).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 /// A value as a message shows it after "got ".
@@ -225,6 +229,8 @@ class Ctx {
   bool steps_complete = true;
   std::uint64_t total_wallets = 0;
   std::uint64_t total_runs = 0;
+  std::uint64_t total_expanded = 0;  // ids expanded, for limits::kMaxExpandedIds
+  bool expansion_reported = false;
 
  private:
   void add(TextPosition at, const Ptr& pointer, std::string message) {
@@ -578,6 +584,20 @@ constexpr Name<NamedNat> kNamedNats[] = {
     {"symmetric",
      {false, NatMapping::address_and_port_dependent, NatFiltering::address_and_port_dependent}}};
 
+/// Counts `n` more expanded ids against limits::kMaxExpandedIds. False (with one error for the
+/// whole file, at `pointer`) once the limit is passed: the caller must not expand them.
+bool charge_expansion(Ctx& ctx, std::uint64_t n, const Ptr& pointer) {
+  if (ctx.expansion_reported) return false;
+  ctx.total_expanded += n;
+  if (ctx.total_expanded <= limits::kMaxExpandedIds) return true;
+  ctx.expansion_reported = true;
+  ctx.error(pointer, "the file expands to more than " + std::to_string(limits::kMaxExpandedIds) +
+                         " wallet and relay ids (the limit): each wallet of a `count` copies its "
+                         "relay list, and a group id in peers, participants or a partition stands "
+                         "for every wallet of the group");
+  return false;
+}
+
 // --- references ----------------------------------------------------------------------------------
 
 std::string group_hint(const Ctx& ctx, const std::string& id) {
@@ -604,8 +624,12 @@ std::optional<std::vector<std::string>> wallets_ref(Ctx& ctx, const json& value,
                                                     const Ptr& pointer) {
   auto id = get_string(ctx, value, pointer);
   if (!id) return std::nullopt;
-  if (ctx.sc.wallet_index.count(*id) != 0) return std::vector<std::string>{*id};
+  if (ctx.sc.wallet_index.count(*id) != 0) {
+    if (!charge_expansion(ctx, 1, pointer)) return std::nullopt;
+    return std::vector<std::string>{*id};
+  }
   if (const auto group = ctx.sc.wallet_groups.find(*id); group != ctx.sc.wallet_groups.end()) {
+    if (!charge_expansion(ctx, group->second.size(), pointer)) return std::nullopt;
     std::vector<std::string> members;
     for (const std::size_t index : group->second) members.push_back(ctx.sc.wallets[index].id);
     return members;
@@ -1198,6 +1222,11 @@ void decode_wallets(Ctx& ctx, const json& value, const Ptr& pointer, Scenario& s
       return;
     }
     ctx.total_wallets += count;
+    if (!charge_expansion(ctx, count * wallet.relays.size(),
+                          draft.count ? pointer_child(element, "count") : element)) {
+      ctx.wallets_complete = false;
+      return;
+    }
     if (!draft.count) {
       if (!draft.peer_id_given) wallet.peer_id = wallet.id;
       if (claim_id(ctx, wallet.id, id_pointer, "the wallet at " + element)) {
@@ -1404,9 +1433,11 @@ std::optional<std::vector<std::string>> get_partition_side(Ctx& ctx, const json&
     }
     std::vector<std::string> members;
     if (ctx.sc.wallet_index.count(*id) != 0 || ctx.sc.relay_index.count(*id) != 0) {
+      if (!charge_expansion(ctx, 1, element)) return std::nullopt;
       members.push_back(*id);
     } else if (const auto group = ctx.sc.wallet_groups.find(*id);
                group != ctx.sc.wallet_groups.end()) {
+      if (!charge_expansion(ctx, group->second.size(), element)) return std::nullopt;
       for (const std::size_t index : group->second) members.push_back(ctx.sc.wallets[index].id);
     } else {
       if (ctx.wallets_complete && ctx.relays_complete) {
@@ -1585,11 +1616,26 @@ void decode_timeline(Ctx& ctx, const json& value, const Ptr& pointer, Scenario& 
     step.index = i;
     step.source = ctx.source(element);
     if (ctx.until_valid && !runs_reported) {
-      ctx.total_runs += runs_of(step, sc.until);
+      // A run's cost is the connects it starts: connect_many one per peer, propose_spend one per
+      // participant (each run leaves that many records and history entries).
+      std::uint64_t weight = 1;
+      if (draft.kind == ActionKind::connect_many) {
+        weight = std::max<std::uint64_t>(1, draft.peers.size());
+      } else if (draft.kind == ActionKind::propose_spend) {
+        const auto shared = sc.shared_wallet_index.find(draft.shared_wallet);
+        if (shared != sc.shared_wallet_index.end()) {
+          weight = std::max<std::uint64_t>(1, sc.shared_wallets[shared->second].participants.size());
+        }
+      }
+      const unsigned __int128 runs =
+          static_cast<unsigned __int128>(runs_of(step, sc.until)) * weight + ctx.total_runs;
+      ctx.total_runs = runs > limits::kMaxTimelineRuns ? limits::kMaxTimelineRuns + 1
+                                                       : static_cast<std::uint64_t>(runs);
       if (ctx.total_runs > limits::kMaxTimelineRuns) {
         ctx.error(step.repeat ? pointer_child(element, "repeat") : element,
                   "the timeline runs more than " + std::to_string(limits::kMaxTimelineRuns) +
-                      " steps before `until` (the limit)");
+                      " steps before `until` (the limit; a connect_many counts once per peer, a "
+                      "propose_spend once per participant)");
         runs_reported = true;
       }
     }
@@ -2029,6 +2075,87 @@ constexpr Field<Scenario> kScenarioFields[] = {
     {"expect", false, decode_expectations},
 };
 
+/// The blame for a budget: the value at `pointer` when the file has it, else `fallback`.
+Ptr written_or(const Ctx& ctx, const Ptr& pointer, const Ptr& fallback) {
+  return ctx.doc.value_positions.count(pointer) != 0 ? pointer : fallback;
+}
+
+std::string format_count(double n) {
+  if (n < 1e15) return std::to_string(static_cast<std::uint64_t>(n));
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1e", n);
+  return buffer;
+}
+
+/// Periodic activities whose work before `until` the file sets: each must stay within
+/// limits::kMaxPeriodicEvents (and a hole punch within limits::kMaxIceChecks), or the run would
+/// exhaust the machine rather than end. Estimates in double: the products overflow 64 bits.
+void check_run_budget(Ctx& ctx) {
+  const Scenario& sc = ctx.sc;
+  const double until = static_cast<double>(sc.until.count());
+  const double wallets = static_cast<double>(sc.wallets.size());
+  const double limit = static_cast<double>(limits::kMaxPeriodicEvents);
+  const auto too_much = [&](const Ptr& pointer, const std::string& what, double estimate,
+                           std::string_view unit) {
+    ctx.error(pointer, what + " makes about " + format_count(estimate) + " " + std::string(unit) +
+                           " before `until`; the limit is " +
+                           std::to_string(limits::kMaxPeriodicEvents) +
+                           " (raise the interval, shorten `until` or use fewer wallets)");
+  };
+
+  const auto& bootstrap = sc.network.bootstrap;
+  if (sc.until >= bootstrap.first_peer_exchange) {
+    const double ticks =
+        std::floor(static_cast<double>((sc.until - bootstrap.first_peer_exchange).count()) /
+                   static_cast<double>(bootstrap.peer_exchange_interval.count())) + 1;
+    if (ticks * wallets > limit) {
+      too_much(written_or(ctx, "/network/bootstrap/peer_exchange_interval", "/until"),
+               "peer exchange every " + format_time(bootstrap.peer_exchange_interval) + " to " +
+                   format_count(wallets) + (wallets == 1 ? " wallet" : " wallets"),
+               ticks * wallets, "deliveries");
+    }
+  }
+  if (sc.network.readvertise_interval > Duration::zero()) {
+    const double ticks =
+        std::floor(until / static_cast<double>(sc.network.readvertise_interval.count()));
+    const double deliveries = ticks * wallets * std::max(0.0, wallets - 1);
+    if (deliveries > limit) {
+      too_much(written_or(ctx, "/network/readvertise_interval", "/until"),
+               "re-advertising every " + format_time(sc.network.readvertise_interval) + " among " +
+                   format_count(wallets) + (wallets == 1 ? " wallet" : " wallets"),
+               deliveries, "deliveries");
+    }
+  }
+  double redials = 0;
+  const Wallet* worst = nullptr;
+  double worst_redials = 0;
+  for (const Wallet& wallet : sc.wallets) {
+    if (wallet.relay_reconnect.kind != RelayReconnectKind::interval) continue;
+    const double mine = std::floor(until / static_cast<double>(wallet.relay_reconnect.interval.count())) *
+                        static_cast<double>(wallet.relays.size());
+    redials += mine;
+    if (worst == nullptr || mine > worst_redials) {
+      worst = &wallet;
+      worst_redials = mine;
+    }
+  }
+  if (redials > limit && worst != nullptr) {
+    too_much(written_or(ctx, pointer_child(worst->source.pointer, "relay_reconnect"), "/until"),
+             "redialing lost relays every " + format_time(worst->relay_reconnect.interval) +
+                 " (over all wallets)",
+             redials, "redials");
+  }
+  const auto& ice = sc.network.ice;
+  const double checks =
+      static_cast<double>(ice.failed_timeout.count()) / static_cast<double>(ice.check_interval.count());
+  if (checks > static_cast<double>(limits::kMaxIceChecks)) {
+    ctx.error(written_or(ctx, "/network/ice/check_interval", "/network/ice/failed_timeout"),
+              "an ICE check every " + format_time(ice.check_interval) + " for " +
+                  format_time(ice.failed_timeout) + " makes " + format_count(checks) +
+                  " checks per hole punch; the limit is " + std::to_string(limits::kMaxIceChecks));
+  }
+}
+
 std::vector<LoadError> finish_errors(std::vector<LoadError> errors, std::size_t dropped) {
   std::stable_sort(errors.begin(), errors.end(), [](const LoadError& a, const LoadError& b) {
     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
@@ -2104,6 +2231,7 @@ LoadResult load_scenario_text(std::string_view text, std::string source_name) {
   }
   ctx.sc.source_file = source_name;
   decode_object(ctx, root, "", kScenarioFields, ctx.sc);
+  if (ctx.error_count() == 0) check_run_budget(ctx);
   if (ctx.error_count() > 0) return LoadResult{finish_errors(std::move(ctx.errors), ctx.dropped)};
   return LoadResult{std::move(ctx.sc)};
 }

@@ -818,8 +818,9 @@ BOOST_AUTO_TEST_CASE(repeat_extension) {
   // Every nanosecond for ten minutes is beyond limits::kMaxTimelineRuns.
   BOOST_TEST(error_of(file(kTwoWallets + R"(
 "timeline": [{"at": 0, "do": "heal", "repeat": {"every": "1ns"}}])")) ==
-             "x.json:3:48: /timeline/0/repeat: the timeline runs more than 10000000 steps before "
-             "`until` (the limit)");
+             "x.json:3:48: /timeline/0/repeat: the timeline runs more than 250000 steps before "
+             "`until` (the limit; a connect_many counts once per peer, a propose_spend once per "
+             "participant)");
   // ... but not when `times` bounds it.
   load_ok(file(kTwoWallets + R"(
 "timeline": [{"at": 0, "do": "heal", "repeat": {"every": "1ns", "times": 1000}}])"));
