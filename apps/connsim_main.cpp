@@ -126,9 +126,9 @@ int main(int argc, char** argv) {
       }
     }
     std::cout << console_line(report) << "\n";
-    if (!report.passed) std::cerr << failure_details(report);
     if (stats) std::cout << stats_line(report) << "\n";
     std::cout.flush();
+    if (!report.passed) std::cerr << failure_details(report) << std::flush;
     reports.push_back(std::move(report));
   }
   std::cout << summary_line(reports) << "\n";

@@ -178,6 +178,11 @@ struct Checker {
                   ", until " + format_time(ctx.scenario.until) + ")");
       return;
     }
+    if (outcome.abandoned) {
+      fail(e, what + "expected a result, got none: the wallet reloaded while the step ran (started " +
+                  time_of(outcome.started) + "), so its promise was lost");
+      return;
+    }
     if (!outcome.finished) {
       fail(e, what + "expected a result, got none: still running at the end of the run (started " +
                   time_of(outcome.started) + ")");
@@ -305,17 +310,21 @@ struct Checker {
     const std::string what = "session " + s.step + ": expected " + std::string(store::to_string(s.state)) +
                              (s.within ? " within " + format_time(*s.within) : "") + ", got ";
     const auto* spend = std::get_if<store::ProposeSpendResult>(&outcome.value);
-    if (spend == nullptr || !spend->success || !spend->session_id) {
+    if (spend == nullptr || !spend->success || !spend->session_id || outcome.spends.empty() ||
+        outcome.spends.back().started != outcome.started) {
       fail(e, what + "no session (proposeSpend " +
-                  (spend && spend->error ? "failed: " + *spend->error : std::string("did not succeed")) + ")");
+                  (spend && spend->error ? "failed: " + *spend->error
+                   : outcome.abandoned   ? std::string("abandoned by a reload")
+                                         : std::string("did not succeed")) + ")");
       return;
     }
+    const SpendRun& run = outcome.spends.back();
     const auto& action = std::get<ProposeSpendAction>(step.action);
     const std::size_t w = wallet_of(ctx.scenario, action.wallet);
     const sim::SessionRecord* reached = nullptr;
     const sim::SessionRecord* last = nullptr;
     for (const auto& record : ctx.report.records[w].sessions) {
-      if (record.session_id != *spend->session_id || !record.coordinator || record.at < outcome.started) continue;
+      if (record.session_id != run.session_id || record.generation != run.generation || !record.coordinator) continue;
       last = &record;
       if (record.state == s.state && reached == nullptr) reached = &record;
     }
@@ -398,14 +407,14 @@ std::map<Metric, std::optional<double>> compute_metrics(const Scenario& scenario
     if (step.kind() != ActionKind::propose_spend) continue;
     const StepOutcome& outcome = steps[step.index];
     proposals += outcome.runs;
-    const auto* spend = std::get_if<store::ProposeSpendResult>(&outcome.value);
-    if (spend == nullptr || !spend->session_id) continue;
     const std::size_t w = scenario.wallet_index.at(std::get<ProposeSpendAction>(step.action).wallet);
-    for (const auto& record : records[w].sessions) {
-      if (record.coordinator && record.session_id == *spend->session_id &&
-          record.state == store::SessionState::completed && record.at >= outcome.started) {
-        ++completed;
-        break;
+    for (const SpendRun& run : outcome.spends) {  // every run, each its own session
+      for (const auto& record : records[w].sessions) {
+        if (record.coordinator && record.session_id == run.session_id && record.generation == run.generation &&
+            record.state == store::SessionState::completed) {
+          ++completed;
+          break;
+        }
       }
     }
   }

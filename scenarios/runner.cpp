@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <type_traits>
 #include <ostream>
 
 #include "scenarios/checks.hpp"
@@ -53,9 +54,11 @@ class Driver {
     for (std::size_t i : order) schedule_step(i, scenario_.timeline[i].at, 1);
     for (const auto& expectation : scenario_.expectations) {
       if (const auto* getter = std::get_if<GetterExpectation>(&expectation.body)) {
-        if (getter->at && *getter->at <= scenario_.until) {
+        // A getter at time t reads after everything that happens at t (as status and events
+        // expectations with `at` count writes at t); one at `until` reads after the run.
+        if (getter->at && *getter->at < scenario_.until) {
           const std::size_t index = expectation.index;
-          kernel_.schedule(*getter->at, [this, index, getter] {
+          kernel_.schedule(*getter->at + Duration(1), [this, index, getter] {
             snapshots_[index] = read_getter(*getter);
           });
         }
@@ -84,7 +87,7 @@ class Driver {
   GetterValue read_getter(const GetterExpectation& getter) {
     const store::P2PStore& p2p = world_.wallet(wallet(getter.wallet)).stores().p2p;
     GetterValue value;
-    value.at = kernel_.now();
+    value.at = getter.at.value_or(kernel_.now());
     switch (getter.getter) {
       case Getter::connected_online_peer_count:
         value.value = static_cast<std::uint64_t>(p2p.connected_online_peer_count());
@@ -121,18 +124,30 @@ class Driver {
   }
 
   template <typename T, typename Make>
-  void spawn_for_result(const Step& step, Make make) {
+  void spawn_for_result(const Step& step, std::size_t wallet_index, Make make) {
     StepOutcome& outcome = steps_[step.index];
     outcome.runs += 1;
     outcome.finished = false;
+    outcome.abandoned = false;
     outcome.started = kernel_.now();
     outcome.value = std::monostate{};
     outcome.exception.reset();
     const std::size_t index = step.index;
     const std::size_t run = outcome.runs;
-    sim::asio::co_spawn(kernel_.executor(), make(), [this, index, run](std::exception_ptr error, T value) {
+    const Duration started = kernel_.now();
+    const std::uint64_t process = world_.wallet(wallet_index).process_count();
+    sim::asio::co_spawn(kernel_.executor(), make(), [this, index, run, wallet_index, process, started](
+                                                        std::exception_ptr error, T value) {
       StepOutcome& done = steps_[index];
+      if constexpr (std::is_same_v<T, store::ProposeSpendResult>) {
+        if (!error && value.session_id) record_spend(done, wallet_index, *value.session_id, started);
+      }
       if (done.runs != run) return;  // a later run of a repeated step took over
+      if (world_.wallet(wallet_index).process_count() != process) {
+        done.abandoned = true;  // the page that awaited this promise is gone
+        log(cause(scenario_.timeline[index]) + " abandoned: the wallet reloaded");
+        return;
+      }
       done.finished = true;
       done.finished_at = kernel_.now();
       if (error) {
@@ -145,6 +160,17 @@ class Driver {
     });
   }
 
+  /// The session a proposeSpend just created is the newest coordinator record with its id.
+  void record_spend(StepOutcome& outcome, std::size_t wallet_index, const std::string& id, Duration started) {
+    const auto& sessions = world_.wallet(wallet_index).records().sessions;
+    for (auto it = sessions.rbegin(); it != sessions.rend(); ++it) {
+      if (it->coordinator && it->session_id == id) {
+        outcome.spends.push_back(SpendRun{id, it->generation, started});
+        return;
+      }
+    }
+  }
+
   void execute(const Step& step) {
     const std::string tag = cause(step);
     world_.history().record(kernel_.now(), sim::HistoryKind::step, step.id ? *step.id : "#" + std::to_string(step.index),
@@ -155,7 +181,7 @@ class Driver {
   void run_action(const Step& step, const std::string& tag, const ConnectAction& a) {
     log(tag + ": " + a.wallet + " connect " + a.peer);
     store::P2PStore& p2p = world_.wallet(wallet(a.wallet)).stores().p2p;
-    spawn_for_result<store::ConnectResult>(step, [&p2p, peer = peer_of(a.peer)] {
+    spawn_for_result<store::ConnectResult>(step, wallet(a.wallet), [&p2p, peer = peer_of(a.peer)] {
       return p2p.connect_to_online_peer(peer);
     });
   }
@@ -165,13 +191,13 @@ class Driver {
     std::vector<store::PeerId> peers;
     for (const auto& id : a.peers) peers.push_back(peer_of(id));
     spawn_for_result<store::ResultMap<store::ConnectResult>>(
-        step, [&p2p, peers = std::move(peers)] { return p2p.connect_to_multiple_peers(peers); });
+        step, wallet(a.wallet), [&p2p, peers = std::move(peers)] { return p2p.connect_to_multiple_peers(peers); });
   }
   void run_action(const Step& step, const std::string& tag, const ProposeSpendAction& a) {
     log(tag + ": " + a.wallet + " propose_spend " + a.shared_wallet);
     store::Musig2Store& musig2 = world_.wallet(wallet(a.wallet)).stores().musig2;
     store::SpendProposalParams params{a.shared_wallet, a.recipient, a.amount_sats};
-    spawn_for_result<store::ProposeSpendResult>(step, [&musig2, params] { return musig2.propose_spend(params); });
+    spawn_for_result<store::ProposeSpendResult>(step, wallet(a.wallet), [&musig2, params] { return musig2.propose_spend(params); });
   }
   void run_action(const Step&, const std::string& tag, const GoOfflineAction& a) {
     log(tag + ": " + a.wallet + " goes offline");

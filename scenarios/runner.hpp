@@ -24,10 +24,20 @@ struct RunOptions {
   bool keep_history = true;           // entries for traces and failure slices
 };
 
+/// The signing session one run of a propose_spend step created.
+struct SpendRun {
+  std::string session_id;
+  std::uint64_t generation = 0;
+  Duration started{};
+};
+
 /// The value a step returned (its last run, for a repeated step).
 struct StepOutcome {
   std::size_t runs = 0;
   bool finished = false;
+  /// The wallet reloaded while the step ran: its promise was lost with the page.
+  bool abandoned = false;
+  std::vector<SpendRun> spends;  // propose_spend: every run that created a session
   Duration started{};
   Duration finished_at{};
   std::variant<std::monostate, store::ConnectResult, store::ResultMap<store::ConnectResult>,

@@ -10,8 +10,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <type_traits>
+#include <utility>
 
 #include <boost/asio/io_context.hpp>
+#include <ns3/event-impl.h>
+#include <ns3/ptr.h>
 
 #include "store/async.hpp"
 #include "store/clock.hpp"
@@ -30,9 +34,11 @@ class Kernel {
 
   /// Virtual time since the start of the run.
   Duration now() const;
-  /// Runs `action` after `delay` (clamped at zero), then drains the store executor. Actions at
-  /// the same time run in the order they were scheduled.
-  void schedule(Duration delay, std::function<void()> action);
+  /// Runs `action` (any callable, move-only included) after `delay` (clamped at zero), then
+  /// drains the store executor. Actions at the same time run in the order they were scheduled.
+  /// One allocation per event: the action lives in the ns-3 event itself.
+  template <typename F>
+  void schedule(Duration delay, F&& action);
   /// Runs every event up to and including `until`, then stops with now() == until.
   void run_until(Duration until);
   /// Completes after `delay` of virtual time, resuming the awaiting coroutine on the store
@@ -47,8 +53,40 @@ class Kernel {
   std::uint64_t events_executed() const { return events_executed_; }
 
  private:
-  boost::asio::io_context io_{1};
+  template <typename F>
+  class Event;
+  void schedule_event(Duration delay, ns3::Ptr<ns3::EventImpl> event);
+  void after_event() {
+    ++events_executed_;
+  }
+
+  // Single-threaded by construction: the unsafe hint drops the scheduler's locking.
+  boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
   std::uint64_t events_executed_ = 0;
 };
+
+/// An ns-3 event that owns its action: counts itself, runs the action, drains the executor.
+template <typename F>
+class Kernel::Event final : public ns3::EventImpl {
+ public:
+  Event(Kernel& kernel, F action) : kernel_(kernel), action_(std::move(action)) {}
+
+ protected:
+  void Notify() override {
+    kernel_.after_event();
+    action_();
+    kernel_.drain();
+  }
+
+ private:
+  Kernel& kernel_;
+  F action_;
+};
+
+template <typename F>
+void Kernel::schedule(Duration delay, F&& action) {
+  using Action = std::decay_t<F>;
+  schedule_event(delay, ns3::Ptr<ns3::EventImpl>(new Event<Action>(*this, Action(std::forward<F>(action))), false));
+}
 
 }  // namespace connsim::sim

@@ -48,6 +48,7 @@ struct SessionRecord {
   store::SessionState state;
   std::optional<std::string> failure;
   bool coordinator = false;
+  std::uint64_t generation = 0;  // tells apart sessions that share an id (field bug 9)
 };
 
 struct WalletRecords {

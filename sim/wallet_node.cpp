@@ -196,7 +196,8 @@ void WalletNode::on_connect_finished(const store::PeerId& peer, const store::Con
 
 void WalletNode::on_session_state(const store::SigningSession& session) {
   const bool coordinator = session.coordinator == config_.peer_id;
-  records_.sessions.push_back({clock_.now(), session.id, session.state, session.failure, coordinator});
+  records_.sessions.push_back(
+      {clock_.now(), session.id, session.state, session.failure, coordinator, session.generation});
   world_.history().record(clock_.now(), HistoryKind::session, config_.id,
                           session.id + " " + std::string(store::to_string(session.state)) +
                               (session.failure ? " (" + *session.failure + ")" : ""));

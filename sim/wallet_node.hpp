@@ -92,6 +92,8 @@ class WalletNode final : private store::P2PStoreObserver, private store::Musig2O
 
   // Lifecycle, driven by the world.
   void set_online(bool online);
+  /// How many times the process restarted (reloads so far).
+  std::uint64_t process_count() const { return retired_.size(); }
   /// A reload: the current stores retire (kept alive, detached, until the run ends) and fresh
   /// ones take their place.
   void restart_process();
@@ -101,6 +103,7 @@ class WalletNode final : private store::P2PStoreObserver, private store::Musig2O
     bool connected = false;
     bool reserved = false;
     bool redialing = false;
+    bool broken = false;  // the connection died silently (NAT rebind); nobody has noticed yet
     std::uint64_t relay_epoch = 0;
   };
   std::map<std::size_t, RelayLink>& relay_links() { return relay_links_; }

@@ -211,6 +211,7 @@ store::Task<bool> World::reserve(std::size_t w, std::size_t r, std::uint64_t gen
   }
   auto& link = node.relay_links()[r];
   link.connected = true;
+  link.broken = false;
   link.relay_epoch = relay.epoch;
   auto slot = relay.slots.find(w);
   if (slot == relay.slots.end() && live_slot_count(relay) >= relay.config.max_reservations) {
@@ -233,6 +234,7 @@ void World::lose_reservation(std::size_t w, std::size_t r, std::string_view caus
   const bool had = link.reserved;
   link.connected = false;
   link.reserved = false;
+  link.broken = false;
   RelayState& relay = relays_[r];
   auto slot = relay.slots.find(w);
   if (slot != relay.slots.end()) {
@@ -483,6 +485,7 @@ void World::nat_rebind(std::size_t w, std::string_view cause) {
   }
   for (auto& [relay, link] : node.relay_links()) {
     if (!link.connected && !link.reserved) continue;
+    link.broken = true;  // nothing the relay sends through the old mapping arrives any more
     const std::size_t r = relay;
     kernel_.schedule(silent, [this, w, r, generation = node.generation()] {
       if (wallets_[w]->generation() == generation) lose_reservation(w, r, "NAT rebind");

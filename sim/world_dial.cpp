@@ -190,6 +190,7 @@ store::Task<store::DialOutcome> World::dial_circuit(std::size_t from, std::size_
   if (!circuit || !webrtc) {
     // 1. A connection to the relay.
     auto& link = dialer.relay_links()[r];
+    if (link.broken) co_return co_await fail_by_deadline(kTimeout);  // our own dead relay connection
     if (!link.connected || link.relay_epoch != relay.epoch) {
       if (!reachable(a, relay_id)) co_return co_await fail_by_deadline(kTimeout);
       if (!relay.up) {
@@ -208,6 +209,11 @@ store::Task<store::DialOutcome> World::dial_circuit(std::size_t from, std::size_
     if (!hop || !reachable(a, relay_id)) co_return co_await fail_by_deadline(kTimeout);
     if (!co_await wait_within(*hop, deadline)) co_return store::DialOutcome::failure(kTimeout);
     if (!relay.up) co_return store::DialOutcome::failure(kReset);
+    const auto target_link = wallets_[target]->relay_links().find(r);
+    if (target_link != wallets_[target]->relay_links().end() && target_link->second.broken &&
+        reservation_alive(target, r)) {
+      co_return co_await fail_by_deadline(kTimeout);  // STOP into a dead connection
+    }
     if (!reservation_alive(target, r) || !reachable(relay_id, b)) {
       ++relay.circuits_refused;
       co_await wait_within(one_way(relay_id, a), deadline);
@@ -259,8 +265,11 @@ store::Task<store::DialOutcome> World::dial_circuit(std::size_t from, std::size_
     co_return store::DialOutcome::failure(kWebrtcFailed);
   }
   if (!wallets_[target]->config().webrtc) co_return co_await fail_by_deadline(kWebrtcFailed);
-  const HolePunchResult punch = punch_hole(*this, from, target);
-  if (!punch.connected || !reachable(a, b)) {
+  // ICE's checks travel the direct path: across a partition none gets through, as between
+  // two NATs that cannot be punched.
+  const HolePunchResult punch = reachable(a, b) ? punch_hole(*this, from, target)
+                                                : HolePunchResult{false, config_.ice.failed_timeout, "partitioned"};
+  if (!punch.connected) {
     co_await wait_within(punch.elapsed, deadline);
     co_return store::DialOutcome::failure(kWebrtcFailed);
   }
