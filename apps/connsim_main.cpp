@@ -2,6 +2,7 @@
 //   connsim run FILE|DIR... [--seed N] [--junit FILE] [--trace FILE] [--log] [--stats]
 //   connsim check FILE|DIR...
 // Exit status: 0 all passed / valid, 1 an expectation failed, 2 invalid input (nothing runs).
+#include <charconv>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -74,7 +75,19 @@ int main(int argc, char** argv) {
   CLI::App* run = app.add_subcommand("run", "Run scenarios and check their expectations");
   run->add_option("inputs", run_inputs, "Scenario files, or directories (every *.json in them, sorted)")
       ->required();
-  run->add_option("--seed", seed, "Override every scenario's seed");
+  // CLI11 alone wraps "-1" to 2^64-1 and saturates 10^30: accept only a decimal uint64.
+  const CLI::Validator uint64_text(
+      [](std::string& text) -> std::string {
+        std::uint64_t value = 0;
+        const char* end = text.data() + text.size();
+        const auto [at, error] = std::from_chars(text.data(), end, value);
+        if (text.empty() || error != std::errc() || at != end) {
+          return "expected an integer from 0 to 18446744073709551615, got \"" + text + "\"";
+        }
+        return "";
+      },
+      "UINT64");
+  run->add_option("--seed", seed, "Override every scenario's seed")->check(uint64_text);
   run->add_option("--junit", junit_path, "Write JUnit XML to FILE");
   run->add_option("--trace", trace_path, "Write Chrome trace-event JSON (Perfetto) to FILE");
   run->add_flag("--log", log, "Print the timeline as it runs");
