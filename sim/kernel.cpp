@@ -1,6 +1,7 @@
 #include "sim/kernel.hpp"
 
 #include <atomic>
+#include <optional>
 #include <stdexcept>
 
 #include <boost/asio/any_completion_handler.hpp>
@@ -45,11 +46,29 @@ void Kernel::run_until(Duration until) {
 
 store::Task<void> Kernel::sleep(Duration delay) {
   namespace asio = boost::asio;
-  co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
+  using Handler = asio::any_completion_handler<void(boost::system::error_code)>;
+  // Completed once: by the kernel event after `delay`, or earlier by a cancellation emitted on
+  // the awaiting coroutine's slot (then the coroutine sees operation_aborted at once).
+  struct Pending {
+    std::optional<Handler> handler;
+  };
+  co_await asio::async_initiate<decltype(asio::use_awaitable), void(boost::system::error_code)>(
       [this, delay](auto handler) {
-        schedule(delay, [this, handler = std::move(handler)]() mutable {
-          asio::post(io_, std::move(handler));
-        });
+        auto pending = std::make_shared<Pending>();
+        auto slot = asio::get_associated_cancellation_slot(handler);
+        pending->handler.emplace(std::move(handler));
+        auto finish = [this, pending](boost::system::error_code error) {
+          if (!pending->handler) return;
+          Handler done = std::move(*pending->handler);
+          pending->handler.reset();
+          asio::post(io_, [done = std::move(done), error]() mutable { std::move(done)(error); });
+        };
+        if (slot.is_connected()) {
+          slot.assign([finish](asio::cancellation_type) mutable {
+            finish(asio::error::operation_aborted);
+          });
+        }
+        schedule(delay, [finish]() mutable { finish({}); });
       },
       asio::use_awaitable);
 }
