@@ -77,6 +77,7 @@ void World::join(std::size_t w) {
   WalletNode& node = *wallets_[w];
   if (node.online()) return;
   node.set_online(true);
+  online_wallets_.insert(w);
   history_.record(kernel_.now(), HistoryKind::lifecycle, node.config().id, "online");
   const std::uint64_t generation = node.generation();
   asio::co_spawn(kernel_.executor(), reserve_all(w, generation), asio::detached);
@@ -115,6 +116,7 @@ void World::leave(std::size_t w, std::string_view cause, bool silent) {
   WalletNode& node = *wallets_[w];
   if (!node.online()) return;
   node.set_online(false);
+  online_wallets_.erase(w);
   history_.record(kernel_.now(), HistoryKind::lifecycle, node.config().id,
                   "offline (" + std::string(cause) + ")");
   const auto& transport = config_.transport;
@@ -347,8 +349,8 @@ void World::advertise(std::size_t w) {
   store::PresencePtr shared = presence;
   kernel_.schedule(*to_bootstrap, [this, shared, w] {
     bootstrap_presence_[shared->peer_id] = shared;
-    for (std::size_t v = 0; v < wallets_.size(); ++v) {
-      if (v == w || !wallets_[v]->online() || !reachable(bootstrap_host(), wallet_host(v))) continue;
+    for (std::size_t v : online_wallets_) {
+      if (v == w || !reachable(bootstrap_host(), wallet_host(v))) continue;
       if (auto delay = trip(bootstrap_host(), wallet_host(v))) deliver_presence(v, shared, *delay);
     }
   });
@@ -366,9 +368,8 @@ void World::deliver_presence(std::size_t to, const store::PresencePtr& presence,
 
 std::shared_ptr<const nlohmann::json> World::build_peer_exchange() const {
   nlohmann::json peers = nlohmann::json::array();
-  for (std::size_t w = 0; w < wallets_.size(); ++w) {
+  for (std::size_t w : online_wallets_) {
     const WalletNode& node = *wallets_[w];
-    if (!node.online()) continue;
     nlohmann::json addrs = nlohmann::json::array();
     for (const auto& [relay, link] : node.relay_links()) {
       if (reservation_alive(w, relay)) {
@@ -388,8 +389,8 @@ std::shared_ptr<const nlohmann::json> World::build_peer_exchange() const {
 void World::peer_exchange_tick() {
   auto message = build_peer_exchange();
   const HostId boot = bootstrap_host();
-  for (std::size_t w = 0; w < wallets_.size(); ++w) {
-    if (!wallets_[w]->online() || !reachable(boot, wallet_host(w))) continue;
+  for (std::size_t w : online_wallets_) {
+    if (!reachable(boot, wallet_host(w))) continue;
     auto delay = trip(boot, wallet_host(w));
     if (!delay) continue;
     const std::uint64_t generation = wallets_[w]->generation();

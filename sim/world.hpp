@@ -186,6 +186,9 @@ class World {
   std::map<store::PeerId, store::PresencePtr> bootstrap_presence_;  // latest record per peer
   std::uint64_t presence_counter_ = 0;
   bool started_ = false;
+  /// The wallets online now, by index: the loops that reach every online wallet (presence
+  /// gossip, peer exchange) visit these in index order instead of scanning every wallet.
+  std::set<std::size_t> online_wallets_;
 };
 
 }  // namespace connsim::sim
