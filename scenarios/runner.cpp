@@ -9,6 +9,7 @@
 #include <ostream>
 
 #include "scenarios/checks.hpp"
+#include "scenarios/invariants.hpp"
 #include "scenarios/world_builder.hpp"
 #include "sim/kernel.hpp"
 #include "sim/wallet_node.hpp"
@@ -297,6 +298,7 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
       report.stats.relay_reservations_refused += world.relay(r).reservations_refused;
     }
     report.history = world.history().entries();
+    append_invariant_failures(report, check_invariants(observe_run(scenario, report, world)));
   }
   for (const auto& records : report.records) {
     report.stats.connect_attempts += records.attempts.size();

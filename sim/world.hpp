@@ -40,6 +40,12 @@ struct Connection {
   std::uint64_t bytes_forward = 0;    // dialer -> listener, circuit accounting
   std::uint64_t bytes_backward = 0;
   bool alive = true;
+  // What a relay let through, for the circuit-limit invariant (scenarios/invariants.hpp): bytes
+  // accepted per direction, the last accepted message, and when the connection closed.
+  std::uint64_t carried_forward = 0;
+  std::uint64_t carried_backward = 0;
+  std::optional<Duration> last_carried;
+  std::optional<Duration> closed_at;
 };
 
 /// A reservation slot on a relay.
@@ -116,6 +122,8 @@ class World {
   std::string host_name(HostId host) const;
   const WorldCounters& counters() const { return counters_; }
   const Connection* connection(std::uint64_t id) const;
+  /// Every connection of the run, live or closed (unordered: sort by id).
+  const std::unordered_map<std::uint64_t, Connection>& connections() const { return connections_; }
   /// The bootstrap's peer-exchange message as it would be sent now (public for the benchmarks).
   std::shared_ptr<const nlohmann::json> build_peer_exchange() const;
   /// One draw of the one-way delay between two hosts (no loss).

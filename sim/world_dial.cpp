@@ -326,7 +326,11 @@ bool World::charge_circuit(Connection& c, std::uint64_t bytes, bool forward) {
   const RelayConfig& relay = relays_[*c.relay].config;
   const std::uint64_t counted = relay.bytes_both_directions ? c.bytes_forward + c.bytes_backward
                                                             : std::max(c.bytes_forward, c.bytes_backward);
-  if (counted <= relay.circuit_bytes) return true;
+  if (counted <= relay.circuit_bytes) {
+    (forward ? c.carried_forward : c.carried_backward) += bytes;
+    c.last_carried = kernel_.now();
+    return true;
+  }
   const std::size_t r = *c.relay;
   close_connection(c.id, "circuit byte limit", one_way(relay_host(r), wallet_host(c.dialer)),
                    one_way(relay_host(r), wallet_host(c.listener)));
@@ -356,6 +360,7 @@ void World::close_connection(std::uint64_t id, std::string_view cause, Duration 
   if (it == connections_.end() || !it->second.alive) return;
   Connection& c = it->second;
   c.alive = false;
+  c.closed_at = kernel_.now();
   ++counters_.connections_closed;
   history_.record(kernel_.now(), HistoryKind::connection_close, config_.wallets[c.dialer].id,
                   "#" + std::to_string(id) + " " + std::string(store::to_string(c.type)) + " to " +
