@@ -25,15 +25,6 @@ long peak_rss_kb() {
   return usage.ru_maxrss;
 }
 
-std::string exception_message(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "Unknown error";
-  }
-}
 
 /// Drives one run: the world, the timeline and the getter snapshots.
 class Driver {
@@ -152,7 +143,7 @@ class Driver {
       done.finished = true;
       done.finished_at = kernel_.now();
       if (error) {
-        done.exception = exception_message(error);
+        done.exception = store::error_message(error);
         log(cause(scenario_.timeline[index]) + " threw: " + *done.exception);
       } else {
         done.value = std::move(value);

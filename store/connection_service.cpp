@@ -16,16 +16,6 @@ bool is_webrtc_address(std::string_view address) {
 
 namespace {
 
-std::string message_of(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "Unknown error";
-  }
-}
-
 /// Reads the bootstrap's peer list under the given reader; empty when the shape doesn't match.
 const nlohmann::json* peer_list(const nlohmann::json& message, PeerExchangeReader reader) {
   if (!message.is_object()) return nullptr;
@@ -103,7 +93,7 @@ Task<bool> ConnectionService::try_dial(const Multiaddr& address, std::string& la
   } catch (...) {
     thrown = std::current_exception();
   }
-  if (thrown) last_error = message_of(thrown);
+  if (thrown) last_error = error_message(thrown);
   co_return false;
 }
 

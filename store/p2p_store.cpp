@@ -172,13 +172,7 @@ Task<ConnectResult> P2PStore::connect_to_presence_once(PresencePtr presence) {
   }
 
   if (thrown) {
-    std::string message(kUnknownError);
-    try {
-      std::rethrow_exception(thrown);
-    } catch (const std::exception& e) {
-      message = e.what();
-    } catch (...) {
-    }
+    const std::string message = error_message(thrown);
     update_peer_connection_status(peer, ConnectionStatus::failed, std::nullopt, message);
     emit_connection_event(ConnectionStatus::failed, peer, *presence, std::nullopt, message);
     result = ConnectResult{false, ConnectionType::none, message};

@@ -38,6 +38,16 @@ std::optional<ConnectionType> parse_connection_type(std::string_view text) {
   return std::nullopt;
 }
 
+std::string error_message(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "Unknown error";
+  }
+}
+
 std::string js_slice12(std::string_view id) { return std::string(id.substr(0, 12)); }
 
 std::string display_name(const PresenceAdvertisement& presence) {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -98,5 +99,9 @@ std::string display_name(const PresenceAdvertisement& presence);
 
 /// `id.slice(0, 12)` of JavaScript: at most the first 12 characters.
 std::string js_slice12(std::string_view id);
+
+/// `error instanceof Error ? error.message : 'Unknown error'`: what() of a std::exception,
+/// "Unknown error" for anything else.
+std::string error_message(const std::exception_ptr& error);
 
 }  // namespace connsim::store
