@@ -36,7 +36,6 @@
 namespace connsim::store {
 
 inline constexpr std::string_view kPeerNotFound = "Peer not found in online peers";
-inline constexpr std::string_view kUnknownError = "Unknown error";
 
 /// What a re-advertisement of a known peer does to its onlinePeers entry.
 enum class PresenceUpdate {

@@ -44,7 +44,7 @@ std::string error_message(const std::exception_ptr& error) {
   } catch (const std::exception& e) {
     return e.what();
   } catch (...) {
-    return "Unknown error";
+    return std::string(kUnknownError);
   }
 }
 

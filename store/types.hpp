@@ -100,6 +100,8 @@ std::string display_name(const PresenceAdvertisement& presence);
 /// `id.slice(0, 12)` of JavaScript: at most the first 12 characters.
 std::string js_slice12(std::string_view id);
 
+inline constexpr std::string_view kUnknownError = "Unknown error";
+
 /// `error instanceof Error ? error.message : 'Unknown error'`: what() of a std::exception,
 /// "Unknown error" for anything else.
 std::string error_message(const std::exception_ptr& error);
