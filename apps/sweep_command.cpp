@@ -127,7 +127,7 @@ std::optional<Grid> build_grid(const SweepCommand::Options& o, std::vector<std::
     }
   }
   if (o.seeds < 1) errors.push_back("--seeds: must be at least 1");
-  if (policies.empty() || o.max_attempts.empty() || delays.empty() || concurrency.empty()) {
+  if (o.policies.empty() || o.max_attempts.empty() || o.base_delays.empty() || o.concurrency.empty()) {
     errors.push_back("every grid list needs at least one value");
   }
   if (!errors.empty()) return std::nullopt;
