@@ -498,19 +498,55 @@ std::size_t column_index(const std::vector<Column>& columns, const std::string& 
   return 0;
 }
 
-/// summary[point][column]
+/// The seed's defaults (exponential, 3 attempts, 1 s, batches of 3): the reference of the paired
+/// deltas, when the grid holds it.
+std::optional<std::size_t> seed_default_point(const Grid& grid) {
+  for (std::size_t p = 0; p < grid.points.size(); ++p) {
+    const GridPoint& g = grid.points[p];
+    if (g.policy == store::RetryKind::exponential && g.max_attempts == 3 &&
+        g.base_delay == std::chrono::seconds(1) && g.mode == store::ConcurrencyMode::batch && g.limit == 3) {
+      return p;
+    }
+  }
+  return std::nullopt;
+}
+
+/// Columns compared seed by seed with the seed-default point (common random numbers: the same
+/// seed draws the same NATs, latencies and losses at every grid point, so the paired difference
+/// has a far tighter interval than the difference of two means).
+const char* const kPairedColumns[] = {"connect_success_rate", "connect_time_p99"};
+
+std::string paired_name(const char* column) { return std::string("delta_") + column + "_vs_seed_default"; }
+
+/// summary[point][column], then one paired delta per kPairedColumns when `reference` is set.
 std::vector<std::vector<MeanCi>> summarise(const Grid& grid, const std::vector<RunResult>& results,
-                                           const std::vector<Column>& columns) {
+                                           const std::vector<Column>& columns,
+                                           std::optional<std::size_t> reference) {
   std::vector<std::vector<MeanCi>> summary(grid.points.size());
+  const std::size_t seeds = grid.seeds.size();
   for (std::size_t p = 0; p < grid.points.size(); ++p) {
     for (const auto& column : columns) {
       std::vector<double> values;
-      for (std::size_t s = 0; s < grid.seeds.size(); ++s) {
-        const RunResult& r = results[p * grid.seeds.size() + s];
+      for (std::size_t s = 0; s < seeds; ++s) {
+        const RunResult& r = results[p * seeds + s];
         if (!r.done) continue;
         if (auto v = column.of(r)) values.push_back(*v);
       }
       summary[p].push_back(mean_ci(values));
+    }
+    if (!reference) continue;
+    for (const char* name : kPairedColumns) {
+      const Column& column = columns[column_index(columns, name)];
+      std::vector<double> deltas;
+      for (std::size_t s = 0; s < seeds; ++s) {
+        const RunResult& r = results[p * seeds + s];
+        const RunResult& base = results[*reference * seeds + s];
+        if (!r.done || !base.done) continue;
+        auto v = column.of(r);
+        auto b = column.of(base);
+        if (v && b) deltas.push_back(*v - *b);
+      }
+      summary[p].push_back(mean_ci(deltas));
     }
   }
   return summary;
@@ -546,6 +582,9 @@ void write_summary_csv(const std::filesystem::path& path, const Grid& grid, cons
   std::ofstream out(path);
   out << "policy,max_attempts,base_delay_ms,concurrency_mode,concurrency_limit,runs";
   for (const auto& c : columns) out << "," << c.name << "_mean," << c.name << "_ci95";
+  if (!summary.empty() && summary.front().size() > columns.size()) {
+    for (const char* name : kPairedColumns) out << "," << paired_name(name) << "_mean," << paired_name(name) << "_ci95";
+  }
   out << "\n";
   for (std::size_t p = 0; p < grid.points.size(); ++p) {
     const GridPoint& g = grid.points[p];
@@ -575,17 +614,23 @@ void write_summary_md(const std::filesystem::path& path, const std::string& scen
   out << "# Sweep of `" << scenario << "`: " << grid.points.size() << " grid points x " << grid.seeds.size()
       << " seeds (" << grid.seeds.front() << ".." << grid.seeds.back() << ")\n\n"
       << "Mean ± 95 % confidence half-width (Student's t) over the seeds.\n\n"
-      << "| policy | attempts | base delay | concurrency | success rate | 1st-attempt | p50 ms | p99 ms | "
-         "attempts/connect | relay circuits | share relay |\n"
-      << "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n";
+      << "Δ columns: the paired difference from the seed's defaults (exponential, 3 attempts, 1s, "
+         "batch:3) seed by seed; an interval that excludes 0 is a real difference.\n\n"
+      << "| policy | attempts | base delay | concurrency | success rate | Δ success | 1st-attempt | p50 ms | "
+         "p99 ms | Δ p99 ms | attempts/connect | relay circuits | share relay |\n"
+      << "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   const auto at = [&](const char* name) { return column_index(columns, name); };
   for (std::size_t p = 0; p < grid.points.size(); ++p) {
     const GridPoint& g = grid.points[p];
     const auto& s = summary[p];
+    auto delta = [&](std::size_t k, int decimals) {
+      return s.size() > columns.size() + k ? pm(s[columns.size() + k], decimals) : std::string("–");
+    };
     out << "| " << store::to_string(g.policy) << " | " << g.max_attempts << " | " << g.base_delay_text << " | "
-        << g.concurrency_text << " | " << pm(s[at("connect_success_rate")], 3) << " | "
+        << g.concurrency_text << " | " << pm(s[at("connect_success_rate")], 3) << " | " << delta(0, 3) << " | "
         << pm(s[at("first_attempt_success_rate")], 3) << " | " << pm(s[at("connect_time_p50")], 0) << " | "
-        << pm(s[at("connect_time_p99")], 0) << " | " << pm(s[at("attempts_per_connect")], 2) << " | "
+        << pm(s[at("connect_time_p99")], 0) << " | " << delta(1, 0) << " | " << pm(s[at("attempts_per_connect")], 2)
+        << " | "
         << pm(s[at("relay_circuits_opened")], 1) << " | " << pm(s[at("share_relay")], 3) << " |\n";
   }
 }
@@ -782,7 +827,7 @@ int SweepCommand::run() {
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   const auto columns = summary_columns();
-  const auto summary = summarise(*grid, results, columns);
+  const auto summary = summarise(*grid, results, columns, seed_default_point(*grid));
   write_runs_csv(dir / "runs.csv", *grid, results);
   write_summary_csv(dir / "summary.csv", *grid, columns, summary);
   write_summary_md(dir / "summary.md", scenario.name, *grid, columns, summary);
