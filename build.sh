@@ -4,13 +4,24 @@
 #   ./build.sh test    install dependencies, build, run every test with CTest
 # Builds with clang++-14 (GCC 12 cannot compile ns-3 3.37's headers as C++20) into build/,
 # executables in build/bin/.
+# And for CI:
+#   ./build.sh sanitize  the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer
+#                        (preset `sanitize`, build-sanitize/), plus 20 s of the loader fuzzer
+#                        (label fuzz). Skips the labels in CONNSIM_SANITIZE_SKIP (default
+#                        "bench": timings mean nothing under ASan).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 what="${1:-suite}"
-case "$what" in suite|test|build) ;; *) echo "usage: ./build.sh suite|test|build" >&2; exit 2 ;; esac
+case "$what" in suite|test|build|sanitize) ;; *) echo "usage: ./build.sh suite|test|build|sanitize" >&2; exit 2 ;; esac
 
 scripts/install-deps.sh
+if [ "$what" = sanitize ]; then
+  cmake --preset sanitize >/dev/null
+  cmake --build --preset sanitize -j 2
+  ctest --preset sanitize -LE "${CONNSIM_SANITIZE_SKIP:-bench}"
+  exit 0
+fi
 cmake --preset default >/dev/null
 cmake --build --preset default -j 2
 

@@ -314,7 +314,12 @@ class Scanner {
       while (cut > 0 && is_continuation_byte(shown[cut])) --cut;
       shown = shown.substr(0, cut) + "...";
     }
-    return nlohmann::json(shown).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string out = nlohmann::json(shown).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    // JSON escapes the control characters below 0x20; DEL it leaves raw.
+    for (std::size_t at = out.find('\x7f'); at != std::string::npos; at = out.find('\x7f', at)) {
+      out.replace(at, 1, "\\u007f");
+    }
+    return out;
   }
 
   bool at_end() const { return pos_ >= text_.size(); }

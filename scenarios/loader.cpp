@@ -46,7 +46,12 @@ std::string quote(std::string_view text) {
   std::string shown = char_count(text) > limits::kMaxQuotedChars
                           ? first_chars(text, limits::kMaxQuotedChars - 3) + "..."
                           : std::string(text);
-  return json(std::move(shown)).dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string out = json(std::move(shown)).dump(-1, ' ', false, json::error_handler_t::replace);
+  // JSON escapes the control characters below 0x20; DEL it leaves raw.
+  for (std::size_t at = out.find('\x7f'); at != std::string::npos; at = out.find('\x7f', at)) {
+    out.replace(at, 1, "\\u007f");
+  }
+  return out;
 }
 
 /// A value as a message shows it after "got ".
@@ -2187,7 +2192,24 @@ LoadResult fail(std::string file, std::string message) {
 
 std::string LoadError::to_string() const {
   std::string out = file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
-  if (!pointer.empty()) out += pointer + ": ";
+  if (!pointer.empty()) {
+    // A key may hold control characters (written \u0001 in the file) and be megabytes long: the
+    // printed pointer escapes the former and is cut after limits::kMaxQuotedChars characters.
+    std::string shown = char_count(pointer) > limits::kMaxQuotedChars
+                            ? first_chars(pointer, limits::kMaxQuotedChars - 3) + "..."
+                            : pointer;
+    for (const char c : shown) {
+      const auto b = static_cast<unsigned char>(c);
+      if (b < 0x20 || b == 0x7F) {
+        char escaped[8];
+        std::snprintf(escaped, sizeof escaped, "\\u%04x", b);
+        out += escaped;
+      } else {
+        out += c;
+      }
+    }
+    out += ": ";
+  }
   out += message;
   return out;
 }

@@ -55,6 +55,9 @@ void check_errors_well_formed(const LoadResult& result, const std::string& file)
     BOOST_TEST(!error.message.empty());
     BOOST_TEST(error.message.size() <= 2000u, "message of " << error.message.size() << " bytes");
     BOOST_TEST(is_printable_utf8(error.message), "not printable: " << error.message.substr(0, 200));
+    const std::string line = error.to_string();
+    BOOST_TEST(line.size() <= 3000u, "line of " << line.size() << " bytes");
+    BOOST_TEST(is_printable_utf8(line), "not printable: " << line.substr(0, 200));
   }
 }
 
@@ -161,6 +164,7 @@ void check_isolated(const std::string& what, const std::function<std::string()>&
         if (result.ok()) _exit(3);
         for (const auto& error : result.errors()) {
           if (error.message.size() > 2000 || !is_printable_utf8(error.message)) _exit(4);
+          if (error.to_string().size() > 3000 || !is_printable_utf8(error.to_string())) _exit(4);
         }
         for (const auto& error : result.errors()) {
           if (contains(error.to_string(), needle)) _exit(0);
@@ -286,6 +290,12 @@ BOOST_AUTO_TEST_CASE(invalid_utf8_is_rejected_and_quoted_printably) {
   CHECK_INVALID(kHead + R"(, "description": ")" + "\xE2\x82", "invalid JSON");     // cut off
   CHECK_INVALID(scenario(R"("description": "\uD800")"), "surrogate");
   CHECK_INVALID(scenario(R"("description": "\uDC00x")"), "surrogate");
+  // DEL is a control character JSON leaves unescaped: messages quote it as \u007f.
+  CHECK_INVALID(scenario("\"timeline\": [{\"at\": 0, \"do\": \"he\x7f" "al\"}]"), "got \"he\\u007fal\"");
+  CHECK_INVALID(scenario("\"k\x7f\": 1"), "unknown key \"k\\u007f\"");
+  CHECK_INVALID(scenario("\"k\x7f\": 1, \"k\x7f\": 2"), "duplicate key \"k\\u007f\"");
+  // A control character in a key, written as an escape: the printed pointer escapes it too.
+  CHECK_INVALID(scenario(R"("k\u0001": 1)"), "h.json:1:38: /k\\u0001: unknown key \"k\\u0001\"");
   // Outside strings: a stray continuation byte.
   CHECK_INVALID(kHead + " \x80}", "\\x80");
   // Valid UTF-8 everywhere is fine, columns count characters.
@@ -514,7 +524,9 @@ BOOST_AUTO_TEST_CASE(unknown_references) {
 // --- expansion bombs: small files that would expand to billions of ids ----------------------------
 
 BOOST_AUTO_TEST_CASE(expansion_bombs_are_refused_quickly) {
-  const std::string group = R"({"id": "g", "count": 99999}, {"id": "a"})";
+  // A group of 50,000: its 41st mention passes the 2,000,000 ids (the partition's left side
+  // counts one more).
+  const std::string group = R"({"id": "g", "count": 50000}, {"id": "a"})";
   check_isolated("1000 relays x count 99999",
                  [] {
                    return scenario("\"network\": {\"relays\": [" + join_ids("r", 1000, "{\"id\": \"%\"}") +
@@ -527,20 +539,20 @@ BOOST_AUTO_TEST_CASE(expansion_bombs_are_refused_quickly) {
                                    "], \"timeline\": [{\"at\": 0, \"do\": \"connect_many\", \"wallet\": \"a\", "
                                    "\"peers\": [" + repeat("\"g\",", 19'999) + "\"g\"]}]");
                  },
-                 "/timeline/0/peers/20: the file expands to more than 2000000");
-  check_isolated("5000 shared wallets of a group",
+                 "/timeline/0/peers/40: the file expands to more than 2000000");
+  check_isolated("1000 shared wallets of a group",
                  [&] {
                    return scenario("\"wallets\": [" + group + "], \"shared_wallets\": [" +
-                                   join_ids("s", 5000, "{\"id\": \"%\", \"participants\": [\"g\"]}") + "]");
+                                   join_ids("s", 1000, "{\"id\": \"%\", \"participants\": [\"g\"]}") + "]");
                  },
-                 "/shared_wallets/20/participants/0: the file expands to more than 2000000");
+                 "/shared_wallets/40/participants/0: the file expands to more than 2000000");
   check_isolated("a partition side naming a group 50000 times",
                  [&] {
                    return scenario("\"wallets\": [" + group +
                                    "], \"timeline\": [{\"at\": 0, \"do\": \"partition\", \"between\": [[\"a\"], [" +
                                    repeat("\"g\",", 49'999) + "\"g\"]]}]");
                  },
-                 "/timeline/0/between/1/20: the file expands to more than 2000000");
+                 "/timeline/0/between/1/39: the file expands to more than 2000000");
   check_isolated("connect_many of a group repeated",
                  [&] {
                    return scenario("\"wallets\": [" + group +
