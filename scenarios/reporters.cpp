@@ -49,6 +49,7 @@ std::string stats_line(const RunReport& report) {
   line["relay_circuits_opened"] = report.stats.relay_circuits_opened;
   line["relay_circuits_refused"] = report.stats.relay_circuits_refused;
   line["relay_reservations_refused"] = report.stats.relay_reservations_refused;
+  line["presence_deliveries"] = report.stats.presence_deliveries;
   line["connect_attempts_per_wall_second"] =
       report.stats.wall_seconds > 0 ? static_cast<double>(report.stats.connect_attempts) / report.stats.wall_seconds : 0.0;
   line["speedup"] = report.stats.wall_seconds > 0 ? report.stats.sim_seconds / report.stats.wall_seconds : 0.0;

@@ -288,6 +288,7 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
       report.stats.relay_circuits_refused += world.relay(r).circuits_refused;
       report.stats.relay_reservations_refused += world.relay(r).reservations_refused;
     }
+    report.stats.presence_deliveries = world.counters().presence_deliveries;
     report.history = world.history().entries();
     append_invariant_failures(report, check_invariants(observe_run(scenario, report, world)));
   }

@@ -68,6 +68,7 @@ struct RunStats {
   std::uint64_t relay_circuits_opened = 0;
   std::uint64_t relay_circuits_refused = 0;
   std::uint64_t relay_reservations_refused = 0;
+  std::uint64_t presence_deliveries = 0;  // presence records handed to a store (gossip fan-out)
 };
 
 struct RunReport {
