@@ -52,6 +52,7 @@ def main():
             "scenario": name, "wallets": n, "sim_seconds": best["sim_seconds"],
             "wall_seconds": round(best["wall_seconds"], 4), "events": best["events"],
             "connects": best["connects"], "connect_attempts": best["connect_attempts"],
+            "presence_deliveries": best.get("presence_deliveries", ""),
             "connects_per_wall_second": round(best["connects"] / best["wall_seconds"]),
             "events_per_wall_second": round(best["events"] / best["wall_seconds"]),
             "speedup": round(best["sim_seconds"] / best["wall_seconds"]),
