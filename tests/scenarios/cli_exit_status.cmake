@@ -77,7 +77,17 @@ connsim_cli_test(NAME run.pass-and-fail EXIT 1
                  ARGS run ${CONNSIM_CLI_DIR}/passes.json ${CONNSIM_CLI_DIR}/fails-an-expectation.json
                  STDOUT "1 passed, 1 failed")
 connsim_cli_test(NAME check.valid-files EXIT 0 ARGS check ${CONNSIM_CLI_DIR}
-                 STDOUT "2 valid")
+                 STDOUT "3 valid")
+
+# Seeds: a different --seed changes the fingerprint of a randomised run (log-normal latency,
+# loss, a NAT mix, jittered retries); the same seed reproduces it (seed_fingerprint.cmake).
+foreach(scenario ${CONNSIM_CLI_DIR}/randomised.json ${PROJECT_SOURCE_DIR}/bench/scenarios/swarm-100.json)
+  get_filename_component(stem ${scenario} NAME_WE)
+  add_test(NAME determinism.seed-changes-fingerprint.${stem}
+           COMMAND ${CMAKE_COMMAND} -DCONNSIM=$<TARGET_FILE:connsim> -DSCENARIO=${scenario}
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/seed_fingerprint.cmake)
+  set_tests_properties(determinism.seed-changes-fingerprint.${stem} PROPERTIES LABELS determinism TIMEOUT 600)
+endforeach()
 connsim_cli_test(NAME run.seed-out-of-range EXIT 2
                  ARGS run ${CONNSIM_CLI_DIR}/passes.json --seed 99999999999999999999999
                  STDERR "--seed: expected an integer from 0 to 18446744073709551615")
