@@ -1,6 +1,7 @@
 #include "apps/sweep_command.hpp"
 
 #include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -310,6 +311,16 @@ std::vector<RunResult> run_all(const scenarios::Scenario& base, const Grid& grid
   std::vector<RunResult> results(total);
   std::cout.flush();
   std::cerr.flush();
+  // A worker that dies closes its task pipe: writing to it must fail with EPIPE (reported as
+  // that run's failure), not kill the sweep with SIGPIPE.
+  struct sigaction ignore {};
+  struct sigaction previous {};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ignore, &previous);
+  struct RestoreSigpipe {
+    struct sigaction saved;
+    ~RestoreSigpipe() { sigaction(SIGPIPE, &saved, nullptr); }
+  } restore{previous};
   std::vector<Worker> workers(static_cast<std::size_t>(std::max(1, std::min<int>(jobs, static_cast<int>(total)))));
   for (auto& worker : workers) {
     int to_worker[2], from_worker[2];
