@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SCENARIOS = ["churn-100", "churn-1000", "churn-10000", "swarm-100", "swarm-1000"]
+SCENARIOS = ["churn-100", "churn-1000", "churn-10000", "swarm-100", "swarm-1000", "connect-storm-200"]
 
 
 def wallets_of(path):
