@@ -49,26 +49,29 @@ store::Task<void> Kernel::sleep(Duration delay) {
   using Handler = asio::any_completion_handler<void(boost::system::error_code)>;
   // Completed once: by the kernel event after `delay`, or earlier by a cancellation emitted on
   // the awaiting coroutine's slot (then the coroutine sees operation_aborted at once).
+  // Ownership: only the kernel event owns the pending handler. The slot (which lives in the
+  // coroutine's frame) holds a weak reference, so a run that ends with the sleep pending frees
+  // the handler, and with it the frame, when ns-3 destroys the event: no cycle.
   struct Pending {
     std::optional<Handler> handler;
   };
+  auto complete = [this](const std::shared_ptr<Pending>& pending, boost::system::error_code error) {
+    if (!pending->handler) return;
+    Handler done = std::move(*pending->handler);
+    pending->handler.reset();
+    asio::post(io_, [done = std::move(done), error]() mutable { std::move(done)(error); });
+  };
   co_await asio::async_initiate<decltype(asio::use_awaitable), void(boost::system::error_code)>(
-      [this, delay](auto handler) {
+      [this, delay, complete](auto handler) {
         auto pending = std::make_shared<Pending>();
         auto slot = asio::get_associated_cancellation_slot(handler);
         pending->handler.emplace(std::move(handler));
-        auto finish = [this, pending](boost::system::error_code error) {
-          if (!pending->handler) return;
-          Handler done = std::move(*pending->handler);
-          pending->handler.reset();
-          asio::post(io_, [done = std::move(done), error]() mutable { std::move(done)(error); });
-        };
         if (slot.is_connected()) {
-          slot.assign([finish](asio::cancellation_type) mutable {
-            finish(asio::error::operation_aborted);
+          slot.assign([complete, weak = std::weak_ptr<Pending>(pending)](asio::cancellation_type) {
+            if (auto alive = weak.lock()) complete(alive, asio::error::operation_aborted);
           });
         }
-        schedule(delay, [finish]() mutable { finish({}); });
+        schedule(delay, [complete, pending] { complete(pending, {}); });
       },
       asio::use_awaitable);
 }
