@@ -34,6 +34,9 @@ inline constexpr std::size_t kMaxExpectations = 100'000;
 /// about 4 KB of records and history (measured: 1.08M connect runs took 4.9 GB), so this bounds
 /// a run's memory near 1 GB.
 inline constexpr std::uint64_t kMaxTimelineRuns = 250'000;
+/// The same runs, each connect weighted by its wallet's retry.max_attempts (up to 1,000 passes
+/// down the ladder, each leaving an attempt record and a history entry).
+inline constexpr std::uint64_t kMaxTimelineAttempts = 1'000'000;
 /// Wallet and relay ids the file expands to, summed: the relays of every wallet after `count`
 /// (each member of a group copies its group's list), and every wallet a group id stands for in
 /// `peers`, `participants` and partition sides. Without it a 20 KB file (1,000 relays and one

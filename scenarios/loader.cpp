@@ -234,6 +234,7 @@ class Ctx {
   bool steps_complete = true;
   std::uint64_t total_wallets = 0;
   std::uint64_t total_runs = 0;
+  std::uint64_t total_attempts = 0;  // for limits::kMaxTimelineAttempts
   std::uint64_t total_expanded = 0;  // ids expanded, for limits::kMaxExpandedIds
   bool expansion_reported = false;
 
@@ -1636,11 +1637,34 @@ void decode_timeline(Ctx& ctx, const json& value, const Ptr& pointer, Scenario& 
           static_cast<unsigned __int128>(runs_of(step, sc.until)) * weight + ctx.total_runs;
       ctx.total_runs = runs > limits::kMaxTimelineRuns ? limits::kMaxTimelineRuns + 1
                                                        : static_cast<std::uint64_t>(runs);
+      // Each connect may make retry.max_attempts passes down the ladder, each one recorded.
+      std::uint64_t max_attempts = 1;
+      if (draft.kind == ActionKind::connect || draft.kind == ActionKind::connect_many ||
+          draft.kind == ActionKind::propose_spend) {
+        const auto connecting = sc.wallet_index.find(draft.wallet);
+        if (connecting != sc.wallet_index.end()) {
+          max_attempts = static_cast<std::uint64_t>(
+              std::max(1, sc.wallets[connecting->second].store.p2p.retry.max_attempts));
+        }
+      }
+      const unsigned __int128 attempts =
+          static_cast<unsigned __int128>(runs_of(step, sc.until)) * weight * max_attempts +
+          ctx.total_attempts;
+      ctx.total_attempts = attempts > limits::kMaxTimelineAttempts
+                               ? limits::kMaxTimelineAttempts + 1
+                               : static_cast<std::uint64_t>(attempts);
       if (ctx.total_runs > limits::kMaxTimelineRuns) {
         ctx.error(step.repeat ? pointer_child(element, "repeat") : element,
                   "the timeline runs more than " + std::to_string(limits::kMaxTimelineRuns) +
                       " steps before `until` (the limit; a connect_many counts once per peer, a "
                       "propose_spend once per participant)");
+        runs_reported = true;
+      } else if (ctx.total_attempts > limits::kMaxTimelineAttempts) {
+        ctx.error(step.repeat ? pointer_child(element, "repeat") : element,
+                  "the timeline may make more than " +
+                      std::to_string(limits::kMaxTimelineAttempts) +
+                      " connection attempts before `until` (the limit): each run of a connect "
+                      "counts its wallet's retry.max_attempts, once per peer");
         runs_reported = true;
       }
     }

@@ -577,6 +577,13 @@ BOOST_AUTO_TEST_CASE(periodic_work_is_bounded) {
                 "/network/ice/check_interval: an ICE check every 1ns for 1h");
   CHECK_INVALID(scenario(R"("timeline": [{"at": 0, "do": "heal", "repeat": {"every": "1ms"}}])"),
                 "the timeline runs more than 250000 steps");
+  // 100,000 connects of 1,000 attempts each would keep ~10^8 attempt records.
+  CHECK_INVALID(scenario(R"("until": "720h", "wallets": [{"id": "a", "store": {"retry": {"max_attempts": 1000, "policy": "fixed", "base_delay": 0}}}, {"id": "b"}],
+                            "timeline": [{"at": 0, "do": "connect", "wallet": "a", "peer": "b", "repeat": {"every": "1s", "times": 100000}}])"),
+                "/timeline/0/repeat: the timeline may make more than 1000000 connection attempts");
+  BOOST_TEST(load_scenario_text(scenario(R"("until": "720h", "wallets": [{"id": "a", "store": {"retry": {"max_attempts": 1000}}}, {"id": "b"}],
+                            "timeline": [{"at": 0, "do": "connect", "wallet": "a", "peer": "b", "repeat": {"every": "1s", "times": 1000}}])"),
+                                "h.json").ok());
   // Ordinary values are far from every budget.
   BOOST_TEST(load_scenario_text(scenario(R"("until": "720h", "network": {"readvertise_interval": "1m", "relays": [{"id": "r"}]}, "wallets": [{"id": "g", "count": 40, "relay_reconnect": "5s"}])"),
                                 "h.json").ok());
