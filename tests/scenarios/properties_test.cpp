@@ -263,6 +263,10 @@ std::string counterexample_path() {
   return path != nullptr && *path != '\0' ? path : "property-counterexample.json";
 }
 
+/// RapidCheck prints a failing gene as the scenario it stands for (found by argument-dependent
+/// lookup, so it lives in the gene's namespace).
+[[maybe_unused]] void showValue(const ScenarioGene& gene, std::ostream& os) { os << to_scenario(gene).dump(); }
+
 /// Writes the scenario that just failed. RapidCheck re-runs the property on ever smaller inputs
 /// while shrinking, so the file ends as the smallest failing scenario.
 void write_counterexample(const json& scenario, const std::string& why) {
@@ -279,9 +283,6 @@ struct Arbitrary<ScenarioGene> {
   static Gen<ScenarioGene> arbitrary() { return scenario_gene(); }
 };
 }  // namespace rc
-
-/// Prints a gene as the scenario it stands for.
-void showValue(const ScenarioGene& gene, std::ostream& os) { os << to_scenario(gene).dump(); }
 
 // --- properties ----------------------------------------------------------------------------------
 
