@@ -24,7 +24,13 @@ inline constexpr std::size_t kMaxJsonValues = 1'000'000;
 inline constexpr std::size_t kMaxPointerBytes = 128u * 1024u * 1024u;
 
 /// Wallets after `count` expansion, summed over the file.
-inline constexpr std::uint64_t kMaxWallets = 100'000;
+/// Presence gossip is quadratic: every advertisement reaches every online wallet, one kernel event
+/// (~160 bytes) each. 10,000 wallets joining at once measured 14.6 GB before std::bad_alloc (5,000:
+/// 4.1 GB, 23 s); 10,000 is also the largest bench scenario (churn-10000, staggered joins).
+inline constexpr std::uint64_t kMaxWallets = 10'000;
+/// Wallets coming online within one second times all wallets: presence deliveries in flight at
+/// once (2,000 wallets joining together measured 624 MB). Stagger `online_at` to stay below.
+inline constexpr std::uint64_t kMaxPresenceInFlight = 5'000'000;
 inline constexpr std::size_t kMaxRelays = 1'000;
 inline constexpr std::size_t kMaxSharedWallets = 10'000;
 inline constexpr std::size_t kMaxTimelineSteps = 100'000;

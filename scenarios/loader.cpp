@@ -235,6 +235,8 @@ class Ctx {
   std::uint64_t total_wallets = 0;
   std::uint64_t total_runs = 0;
   std::uint64_t total_attempts = 0;  // for limits::kMaxTimelineAttempts
+  std::map<std::string, std::uint64_t, std::less<>> relay_holders;  // relay id -> wallets on it
+  bool relay_holders_counted = false;
   std::uint64_t total_expanded = 0;  // ids expanded, for limits::kMaxExpandedIds
   bool expansion_reported = false;
 
@@ -1632,6 +1634,21 @@ void decode_timeline(Ctx& ctx, const json& value, const Ptr& pointer, Scenario& 
         if (shared != sc.shared_wallet_index.end()) {
           weight = std::max<std::uint64_t>(1, sc.shared_wallets[shared->second].participants.size());
         }
+      } else if (draft.kind == ActionKind::reload || draft.kind == ActionKind::go_online ||
+                 draft.kind == ActionKind::partition) {
+        // A rejoin's advertisement reaches every wallet; a partition checks every connection
+        // and relay link.
+        weight = std::max<std::uint64_t>(1, sc.wallets.size());
+      } else if (draft.kind == ActionKind::relay_down) {
+        // Every wallet on the relay loses its reservation (and may redial it).
+        if (!ctx.relay_holders_counted) {
+          for (const Wallet& w : sc.wallets) {
+            for (const auto& r : w.relays) ++ctx.relay_holders[r];
+          }
+          ctx.relay_holders_counted = true;
+        }
+        const auto holders = ctx.relay_holders.find(draft.relay);
+        weight = std::max<std::uint64_t>(1, holders == ctx.relay_holders.end() ? 0 : holders->second);
       }
       const unsigned __int128 runs =
           static_cast<unsigned __int128>(runs_of(step, sc.until)) * weight + ctx.total_runs;
@@ -1657,7 +1674,8 @@ void decode_timeline(Ctx& ctx, const json& value, const Ptr& pointer, Scenario& 
         ctx.error(step.repeat ? pointer_child(element, "repeat") : element,
                   "the timeline runs more than " + std::to_string(limits::kMaxTimelineRuns) +
                       " steps before `until` (the limit; a connect_many counts once per peer, a "
-                      "propose_spend once per participant)");
+                      "propose_spend once per participant, a reload, go_online or partition once "
+                      "per wallet, a relay_down once per wallet on the relay)");
         runs_reported = true;
       } else if (ctx.total_attempts > limits::kMaxTimelineAttempts) {
         ctx.error(step.repeat ? pointer_child(element, "repeat") : element,
@@ -2173,6 +2191,34 @@ void check_run_budget(Ctx& ctx) {
              "redialing lost relays every " + format_time(worst->relay_reconnect.interval) +
                  " (over all wallets)",
              redials, "redials");
+  }
+  // Presence gossip: wallets that come online within one second advertise together, and each
+  // advertisement is one delivery to every online wallet.
+  if (!sc.wallets.empty()) {
+    std::vector<std::pair<Duration, std::size_t>> joins;
+    for (std::size_t i = 0; i < sc.wallets.size(); ++i) {
+      if (sc.wallets[i].online_at <= sc.until) joins.emplace_back(sc.wallets[i].online_at, i);
+    }
+    std::sort(joins.begin(), joins.end());
+    std::size_t best = 0;
+    std::size_t best_from = 0;
+    for (std::size_t from = 0, to = 0; from < joins.size(); ++from) {
+      while (to < joins.size() && joins[to].first < joins[from].first + std::chrono::seconds(1)) ++to;
+      if (to - from > best) {
+        best = to - from;
+        best_from = from;
+      }
+    }
+    const double in_flight = static_cast<double>(best) * wallets;
+    if (in_flight > static_cast<double>(limits::kMaxPresenceInFlight)) {
+      const Wallet& first = sc.wallets[joins[best_from].second];
+      ctx.error(written_or(ctx, pointer_child(first.source.pointer, "online_at"), first.source.pointer),
+                std::to_string(best) + " wallets come online within one second (from " +
+                    format_time(joins[best_from].first) + ") and each advertisement reaches all " +
+                    format_count(wallets) + " wallets: about " + format_count(in_flight) +
+                    " presence deliveries at once; the limit is " +
+                    std::to_string(limits::kMaxPresenceInFlight) + " (stagger online_at)");
+    }
   }
   const auto& ice = sc.network.ice;
   const double checks =

@@ -542,16 +542,22 @@ BOOST_AUTO_TEST_CASE(count_expands_wallets) {
 BOOST_AUTO_TEST_CASE(count_and_wallet_limits) {
   BOOST_TEST(error_of(file(R"("wallets": [{"id": "w", "count": 0}])")) ==
              "x.json:2:34: /wallets/0/count: must be at least 1, got 0");
-  BOOST_TEST(error_of(file(R"("wallets": [{"id": "w", "count": 100001}])")) ==
-             "x.json:2:34: /wallets/0/count: must be at most 100000, got 100001");
+  BOOST_TEST(error_of(file(R"("wallets": [{"id": "w", "count": 10001}])")) ==
+             "x.json:2:34: /wallets/0/count: must be at most 10000, got 10001");
   BOOST_TEST(error_of(file(R"("wallets": [{"id": "w", "count": 2.5}])")) ==
              "x.json:2:34: /wallets/0/count: expected an integer, got 2.5");
-  BOOST_TEST(error_of(file(R"("wallets": [{"id": "a", "count": 60000},
-  {"id": "b", "count": 40001}])")) ==
-             "x.json:3:24: /wallets/1/count: more than 100000 wallets in one scenario (the limit)");
-  const Scenario big = load_ok(file(R"("wallets": [{"id": "a", "count": 60000},
-  {"id": "b", "count": 40000}])"));
-  BOOST_TEST(big.wallets.size() == 100000u);
+  BOOST_TEST(error_of(file(R"("wallets": [{"id": "a", "count": 6000},
+  {"id": "b", "count": 4001}])")) ==
+             "x.json:3:24: /wallets/1/count: more than 10000 wallets in one scenario (the limit)");
+  // The largest scenario: 20 groups of 500 coming online a second apart (at most 500 x 10,000
+  // presence deliveries in flight, limits::kMaxPresenceInFlight).
+  std::string groups;
+  for (int g = 0; g < 20; ++g) {
+    groups += (g ? "," : "") + std::string(R"({"id": "g)") + std::to_string(g) +
+              R"(", "count": 500, "online_at": ")" + std::to_string(g) + "s\"}";
+  }
+  const Scenario big = load_ok(file(R"("until": "30s", "wallets": [)" + groups + "]"));
+  BOOST_TEST(big.wallets.size() == 10000u);
 }
 
 BOOST_AUTO_TEST_CASE(wallet_id_errors) {
@@ -820,7 +826,8 @@ BOOST_AUTO_TEST_CASE(repeat_extension) {
 "timeline": [{"at": 0, "do": "heal", "repeat": {"every": "1ns"}}])")) ==
              "x.json:3:48: /timeline/0/repeat: the timeline runs more than 250000 steps before "
              "`until` (the limit; a connect_many counts once per peer, a propose_spend once per "
-             "participant)");
+             "participant, a reload, go_online or partition once per wallet, a relay_down once per "
+             "wallet on the relay)");
   // ... but not when `times` bounds it.
   load_ok(file(kTwoWallets + R"(
 "timeline": [{"at": 0, "do": "heal", "repeat": {"every": "1ns", "times": 1000}}])"));
