@@ -44,15 +44,14 @@ int hex_value(char c) {
   return -1;
 }
 
-/// Limits that nlohmann's parser must not meet: nesting depth and value count. Strings are
-/// skipped so that brackets inside them do not count. Works on any text, valid or not.
-std::optional<JsonTextError> prescan(std::string_view text, std::size_t& values_bound) {
-  std::size_t depth = 0;
-  std::size_t values = 1;
+/// Tells, character by character, whether the text is inside a JSON string (quotes included).
+/// Works on any text, valid or not.
+struct StringTracker {
   bool in_string = false;
   bool escaped = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
+
+  /// True when `c`, the next character of the text, belongs to a string.
+  bool consume(char c) {
     if (in_string) {
       if (escaped) {
         escaped = false;
@@ -61,10 +60,26 @@ std::optional<JsonTextError> prescan(std::string_view text, std::size_t& values_
       } else if (c == '"') {
         in_string = false;
       }
-      continue;
+      return true;
     }
+    if (c == '"') {
+      in_string = true;
+      return true;
+    }
+    return false;
+  }
+};
+
+/// Limits that nlohmann's parser must not meet: nesting depth and value count. Strings are
+/// skipped so that brackets inside them do not count. Works on any text, valid or not.
+std::optional<JsonTextError> prescan(std::string_view text, std::size_t& values_bound) {
+  std::size_t depth = 0;
+  std::size_t values = 1;
+  StringTracker strings;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (strings.consume(c)) continue;
     switch (c) {
-      case '"': in_string = true; break;
       case '[':
       case '{':
         ++depth;
@@ -95,23 +110,11 @@ std::optional<JsonTextError> prescan(std::string_view text, std::size_t& values_
 /// nlohmann rejects a number too large for a double (out_of_range.406) without a position: find
 /// the first such number outside strings.
 std::size_t find_overflowing_number(std::string_view text) {
-  bool in_string = false;
-  bool escaped = false;
+  StringTracker strings;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '-' || (c >= '0' && c <= '9')) {
+    if (strings.consume(c)) continue;
+    if (c == '-' || (c >= '0' && c <= '9')) {
       std::size_t end = i;
       while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) ||
                                    text[end] == '-' || text[end] == '+' || text[end] == '.' ||
