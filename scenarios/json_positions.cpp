@@ -191,16 +191,15 @@ std::string syntax_message(const nlohmann::json::parse_error& error) {
     const auto colon = what.find(": ", at);
     if (colon != std::string::npos) what = what.substr(colon + 2);
   }
-  // "...; last read: '<token>'[; expected ...]": a token longer than limits::kMaxQuotedChars
-  // (a 10 MB string with a bad byte at its end) keeps only its end, where the error is.
+  // "...; last read: '<token>'[; expected ...]": a long token (a 10 MB string with a bad byte
+  // at its end) keeps only the end of the message, where the error is. The token may contain
+  // anything, "'; expected" included, so the cut does not look for its end.
   constexpr std::string_view kLastRead = "last read: '";
   if (const auto open = what.find(kLastRead); open != std::string::npos) {
     const std::size_t begin = open + kLastRead.size();
-    std::size_t end = what.rfind("'; expected");
-    if (end == std::string::npos || end < begin) end = what.size() - (what.back() == '\'' ? 1 : 0);
-    if (end > begin && end - begin > limits::kMaxQuotedChars) {
-      std::size_t keep_from = end - (limits::kMaxQuotedChars - 3);
-      while (keep_from < end && is_continuation_byte(what[keep_from])) ++keep_from;
+    if (what.size() - begin > limits::kMaxQuotedChars) {
+      std::size_t keep_from = what.size() - (limits::kMaxQuotedChars - 3);
+      while (keep_from < what.size() && is_continuation_byte(what[keep_from])) ++keep_from;
       what = what.substr(0, begin) + "..." + what.substr(keep_from);
     }
   }

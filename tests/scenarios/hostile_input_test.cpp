@@ -296,6 +296,10 @@ BOOST_AUTO_TEST_CASE(invalid_utf8_is_rejected_and_quoted_printably) {
   CHECK_INVALID(scenario("\"k\x7f\": 1, \"k\x7f\": 2"), "duplicate key \"k\\u007f\"");
   // A control character in a key, written as an escape: the printed pointer escapes it too.
   CHECK_INVALID(scenario(R"("k\u0001": 1)"), "h.json:1:38: /k\\u0001: unknown key \"k\\u0001\"");
+  // Found by the fuzzer: a long string holding nlohmann's own "'; expected" before a bad byte.
+  CHECK_INVALID(kHead + ", \"description\": \"" + std::string(3000, 'x') + "'; expected " +
+                    std::string(3000, 'y') + "\xFF\"}",
+                "last read: '...yyy");
   // Outside strings: a stray continuation byte.
   CHECK_INVALID(kHead + " \x80}", "\\x80");
   // Valid UTF-8 everywhere is fine, columns count characters.
