@@ -282,21 +282,21 @@ void Musig2Store::start_timeouts(const std::string& session_id, std::uint64_t ge
                             SessionState::collecting_nonces, "Nonce collection timed out"),
                  asio::detached);
   asio::co_spawn(executor_,
-                 fail_after(session_id, generation, options_.session_timeout, SessionState::signing,
+                 fail_after(session_id, generation, options_.session_timeout, std::nullopt,
                             "Session timed out"),
                  asio::detached);
 }
 
 Task<void> Musig2Store::fail_after(std::string session_id, std::uint64_t generation,
-                                   Duration delay, SessionState while_in, std::string reason) {
+                                   Duration delay, std::optional<SessionState> while_in,
+                                   std::string reason) {
   co_await clock_.sleep(delay);
   auto it = sessions_.find(session_id);
   if (it == sessions_.end() || it->second.generation != generation) co_return;
   SigningSession& session = it->second;
   const bool active =
       session.state != SessionState::completed && session.state != SessionState::failed;
-  // The session timeout applies in any active state; a round timeout only in its round.
-  if (active && (session.state == while_in || reason == "Session timed out")) {
+  if (active && (!while_in || session.state == *while_in)) {
     set_state(session, SessionState::failed, reason);
   }
 }

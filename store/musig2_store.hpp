@@ -128,8 +128,10 @@ class Musig2Store {
   void set_state(SigningSession& session, SessionState state, std::optional<std::string> failure = {});
   void send_to(const PeerId& peer, std::string payload);
   void start_timeouts(const std::string& session_id, std::uint64_t generation);
+  /// Fails the session (that generation) after `delay` if it is still active and, when
+  /// `while_in` is given, still in that round (a round timeout); nullopt: any active state.
   Task<void> fail_after(std::string session_id, std::uint64_t generation, Duration delay,
-                        SessionState while_in, std::string reason);
+                        std::optional<SessionState> while_in, std::string reason);
   Task<EnsureParticipantsResult> ensure_with_deadline(std::vector<PeerId> participants);
 
   Executor executor_;
