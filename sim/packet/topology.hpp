@@ -1,0 +1,95 @@
+// Topology: the ns-3 network of one packet-backend run. Every host (wallet, relay, bootstrap,
+// STUN server) is an ns-3 node with the internet stack; a single core router joins them. A
+// public host has one point-to-point link to the core and its public address on that link. A
+// NATed host sits on its own LAN (a point-to-point link to its NAT node, the private address
+// on the host side); the NAT node's WAN link goes to the core and carries the NAT's public
+// address. Routing is static (host routes on the core, default routes everywhere else); the
+// NAT node runs NatRouting, the core FilteringRouting (the world's partitions).
+//
+// Delays and loss: each core link has a propagation delay (the host's share of the one-way
+// delay, set by the caller) and a loss rate applied at the core's receiving device, so a
+// packet crossing the core (every host-to-host packet does, exactly once) is lost with that
+// rate; LAN links have no delay and no loss. Loss draws come from ns-3 random streams assigned
+// from `first_stream` upward (pinned: equal inputs give equal losses).
+//
+// Built per run and torn down with the ns-3 simulator (Simulator::Destroy frees the nodes);
+// the Ipv4 address generator is not used, so consecutive runs in one process are independent.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <ns3/data-rate.h>
+#include <ns3/node.h>
+#include <ns3/ptr.h>
+
+#include "sim/nat.hpp"
+#include "store/clock.hpp"
+
+namespace connsim::sim::packet {
+
+using store::Duration;
+
+class NatRouting;
+class FilteringRouting;
+
+struct CoreLinkSpec {
+  Duration delay = Duration::zero();          // propagation, one way, host <-> core
+  double loss = 0.0;                          // per packet arriving at the core from this host
+  std::uint64_t bits_per_second = 100'000'000;
+};
+
+class Topology {
+ public:
+  using HostIndex = std::size_t;
+
+  /// `first_stream`: the first ns-3 random stream number for the loss models.
+  explicit Topology(std::int64_t first_stream = 1000);
+  ~Topology();
+  Topology(const Topology&) = delete;
+  Topology& operator=(const Topology&) = delete;
+
+  /// A host with a public address on its core link.
+  HostIndex add_public_host(const std::string& name, std::uint32_t public_ip, const CoreLinkSpec& link);
+  /// A host behind its own NAT node. `private_ip` is on a /24 LAN whose .1 is the NAT's LAN
+  /// address (so private_ip must end in neither .0, .1 nor .255); `public_ip` is the NAT's WAN
+  /// address. `udp` and `tcp` are the NAT's tables (see NatRouting) and must outlive the
+  /// topology; `tcp_port` is the libp2p port.
+  HostIndex add_natted_host(const std::string& name, std::uint32_t private_ip, std::uint32_t public_ip,
+                            NatBox* udp, NatBox* tcp, std::uint16_t tcp_port, const CoreLinkSpec& link);
+
+  /// The host's node (where its sockets live) and the address its sockets bind to (the
+  /// private address behind a NAT, else the public one).
+  ns3::Ptr<ns3::Node> node(HostIndex host) const;
+  std::uint32_t local_ip(HostIndex host) const;
+  /// The NAT node's routing, or null for a public host.
+  ns3::Ptr<NatRouting> nat(HostIndex host) const;
+  ns3::Ptr<FilteringRouting> core() const;
+
+  /// Changes a host's core link at run time (delay of the channel, loss at the core side).
+  void set_core_delay(HostIndex host, Duration delay);
+  void set_core_loss(HostIndex host, double loss);
+  /// Drops every packet the core forwards for which `blocked(src_ip, dst_ip)` is true.
+  void set_filter(std::function<bool(std::uint32_t src_ip, std::uint32_t dst_ip)> blocked);
+
+  /// Writes one pcap per node interface into `directory` (created if missing), named
+  /// "<host name>-<device index>.pcap" for hosts, "<host name>-nat-<i>.pcap" for NAT nodes and
+  /// "core-<i>.pcap" for the core. Call after the hosts are added, before the run.
+  /// Throws std::runtime_error when the directory cannot be created.
+  void enable_pcap(const std::string& directory);
+
+  /// Packets received by every node's devices (for --stats: packets per wall-second).
+  std::uint64_t packets_delivered() const;
+  std::size_t host_count() const;
+
+ private:
+  struct Host;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace connsim::sim::packet
