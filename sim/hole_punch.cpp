@@ -23,10 +23,9 @@ IceHost ice_host(WalletNode& node) {
 
 }  // namespace
 
-HolePunchResult punch_hole(World& world, std::size_t dialer, std::size_t listener) {
+HolePunchResult punch_hole(World& world, std::size_t dialer, std::size_t listener, Duration one_way) {
   WalletNode& a = world.wallet(dialer);
   WalletNode& b = world.wallet(listener);
-  const Duration one_way = world.sample_one_way(world.wallet_host(dialer), world.wallet_host(listener));
   const IceOutcome outcome =
       run_ice(ice_host(a), ice_host(b), one_way, world.kernel().now(), world.config().ice);
   return HolePunchResult{outcome.connected, outcome.elapsed, outcome.detail};

@@ -1,5 +1,6 @@
 // punch_hole: the WebRTC step of a dial between two simulated wallets: ICE through their two
-// NAT boxes (sim/ice.hpp), from each wallet's real NAT state at this moment.
+// NAT boxes (sim/ice.hpp), from each wallet's real NAT state at this moment, with checks
+// taking `one_way` between the two.
 #pragma once
 
 #include <cstddef>
@@ -17,6 +18,6 @@ struct HolePunchResult {
   std::string detail;
 };
 
-HolePunchResult punch_hole(World& world, std::size_t dialer, std::size_t listener);
+HolePunchResult punch_hole(World& world, std::size_t dialer, std::size_t listener, store::Duration one_way);
 
 }  // namespace connsim::sim

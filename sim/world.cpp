@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/message_paths.hpp"
 #include "sim/wallet_node.hpp"
 
 namespace connsim::sim {
@@ -23,15 +24,12 @@ RelayConfig relay_defaults(const std::string& id, const std::string& implementat
   return relay;
 }
 
-World::World(Kernel& kernel, WorldConfig config, bool keep_history)
+World::World(Kernel& kernel, WorldConfig config, bool keep_history, PathsFactory paths)
     : kernel_(kernel),
       config_(std::move(config)),
       clock_(std::make_unique<SimClock>(kernel)),
       history_(keep_history) {
   for (const auto& relay : config_.relays) relays_.push_back(RelayState{relay});
-  const std::size_t hosts = config_.wallets.size() + config_.relays.size() + 1;
-  streams_.reserve(hosts);
-  for (std::size_t h = 0; h < hosts; ++h) streams_.emplace_back(stream_seed(config_.seed, "host", h));
   wallets_.reserve(config_.wallets.size());
   for (std::size_t i = 0; i < config_.wallets.size(); ++i) {
     wallet_by_peer_.emplace(config_.wallets[i].peer_id, i);
@@ -39,6 +37,7 @@ World::World(Kernel& kernel, WorldConfig config, bool keep_history)
   for (std::size_t i = 0; i < config_.wallets.size(); ++i) {
     wallets_.push_back(std::make_unique<WalletNode>(*this, i, config_.wallets[i], *clock_, config_.seed));
   }
+  paths_ = paths ? paths(*this) : std::make_unique<MessagePaths>(*this);
 }
 
 World::~World() = default;
@@ -93,7 +92,7 @@ void World::join(std::size_t w) {
         continue;
       }
       if (presence->peer_id != node.config().peer_id) {
-        if (auto delay = trip(boot, wallet_host(w))) deliver_presence(w, presence, *delay);
+        deliver_presence(w, presence);
       }
       ++it;
     }
@@ -127,7 +126,7 @@ void World::leave(std::size_t w, std::string_view cause, bool silent) {
     if (it == connections_.end() || !it->second.alive) continue;
     const std::size_t other = it->second.dialer == w ? it->second.listener : it->second.dialer;
     const Duration far = silent ? transport.silent_close_detection
-                                : one_way(wallet_host(w), wallet_host(other)) + transport.close_detection;
+                                : paths_->notice_delay(wallet_host(w), wallet_host(other)) + transport.close_detection;
     const bool w_is_dialer = it->second.dialer == w;
     close_connection(id, cause, w_is_dialer ? Duration::zero() : far, w_is_dialer ? far : Duration::zero());
   }
@@ -194,18 +193,20 @@ store::Task<bool> World::reserve(std::size_t w, std::size_t r, std::uint64_t gen
     co_return false;
   }
   if (!relay.up) {  // the host is up, the port closed: refused after one round trip
-    co_await kernel_.sleep(one_way(host, relay_host_id) + one_way(relay_host_id, host));
+    co_await kernel_.sleep(paths_->notice_delay(host, relay_host_id) + paths_->notice_delay(relay_host_id, host));
     history_.record(kernel_.now(), HistoryKind::reservation, subject, "failed (Connection refused)");
     co_return false;
   }
-  auto setup = round_trips(host, relay_host_id, transport.setup_round_trips + 1);
-  if (!setup || *setup > transport.address_dial_timeout) {
-    co_await kernel_.sleep(transport.address_dial_timeout);
+  // Connection setup plus the RESERVE exchange, within the per-address dial timeout.
+  const Duration deadline = kernel_.now() + transport.address_dial_timeout;
+  const std::uint64_t epoch = relay.epoch;
+  const Arrival setup =
+      co_await paths_->arrive(paths_->depart({Leg{host, relay_host_id, 2 * (transport.setup_round_trips + 1)}}), deadline);
+  if (setup != Arrival::arrived) {
+    if (kernel_.now() < deadline) co_await kernel_.sleep(deadline - kernel_.now());
     history_.record(kernel_.now(), HistoryKind::reservation, subject, "failed (Connection timeout)");
     co_return false;
   }
-  const std::uint64_t epoch = relay.epoch;
-  co_await kernel_.sleep(*setup);
   if (node.generation() != generation) co_return false;
   if (!relay.up || relay.epoch != epoch || !reachable(host, relay_host_id)) {
     history_.record(kernel_.now(), HistoryKind::reservation, subject, "failed (Connection reset)");
@@ -344,21 +345,20 @@ void World::advertise(std::size_t w) {
                       (presence->webrtc_addr ? ", webrtc" : ""));
 
   const HostId boot = bootstrap_host();
-  auto to_bootstrap = reachable(wallet_host(w), boot) ? trip(wallet_host(w), boot) : std::nullopt;
-  if (!to_bootstrap) return;  // never published
+  if (!reachable(wallet_host(w), boot)) return;  // never published
   store::PresencePtr shared = presence;
-  kernel_.schedule(*to_bootstrap, [this, shared, w] {
+  paths_->post({Leg{wallet_host(w), boot}}, [this, shared, w] {
     bootstrap_presence_[shared->peer_id] = shared;
     for (std::size_t v : online_wallets_) {
       if (v == w || !reachable(bootstrap_host(), wallet_host(v))) continue;
-      if (auto delay = trip(bootstrap_host(), wallet_host(v))) deliver_presence(v, shared, *delay);
+      deliver_presence(v, shared);
     }
   });
 }
 
-void World::deliver_presence(std::size_t to, const store::PresencePtr& presence, Duration delay) {
+void World::deliver_presence(std::size_t to, const store::PresencePtr& presence) {
   const std::uint64_t generation = wallets_[to]->generation();
-  kernel_.schedule(delay, [this, to, presence, generation] {
+  paths_->post({Leg{bootstrap_host(), wallet_host(to)}}, [this, to, presence, generation] {
     WalletNode& node = *wallets_[to];
     if (!node.online() || node.generation() != generation) return;
     ++counters_.presence_deliveries;
@@ -391,10 +391,8 @@ void World::peer_exchange_tick() {
   const HostId boot = bootstrap_host();
   for (std::size_t w : online_wallets_) {
     if (!reachable(boot, wallet_host(w))) continue;
-    auto delay = trip(boot, wallet_host(w));
-    if (!delay) continue;
     const std::uint64_t generation = wallets_[w]->generation();
-    kernel_.schedule(*delay, [this, w, message, generation] {
+    paths_->post({Leg{boot, wallet_host(w)}}, [this, w, message, generation] {
       if (!wallets_[w]->online() || wallets_[w]->generation() != generation) return;
       wallets_[w]->deliver_pubsub(store::kPeerExchangeTopic, message);
     });
@@ -466,7 +464,7 @@ void World::drop_connection(std::size_t w, std::size_t peer, std::string_view ca
                   "drop connection to " + config_.wallets[peer].id + " (" + std::string(cause) + ")");
   for (std::uint64_t id : ids) {
     const Connection& c = connections_.at(id);
-    const Duration far = one_way(wallet_host(w), wallet_host(peer)) + config_.transport.close_detection;
+    const Duration far = paths_->notice_delay(wallet_host(w), wallet_host(peer)) + config_.transport.close_detection;
     const bool w_dialer = c.dialer == w;
     close_connection(id, cause, w_dialer ? Duration::zero() : far, w_dialer ? far : Duration::zero());
   }
@@ -477,6 +475,7 @@ void World::nat_rebind(std::size_t w, std::string_view cause) {
   history_.record(kernel_.now(), HistoryKind::fault, node.config().id, "NAT rebind (" + std::string(cause) + ")");
   if (node.config().nat.public_host) return;
   node.nat().rebind();
+  paths_->nat_rebound(w);
   const Duration silent = config_.transport.silent_close_detection;
   std::vector<std::uint64_t> ids = node.connection_ids();
   for (std::uint64_t id : ids) {
@@ -498,6 +497,7 @@ void World::set_link(std::optional<LatencyModel> latency, std::optional<double> 
                      std::string_view cause) {
   if (latency) config_.link.latency = *latency;
   if (loss) config_.link.loss = *loss;
+  paths_->link_changed();
   history_.record(kernel_.now(), HistoryKind::fault, "network",
                   "set network latency " + config_.link.latency.describe() + " loss " +
                       std::to_string(config_.link.loss) + " (" + std::string(cause) + ")");

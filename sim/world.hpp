@@ -4,6 +4,7 @@
 // faults. Deterministic from WorldConfig::seed.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "sim/config.hpp"
 #include "sim/history.hpp"
 #include "sim/kernel.hpp"
+#include "sim/paths.hpp"
 #include "sim/random.hpp"
 #include "sim/records.hpp"
 #include "sim/sim_clock.hpp"
@@ -25,8 +27,10 @@
 namespace connsim::sim {
 
 class WalletNode;
+class World;
 
-using HostId = std::uint32_t;
+/// Makes the world's Paths backend once the wallets exist; empty: the fast MessagePaths.
+using PathsFactory = std::function<std::unique_ptr<Paths>(World&)>;
 
 /// A live or closed connection between two wallets.
 struct Connection {
@@ -82,7 +86,7 @@ struct WorldCounters {
 
 class World {
  public:
-  World(Kernel& kernel, WorldConfig config, bool keep_history = true);
+  World(Kernel& kernel, WorldConfig config, bool keep_history = true, PathsFactory paths = {});
   ~World();
   World(const World&) = delete;
   World& operator=(const World&) = delete;
@@ -126,8 +130,14 @@ class World {
   const std::unordered_map<std::uint64_t, Connection>& connections() const { return connections_; }
   /// The bootstrap's peer-exchange message as it would be sent now (public for the benchmarks).
   std::shared_ptr<const nlohmann::json> build_peer_exchange() const;
-  /// One draw of the one-way delay between two hosts (no loss).
-  Duration sample_one_way(HostId from, HostId to) { return one_way(from, to); }
+  /// How messages travel (the backend).
+  Paths& paths() { return *paths_; }
+  const Paths& paths() const { return *paths_; }
+  /// Whether no partition separates the two hosts now.
+  bool reachable(HostId a, HostId b) const;
+  /// Sleeps `delay` and returns true, or sleeps until `deadline` (not at all if it passed) and
+  /// returns false when now + delay is later than the deadline.
+  store::Task<bool> wait_within(Duration delay, Duration deadline);
 
   // --- used by WalletNode (the libp2p node's view) -----------------------------------------
   std::optional<store::ConnectionType> existing_connection(std::size_t from,
@@ -148,19 +158,14 @@ class World {
   void lose_reservation(std::size_t wallet, std::size_t relay, std::string_view cause);
   store::Task<void> redial_relay(std::size_t wallet, std::size_t relay, std::uint64_t generation);
   void advertise(std::size_t wallet);
-  void deliver_presence(std::size_t to, const store::PresencePtr& presence, Duration delay);
+  /// Sends `presence` from the bootstrap to wallet `to`; delivered if `to` is still the same
+  /// incarnation when it arrives.
+  void deliver_presence(std::size_t to, const store::PresencePtr& presence);
   void peer_exchange_tick();
   bool reservation_alive(std::size_t wallet, std::size_t relay) const;
   int live_slot_count(const RelayState& relay) const;
 
-  // network primitives (world_links.cpp)
-  Duration one_way(HostId from, HostId to);
-  /// One trip with loss and retransmission; nullopt when every transmission was lost.
-  std::optional<Duration> trip(HostId from, HostId to);
-  std::optional<Duration> round_trips(HostId a, HostId b, int count);
-  bool reachable(HostId a, HostId b) const;
   bool online(std::size_t wallet) const;
-  Stream& stream_for(HostId host);
 
   // connections (world_dial.cpp)
   store::Task<store::DialOutcome> dial_direct(std::size_t from, std::size_t target, Duration budget);
@@ -176,7 +181,6 @@ class World {
   std::optional<std::uint64_t> best_connection(std::size_t a, std::size_t b) const;
   void detach_end(std::uint64_t id, std::size_t at, Duration delay);
   void check_partition_casualties(std::uint64_t partition_id);
-  store::Task<bool> wait_within(Duration delay, Duration deadline);
 
   Kernel& kernel_;
   WorldConfig config_;
@@ -186,7 +190,6 @@ class World {
   std::vector<std::unique_ptr<WalletNode>> wallets_;
   std::vector<RelayState> relays_;
   std::unordered_map<store::PeerId, std::size_t> wallet_by_peer_;
-  std::vector<Stream> streams_;  // one per host
   std::unordered_map<std::uint64_t, Connection> connections_;
   std::uint64_t next_connection_id_ = 1;
   std::vector<Partition> partitions_;
@@ -197,6 +200,7 @@ class World {
   /// The wallets online now, by index: the loops that reach every online wallet (presence
   /// gossip, peer exchange) visit these in index order instead of scanning every wallet.
   std::set<std::size_t> online_wallets_;
+  std::unique_ptr<Paths> paths_;  // last: it may refer to everything above
 };
 
 }  // namespace connsim::sim

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "sim/address.hpp"
-#include "sim/hole_punch.hpp"
 #include "sim/wallet_node.hpp"
 #include "sim/world.hpp"
 
@@ -94,7 +93,7 @@ store::Task<store::DialOutcome> World::dial(std::size_t from, store::Multiaddr a
     co_return store::DialOutcome::failure(kTimeout);
   }
   if (!target) {
-    co_await kernel_.sleep(one_way(wallet_host(from), relay_host(*relay)) * 2);
+    co_await kernel_.sleep(paths_->notice_delay(wallet_host(from), relay_host(*relay)) * 2);
     co_return store::DialOutcome::failure(kNoReservation);
   }
   co_return co_await dial_circuit(from, *relay, *target, parsed->kind == AddressKind::webrtc, budget);
@@ -114,7 +113,7 @@ store::Task<store::DialOutcome> World::dial_via_relay(std::size_t from, store::P
   }
   if (!chosen) co_return store::DialOutcome::failure("No relay addresses available");
   if (!target) {
-    co_await kernel_.sleep(one_way(wallet_host(from), relay_host(*chosen)) * 2);
+    co_await kernel_.sleep(paths_->notice_delay(wallet_host(from), relay_host(*chosen)) * 2);
     co_return store::DialOutcome::failure(kNoReservation);
   }
   co_return co_await dial_circuit(from, *chosen, *target, false, config_.transport.dial_timeout);
@@ -139,27 +138,22 @@ store::Task<store::DialOutcome> World::dial_direct(std::size_t from, std::size_t
     co_await kernel_.sleep(budget);
     co_return store::DialOutcome::failure(kTimeout);
   }
-  auto first = trip(a, b);
-  if (!first || !co_await wait_within(*first, deadline)) co_return store::DialOutcome::failure(kTimeout);
+  if (co_await paths_->arrive(paths_->depart({Leg{a, b}}), deadline) != Arrival::arrived) {
+    co_return store::DialOutcome::failure(kTimeout);
+  }
   if (!wallets_[target]->online()) {
     co_await wait_within(budget, deadline);
     co_return store::DialOutcome::failure(kTimeout);
   }
   if (!admit_inbound(target, a)) {
-    if (auto back = trip(b, a)) co_await wait_within(*back, deadline);
+    co_await paths_->arrive(paths_->depart({Leg{b, a}}), deadline);
     co_return store::DialOutcome::failure(kRefused);
   }
-  const int remaining_trips = 2 * config_.transport.setup_round_trips - 1;
-  Duration rest = Duration::zero();
-  for (int i = 0; i < remaining_trips; ++i) {
-    auto leg = i % 2 == 0 ? trip(b, a) : trip(a, b);
-    if (!leg) {
-      co_await wait_within(budget, deadline);
-      co_return store::DialOutcome::failure(kTimeout);
-    }
-    rest += *leg;
-  }
-  if (!co_await wait_within(rest, deadline)) co_return store::DialOutcome::failure(kTimeout);
+  // The rest of TCP + Noise + Yamux: the SYN was the first of 2 * setup_round_trips trips.
+  const Arrival rest =
+      co_await paths_->arrive(paths_->depart({Leg{b, a, 2 * config_.transport.setup_round_trips - 1}}), deadline);
+  if (rest == Arrival::lost) co_await wait_within(budget, deadline);
+  if (rest != Arrival::arrived) co_return store::DialOutcome::failure(kTimeout);
   if (wallets_[from]->generation() != gen_from || !wallets_[target]->online() || !reachable(a, b)) {
     co_return store::DialOutcome::failure(kReset);
   }
@@ -194,20 +188,25 @@ store::Task<store::DialOutcome> World::dial_circuit(std::size_t from, std::size_
     if (!link.connected || link.relay_epoch != relay.epoch) {
       if (!reachable(a, relay_id)) co_return co_await fail_by_deadline(kTimeout);
       if (!relay.up) {
-        co_await wait_within(one_way(a, relay_id) + one_way(relay_id, a), deadline);
+        co_await wait_within(paths_->notice_delay(a, relay_id) + paths_->notice_delay(relay_id, a), deadline);
         co_return store::DialOutcome::failure(kRefused);
       }
-      auto setup = round_trips(a, relay_id, config_.transport.setup_round_trips);
-      if (!setup || !co_await wait_within(*setup, deadline)) co_return store::DialOutcome::failure(kTimeout);
+      const Arrival setup = co_await paths_->arrive(
+          paths_->depart({Leg{a, relay_id, 2 * config_.transport.setup_round_trips}}), deadline);
+      if (setup != Arrival::arrived) co_return store::DialOutcome::failure(kTimeout);
       if (dialer.generation() != gen_from || !relay.up) co_return store::DialOutcome::failure(kReset);
       auto& fresh = dialer.relay_links()[r];
       fresh.connected = true;
       fresh.relay_epoch = relay.epoch;
     }
     // 2. HOP CONNECT reaches the relay.
-    auto hop = trip(a, relay_id);
-    if (!hop || !reachable(a, relay_id)) co_return co_await fail_by_deadline(kTimeout);
-    if (!co_await wait_within(*hop, deadline)) co_return store::DialOutcome::failure(kTimeout);
+    auto hop = paths_->depart({Leg{a, relay_id}});
+    if (hop->lost() || !reachable(a, relay_id)) co_return co_await fail_by_deadline(kTimeout);
+    switch (co_await paths_->arrive(hop, deadline)) {
+      case Arrival::arrived: break;
+      case Arrival::lost: co_return co_await fail_by_deadline(kTimeout);
+      case Arrival::late: co_return store::DialOutcome::failure(kTimeout);
+    }
     if (!relay.up) co_return store::DialOutcome::failure(kReset);
     const auto target_link = wallets_[target]->relay_links().find(r);
     if (target_link != wallets_[target]->relay_links().end() && target_link->second.broken &&
@@ -216,26 +215,28 @@ store::Task<store::DialOutcome> World::dial_circuit(std::size_t from, std::size_
     }
     if (!reservation_alive(target, r) || !reachable(relay_id, b)) {
       ++relay.circuits_refused;
-      co_await wait_within(one_way(relay_id, a), deadline);
+      co_await wait_within(paths_->notice_delay(relay_id, a), deadline);
       co_return store::DialOutcome::failure(kNoReservation);
     }
     // 3. STOP reaches the target, whose inbound limit counts the relay as the remote host.
-    auto stop = trip(relay_id, b);
-    if (!stop || !co_await wait_within(*stop, deadline)) co_return store::DialOutcome::failure(kTimeout);
+    if (co_await paths_->arrive(paths_->depart({Leg{relay_id, b}}), deadline) != Arrival::arrived) {
+      co_return store::DialOutcome::failure(kTimeout);
+    }
     if (!wallets_[target]->online() || !relay.up) co_return co_await fail_by_deadline(kTimeout);
     if (!admit_inbound(target, relay_id)) {
       ++relay.circuits_refused;
-      co_await wait_within(one_way(b, relay_id) + one_way(relay_id, a), deadline);
+      co_await wait_within(paths_->notice_delay(b, relay_id) + paths_->notice_delay(relay_id, a), deadline);
       co_return store::DialOutcome::failure(kRelayRefused);
     }
     // 4. The answers travel back, then Noise and Yamux run end to end over the circuit.
-    auto back_to_relay = trip(b, relay_id);
-    auto back_to_dialer = trip(relay_id, a);
-    auto upgrade = round_trips(a, relay_id, config_.transport.circuit_upgrade_round_trips);
-    auto upgrade_far = round_trips(relay_id, b, config_.transport.circuit_upgrade_round_trips);
-    if (!back_to_relay || !back_to_dialer || !upgrade || !upgrade_far) co_return co_await fail_by_deadline(kTimeout);
-    if (!co_await wait_within(*back_to_relay + *back_to_dialer + *upgrade + *upgrade_far, deadline)) {
-      co_return store::DialOutcome::failure(kTimeout);
+    const int upgrade_trips = 2 * config_.transport.circuit_upgrade_round_trips;
+    auto answers = paths_->depart({Leg{b, relay_id}, Leg{relay_id, a}, Leg{a, relay_id, upgrade_trips},
+                                   Leg{relay_id, b, upgrade_trips}});
+    if (answers->lost()) co_return co_await fail_by_deadline(kTimeout);
+    switch (co_await paths_->arrive(answers, deadline)) {
+      case Arrival::arrived: break;
+      case Arrival::lost: co_return co_await fail_by_deadline(kTimeout);
+      case Arrival::late: co_return store::DialOutcome::failure(kTimeout);
     }
     if (dialer.generation() != gen_from || !wallets_[target]->online() || !relay.up ||
         !reachable(a, relay_id) || !reachable(relay_id, b)) {
@@ -253,27 +254,21 @@ store::Task<store::DialOutcome> World::dial_circuit(std::size_t from, std::size_
   // WebRTC: SDP offer and answer over the circuit, then ICE through both NATs.
   const Connection& signalling = connections_.at(*circuit);
   const std::size_t relay_of_circuit = signalling.relay.value_or(r);
-  auto sdp_there = trip(a, relay_host(relay_of_circuit));
-  auto sdp_far = trip(relay_host(relay_of_circuit), b);
-  auto sdp_back = trip(b, relay_host(relay_of_circuit));
-  auto sdp_home = trip(relay_host(relay_of_circuit), a);
-  if (!sdp_there || !sdp_far || !sdp_back || !sdp_home) co_return co_await fail_by_deadline(kWebrtcFailed);
-  if (!co_await wait_within(*sdp_there + *sdp_far + *sdp_back + *sdp_home, deadline)) {
-    co_return store::DialOutcome::failure(kWebrtcFailed);
+  const HostId via = relay_host(relay_of_circuit);
+  auto sdp = paths_->depart({Leg{a, via, 1, signalling.id}, Leg{via, b, 1, signalling.id},
+                             Leg{b, via, 1, signalling.id}, Leg{via, a, 1, signalling.id}});
+  if (sdp->lost()) co_return co_await fail_by_deadline(kWebrtcFailed);
+  switch (co_await paths_->arrive(sdp, deadline)) {
+    case Arrival::arrived: break;
+    case Arrival::lost: co_return co_await fail_by_deadline(kWebrtcFailed);
+    case Arrival::late: co_return store::DialOutcome::failure(kWebrtcFailed);
   }
   if (!wallets_[target]->online() || dialer.generation() != gen_from) {
     co_return store::DialOutcome::failure(kWebrtcFailed);
   }
   if (!wallets_[target]->config().webrtc) co_return co_await fail_by_deadline(kWebrtcFailed);
-  // ICE's checks travel the direct path: across a partition none gets through, as between
-  // two NATs that cannot be punched.
-  const HolePunchResult punch = reachable(a, b) ? punch_hole(*this, from, target)
-                                                : HolePunchResult{false, config_.ice.failed_timeout, "partitioned"};
-  if (!punch.connected) {
-    co_await wait_within(punch.elapsed, deadline);
-    co_return store::DialOutcome::failure(kWebrtcFailed);
-  }
-  if (!co_await wait_within(punch.elapsed, deadline)) co_return store::DialOutcome::failure(kWebrtcFailed);
+  const Punch punch = co_await paths_->punch(from, target, deadline);
+  if (!punch.connected || !punch.in_time) co_return store::DialOutcome::failure(kWebrtcFailed);
   if (!wallets_[target]->online() || dialer.generation() != gen_from || !reachable(a, b)) {
     co_return store::DialOutcome::failure(kWebrtcFailed);
   }
@@ -297,7 +292,8 @@ std::uint64_t World::open_connection(std::size_t dialer, std::size_t listener, s
   c.last_activity = c.opened_at;
   const bool dialer_had = best_connection(dialer, listener).has_value();
   const bool listener_had = best_connection(listener, dialer).has_value();
-  connections_.emplace(id, c);
+  const Connection& opened = connections_.emplace(id, c).first->second;
+  paths_->connection_opened(opened);
   wallets_[dialer]->connection_ids().push_back(id);
   wallets_[listener]->connection_ids().push_back(id);
   ++counters_.connections_opened;
@@ -311,8 +307,8 @@ std::uint64_t World::open_connection(std::size_t dialer, std::size_t listener, s
     kernel_.schedule(relays_[r].config.circuit_duration, [this, id, r] {
       auto it = connections_.find(id);
       if (it == connections_.end() || !it->second.alive) return;
-      const Duration to_dialer = one_way(relay_host(r), wallet_host(it->second.dialer));
-      const Duration to_listener = one_way(relay_host(r), wallet_host(it->second.listener));
+      const Duration to_dialer = paths_->notice_delay(relay_host(r), wallet_host(it->second.dialer));
+      const Duration to_listener = paths_->notice_delay(relay_host(r), wallet_host(it->second.listener));
       close_connection(id, "circuit duration limit", to_dialer, to_listener);
     });
   }
@@ -332,8 +328,8 @@ bool World::charge_circuit(Connection& c, std::uint64_t bytes, bool forward) {
     return true;
   }
   const std::size_t r = *c.relay;
-  close_connection(c.id, "circuit byte limit", one_way(relay_host(r), wallet_host(c.dialer)),
-                   one_way(relay_host(r), wallet_host(c.listener)));
+  close_connection(c.id, "circuit byte limit", paths_->notice_delay(relay_host(r), wallet_host(c.dialer)),
+                   paths_->notice_delay(relay_host(r), wallet_host(c.listener)));
   return false;
 }
 
@@ -361,6 +357,7 @@ void World::close_connection(std::uint64_t id, std::string_view cause, Duration 
   Connection& c = it->second;
   c.alive = false;
   c.closed_at = kernel_.now();
+  paths_->connection_closed(c);
   ++counters_.connections_closed;
   history_.record(kernel_.now(), HistoryKind::connection_close, config_.wallets[c.dialer].id,
                   "#" + std::to_string(id) + " " + std::string(store::to_string(c.type)) + " to " +
@@ -414,25 +411,20 @@ store::Task<store::DialOutcome> World::send(std::size_t from, store::PeerId peer
     ++counters_.messages_dropped;
     co_return store::DialOutcome::success();
   }
-  std::optional<Duration> delay;
-  if (c.relay) {
-    auto a = trip(wallet_host(from), relay_host(*c.relay));
-    auto b = trip(relay_host(*c.relay), wallet_host(*target));
-    if (a && b) delay = *a + *b;
-  } else {
-    delay = trip(wallet_host(from), wallet_host(*target));
-  }
   c.last_activity = kernel_.now();
   if (c.type == store::ConnectionType::webrtc) watch_nat_expiry(c.id);
-  if (!delay) {
-    ++counters_.messages_dropped;
-    co_return store::DialOutcome::success();
+  std::vector<Leg> legs;
+  if (c.relay) {
+    legs = {Leg{wallet_host(from), relay_host(*c.relay), 1, c.id}, Leg{relay_host(*c.relay), wallet_host(*target), 1, c.id}};
+  } else {
+    legs = {Leg{wallet_host(from), wallet_host(*target), 1, c.id}};
   }
   const std::uint64_t connection_id = c.id;
   const store::PeerId sender = config_.wallets[from].peer_id;
   const std::size_t to = *target;
-  kernel_.schedule(*delay, [this, connection_id, sender, to, protocol = std::move(protocol),
-                            payload = std::move(payload)] {
+  auto dropped = [this] { ++counters_.messages_dropped; };
+  paths_->post(std::move(legs), [this, connection_id, sender, to, protocol = std::move(protocol),
+                                 payload = std::move(payload)] {
     const Connection& conn = connections_.at(connection_id);
     if (!conn.alive || !wallets_[to]->online()) {
       ++counters_.messages_dropped;
@@ -440,7 +432,7 @@ store::Task<store::DialOutcome> World::send(std::size_t from, store::PeerId peer
     }
     ++counters_.messages_delivered;
     wallets_[to]->deliver_message(sender, protocol, payload);
-  });
+  }, dropped);
   co_return store::DialOutcome::success();
 }
 
