@@ -17,9 +17,12 @@
 //   `tcp_port` stands for libp2p's TCP connections and uses the `tcp` box (whose mapping
 //   timeout is the long TCP one); every other UDP packet uses the `udp` box (WebRTC/ICE/STUN).
 //   Inbound: a packet from remote port `tcp_port` goes to the tcp box, else to the udp box.
-// - Anything else (non-UDP, packets for the NAT node itself other than the above, hairpin
-//   LAN -> own public address) is handed to the wrapped static routing unchanged, except
-//   hairpin, which is dropped (not modelled, as in NatBox).
+// - Hairpin (UDP from the LAN to the NAT's own public address) is dropped and counted
+//   (dropped_hairpin(); not modelled, as in NatBox). UDP fragments crossing the NAT are
+//   dropped (no UDP header to translate; inbound ones count as dropped_inbound()).
+// - Anything else (non-UDP, packets for the NAT node itself, multicast/broadcast, LAN-local
+//   traffic) is handed to the wrapped static routing unchanged, which delivers locally
+//   addressed packets through the local-delivery callback.
 // - Checksums: the rewritten UDP header keeps ns-3's default (checksums off unless the global
 //   "ChecksumEnabled" is set; then the checksum is recomputed for the new addresses).
 #pragma once
@@ -51,15 +54,16 @@ class NatRouting : public ns3::Ipv4RoutingProtocol {
   std::uint64_t translated_outbound() const { return translated_outbound_; }
   std::uint64_t translated_inbound() const { return translated_inbound_; }
   std::uint64_t dropped_inbound() const { return dropped_inbound_; }
+  std::uint64_t dropped_hairpin() const { return dropped_hairpin_; }
 
   // ns3::Ipv4RoutingProtocol
   ns3::Ptr<ns3::Ipv4Route> RouteOutput(ns3::Ptr<ns3::Packet> p, const ns3::Ipv4Header& header,
                                        ns3::Ptr<ns3::NetDevice> oif,
                                        ns3::Socket::SocketErrno& sockerr) override;
   bool RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header& header,
-                  ns3::Ptr<const ns3::NetDevice> idev, const UnicastForwardCallback& ucb,
-                  const MulticastForwardCallback& mcb, const LocalDeliverCallback& lcb,
-                  const ErrorCallback& ecb) override;
+                  ns3::Ptr<const ns3::NetDevice> idev, UnicastForwardCallback ucb,
+                  MulticastForwardCallback mcb, LocalDeliverCallback lcb,
+                  ErrorCallback ecb) override;
   void NotifyInterfaceUp(std::uint32_t interface) override;
   void NotifyInterfaceDown(std::uint32_t interface) override;
   void NotifyAddAddress(std::uint32_t interface, ns3::Ipv4InterfaceAddress address) override;
@@ -72,6 +76,17 @@ class NatRouting : public ns3::Ipv4RoutingProtocol {
   void DoDispose() override;
 
  private:
+  /// A NAT that translates (configured, and not a public-host box).
+  bool is_nat() const;
+  /// The box for a flow whose deciding port (see Flow classes) is `port`.
+  NatBox& box_for(std::uint16_t port) const;
+  bool is_public_address(std::uint32_t ip) const;
+  bool on_lan(std::uint32_t ip) const;
+  /// Routes `packet` out of `interface` by the static routes and hands it to `ucb`; false
+  /// when there is no route.
+  bool forward(std::uint32_t interface, ns3::Ptr<ns3::Packet> packet, const ns3::Ipv4Header& header,
+               const UnicastForwardCallback& ucb);
+
   ns3::Ptr<ns3::Ipv4StaticRouting> static_;
   ns3::Ptr<ns3::Ipv4> ipv4_;
   std::uint32_t lan_ = 0;
@@ -82,11 +97,12 @@ class NatRouting : public ns3::Ipv4RoutingProtocol {
   std::uint64_t translated_outbound_ = 0;
   std::uint64_t translated_inbound_ = 0;
   std::uint64_t dropped_inbound_ = 0;
+  std::uint64_t dropped_hairpin_ = 0;
 };
 
 /// The core router's routing: static routes plus a drop filter consulted for every forwarded
 /// packet (the world's partitions). `blocked(src_ip, dst_ip)` returns true to drop; drops
-/// are counted.
+/// are counted. Packets addressed to the core itself are never filtered.
 class FilteringRouting : public ns3::Ipv4RoutingProtocol {
  public:
   static ns3::TypeId GetTypeId();
@@ -101,9 +117,9 @@ class FilteringRouting : public ns3::Ipv4RoutingProtocol {
                                        ns3::Ptr<ns3::NetDevice> oif,
                                        ns3::Socket::SocketErrno& sockerr) override;
   bool RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header& header,
-                  ns3::Ptr<const ns3::NetDevice> idev, const UnicastForwardCallback& ucb,
-                  const MulticastForwardCallback& mcb, const LocalDeliverCallback& lcb,
-                  const ErrorCallback& ecb) override;
+                  ns3::Ptr<const ns3::NetDevice> idev, UnicastForwardCallback ucb,
+                  MulticastForwardCallback mcb, LocalDeliverCallback lcb,
+                  ErrorCallback ecb) override;
   void NotifyInterfaceUp(std::uint32_t interface) override;
   void NotifyInterfaceDown(std::uint32_t interface) override;
   void NotifyAddAddress(std::uint32_t interface, ns3::Ipv4InterfaceAddress address) override;
@@ -117,6 +133,7 @@ class FilteringRouting : public ns3::Ipv4RoutingProtocol {
 
  private:
   ns3::Ptr<ns3::Ipv4StaticRouting> static_;
+  ns3::Ptr<ns3::Ipv4> ipv4_;
   std::function<bool(std::uint32_t, std::uint32_t)> blocked_;
   std::uint64_t dropped_ = 0;
 };

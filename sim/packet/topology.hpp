@@ -9,11 +9,16 @@
 // Delays and loss: each core link has a propagation delay (the host's share of the one-way
 // delay, set by the caller) and a loss rate applied at the core's receiving device, so a
 // packet crossing the core (every host-to-host packet does, exactly once) is lost with that
-// rate; LAN links have no delay and no loss. Loss draws come from ns-3 random streams assigned
-// from `first_stream` upward (pinned: equal inputs give equal losses).
+// rate; LAN links have no delay, no loss and no serialization time. Loss draws come
+// from ns-3 random streams assigned from `first_stream` upward, one per host in the order the
+// hosts are added (pinned: equal inputs give equal losses). Device queues are large (100000
+// packets), so the modelled loss is the only loss. The core's own interface addresses are in
+// 169.254.0.0/16, which therefore is not a valid public address.
 //
-// Built per run and torn down with the ns-3 simulator (Simulator::Destroy frees the nodes);
-// the Ipv4 address generator is not used, so consecutive runs in one process are independent.
+// Built per run, after the run's Kernel exists, and torn down with the ns-3 simulator
+// (Simulator::Destroy disposes the nodes); the Topology may be destroyed before or after the
+// Kernel. Neither the Ipv4 address generator nor global routing is used, so consecutive runs in
+// one process are independent.
 #pragma once
 
 #include <cstddef>
@@ -58,7 +63,9 @@ class Topology {
   /// A host behind its own NAT node. `private_ip` is on a /24 LAN whose .1 is the NAT's LAN
   /// address (so private_ip must end in neither .0, .1 nor .255); `public_ip` is the NAT's WAN
   /// address. `udp` and `tcp` are the NAT's tables (see NatRouting) and must outlive the
-  /// topology; `tcp_port` is the libp2p port.
+  /// topology (`tcp` may be null: then every flow uses `udp`); `tcp_port` is the libp2p port.
+  /// Throws std::invalid_argument for a bad private address, a null `udp`, a public address
+  /// used twice or in 169.254/16, or a bad link spec (negative delay, loss outside [0, 1]).
   HostIndex add_natted_host(const std::string& name, std::uint32_t private_ip, std::uint32_t public_ip,
                             NatBox* udp, NatBox* tcp, std::uint16_t tcp_port, const CoreLinkSpec& link);
 
@@ -70,19 +77,25 @@ class Topology {
   ns3::Ptr<NatRouting> nat(HostIndex host) const;
   ns3::Ptr<FilteringRouting> core() const;
 
-  /// Changes a host's core link at run time (delay of the channel, loss at the core side).
+  /// Changes a host's core link at run time: the channel's delay (both directions; packets
+  /// already on the wire keep theirs) and the loss at the core side. Throws
+  /// std::invalid_argument for a negative delay or a loss outside [0, 1].
   void set_core_delay(HostIndex host, Duration delay);
   void set_core_loss(HostIndex host, double loss);
   /// Drops every packet the core forwards for which `blocked(src_ip, dst_ip)` is true.
   void set_filter(std::function<bool(std::uint32_t src_ip, std::uint32_t dst_ip)> blocked);
 
-  /// Writes one pcap per node interface into `directory` (created if missing), named
-  /// "<host name>-<device index>.pcap" for hosts, "<host name>-nat-<i>.pcap" for NAT nodes and
-  /// "core-<i>.pcap" for the core. Call after the hosts are added, before the run.
-  /// Throws std::runtime_error when the directory cannot be created.
+  /// Writes one pcap (DLT_PPP) per point-to-point device into `directory` (created if
+  /// missing), named "<host name>-<device index>.pcap" for hosts, "<host name>-nat-<i>.pcap"
+  /// for NAT nodes and "core-<i>.pcap" for the core, where the index is the ns-3 device index
+  /// on that node (0 is the loopback, so host links are 1; a NAT's LAN is 1, its WAN 2). Call
+  /// after the hosts are added, before the run. ns-3 buffers the files: they are complete once
+  /// both the Topology and the Kernel are gone. Throws std::runtime_error when the directory
+  /// cannot be created or a file cannot be written.
   void enable_pcap(const std::string& directory);
 
-  /// Packets received by every node's devices (for --stats: packets per wall-second).
+  /// Packets received by every node's devices (for --stats: packets per wall-second): each
+  /// link a packet crosses counts once; packets lost on a link do not count.
   std::uint64_t packets_delivered() const;
   std::size_t host_count() const;
 

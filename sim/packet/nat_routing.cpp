@@ -1,0 +1,238 @@
+#include "sim/packet/nat_routing.hpp"
+
+#include <ns3/ipv4.h>
+#include <ns3/node.h>
+#include <ns3/simulator.h>
+#include <ns3/udp-header.h>
+#include <ns3/udp-l4-protocol.h>
+
+namespace connsim::sim::packet {
+
+namespace {
+
+Duration sim_now() { return Duration(ns3::Simulator::Now().GetNanoSeconds()); }
+
+std::uint32_t host_order(ns3::Ipv4Address a) { return a.Get(); }
+
+/// A copy of `p` (which starts with a UDP header) with new ports and, for the checksum, the new
+/// addresses. A fresh UdpHeader is built: re-serializing a deserialized one would write back
+/// the stale checksum and a length field off by 8 (ns-3's UdpHeader keeps the payload size).
+ns3::Ptr<ns3::Packet> rewrite_udp(ns3::Ptr<const ns3::Packet> p, Endpoint src, Endpoint dst) {
+  ns3::Ptr<ns3::Packet> copy = p->Copy();
+  ns3::UdpHeader old;
+  copy->RemoveHeader(old);
+  ns3::UdpHeader fresh;
+  fresh.SetSourcePort(src.port);
+  fresh.SetDestinationPort(dst.port);
+  if (ns3::Node::ChecksumEnabled()) {
+    fresh.EnableChecksums();
+    fresh.InitializeChecksum(ns3::Ipv4Address(src.ip), ns3::Ipv4Address(dst.ip),
+                             ns3::UdpL4Protocol::PROT_NUMBER);
+  }
+  copy->AddHeader(fresh);
+  return copy;
+}
+
+/// Source and destination UDP endpoints of a packet that starts with a UDP header.
+std::pair<Endpoint, Endpoint> udp_endpoints(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header& h) {
+  ns3::UdpHeader udp;
+  p->PeekHeader(udp);
+  return {Endpoint{host_order(h.GetSource()), udp.GetSourcePort()},
+          Endpoint{host_order(h.GetDestination()), udp.GetDestinationPort()}};
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// NatRouting
+
+ns3::TypeId NatRouting::GetTypeId() {
+  static ns3::TypeId tid = ns3::TypeId("connsim::packet::NatRouting")
+                               .SetParent<ns3::Ipv4RoutingProtocol>()
+                               .SetGroupName("Internet")
+                               .AddConstructor<NatRouting>();
+  return tid;
+}
+
+NatRouting::NatRouting() : static_(ns3::CreateObject<ns3::Ipv4StaticRouting>()) {}
+NatRouting::~NatRouting() = default;
+
+void NatRouting::configure(std::uint32_t lan_interface, std::uint32_t wan_interface, NatBox* udp,
+                           NatBox* tcp, std::uint16_t tcp_port) {
+  lan_ = lan_interface;
+  wan_ = wan_interface;
+  udp_ = udp;
+  tcp_ = tcp;
+  tcp_port_ = tcp_port;
+}
+
+bool NatRouting::is_nat() const { return udp_ != nullptr && !udp_->config().public_host; }
+
+NatBox& NatRouting::box_for(std::uint16_t port) const {
+  return port == tcp_port_ && tcp_ != nullptr ? *tcp_ : *udp_;
+}
+
+bool NatRouting::is_public_address(std::uint32_t ip) const {
+  if (ip == udp_->public_ip() || (tcp_ != nullptr && ip == tcp_->public_ip())) return true;
+  for (std::uint32_t i = 0; i < ipv4_->GetNAddresses(wan_); ++i) {
+    if (ipv4_->GetAddress(wan_, i).GetLocal().Get() == ip) return true;
+  }
+  return false;
+}
+
+bool NatRouting::on_lan(std::uint32_t ip) const {
+  for (std::uint32_t i = 0; i < ipv4_->GetNAddresses(lan_); ++i) {
+    const ns3::Ipv4InterfaceAddress a = ipv4_->GetAddress(lan_, i);
+    if (a.GetLocal().CombineMask(a.GetMask()) == ns3::Ipv4Address(ip).CombineMask(a.GetMask())) return true;
+  }
+  return false;
+}
+
+bool NatRouting::forward(std::uint32_t interface, ns3::Ptr<ns3::Packet> packet,
+                         const ns3::Ipv4Header& header, const UnicastForwardCallback& ucb) {
+  ns3::Socket::SocketErrno error = ns3::Socket::ERROR_NOTERROR;
+  ns3::Ptr<ns3::Ipv4Route> route =
+      static_->RouteOutput(packet, header, ipv4_->GetNetDevice(interface), error);
+  if (!route) return false;  // Ipv4L3Protocol counts it as DROP_NO_ROUTE
+  ucb(route, packet, header);
+  return true;
+}
+
+bool NatRouting::RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header& header,
+                            ns3::Ptr<const ns3::NetDevice> idev, UnicastForwardCallback ucb,
+                            MulticastForwardCallback mcb, LocalDeliverCallback lcb,
+                            ErrorCallback ecb) {
+  const std::int32_t iif = ipv4_->GetInterfaceForDevice(idev);
+  const bool udp = header.GetProtocol() == ns3::UdpL4Protocol::PROT_NUMBER;
+  const bool fragment = header.IsLastFragment() == false || header.GetFragmentOffset() != 0;
+  if (!is_nat() || !udp || iif < 0 || header.GetDestination().IsMulticast() ||
+      header.GetDestination().IsBroadcast()) {
+    return static_->RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
+  }
+  const std::uint32_t dst_ip = header.GetDestination().Get();
+  if (static_cast<std::uint32_t>(iif) == lan_ && !on_lan(dst_ip)) {
+    if (fragment) return true;  // no UDP header to translate: dropped (fragments are not modelled)
+    if (is_public_address(dst_ip)) {
+      ++dropped_hairpin_;  // hairpinning is not modelled (as in NatBox)
+      return true;
+    }
+    const auto [internal, remote] = udp_endpoints(p, header);
+    const Endpoint mapped = box_for(internal.port).outbound(internal, remote, sim_now());
+    ns3::Ipv4Header out = header;
+    out.SetSource(ns3::Ipv4Address(mapped.ip));
+    if (!forward(wan_, rewrite_udp(p, mapped, remote), out, ucb)) return false;
+    ++translated_outbound_;
+    return true;
+  }
+  if (static_cast<std::uint32_t>(iif) == wan_ && is_public_address(dst_ip)) {
+    if (fragment) {
+      ++dropped_inbound_;
+      return true;
+    }
+    const auto [remote, external] = udp_endpoints(p, header);
+    const std::optional<Endpoint> internal = box_for(remote.port).inbound(remote, external, sim_now());
+    if (!internal) {
+      ++dropped_inbound_;
+      return true;
+    }
+    ns3::Ipv4Header in = header;
+    in.SetDestination(ns3::Ipv4Address(internal->ip));
+    if (!forward(lan_, rewrite_udp(p, remote, *internal), in, ucb)) return false;
+    ++translated_inbound_;
+    return true;
+  }
+  return static_->RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
+}
+
+ns3::Ptr<ns3::Ipv4Route> NatRouting::RouteOutput(ns3::Ptr<ns3::Packet> p, const ns3::Ipv4Header& header,
+                                                 ns3::Ptr<ns3::NetDevice> oif,
+                                                 ns3::Socket::SocketErrno& sockerr) {
+  return static_->RouteOutput(p, header, oif, sockerr);
+}
+
+void NatRouting::NotifyInterfaceUp(std::uint32_t i) { static_->NotifyInterfaceUp(i); }
+void NatRouting::NotifyInterfaceDown(std::uint32_t i) { static_->NotifyInterfaceDown(i); }
+void NatRouting::NotifyAddAddress(std::uint32_t i, ns3::Ipv4InterfaceAddress a) {
+  static_->NotifyAddAddress(i, a);
+}
+void NatRouting::NotifyRemoveAddress(std::uint32_t i, ns3::Ipv4InterfaceAddress a) {
+  static_->NotifyRemoveAddress(i, a);
+}
+void NatRouting::SetIpv4(ns3::Ptr<ns3::Ipv4> ipv4) {
+  ipv4_ = ipv4;
+  static_->SetIpv4(ipv4);
+}
+void NatRouting::PrintRoutingTable(ns3::Ptr<ns3::OutputStreamWrapper> stream, ns3::Time::Unit unit) const {
+  static_->PrintRoutingTable(stream, unit);
+}
+
+void NatRouting::DoDispose() {
+  static_->Dispose();
+  ipv4_ = nullptr;
+  udp_ = nullptr;
+  tcp_ = nullptr;
+  ns3::Ipv4RoutingProtocol::DoDispose();
+}
+
+// ---------------------------------------------------------------------------------------------
+// FilteringRouting
+
+ns3::TypeId FilteringRouting::GetTypeId() {
+  static ns3::TypeId tid = ns3::TypeId("connsim::packet::FilteringRouting")
+                               .SetParent<ns3::Ipv4RoutingProtocol>()
+                               .SetGroupName("Internet")
+                               .AddConstructor<FilteringRouting>();
+  return tid;
+}
+
+FilteringRouting::FilteringRouting() : static_(ns3::CreateObject<ns3::Ipv4StaticRouting>()) {}
+FilteringRouting::~FilteringRouting() = default;
+
+void FilteringRouting::set_filter(std::function<bool(std::uint32_t, std::uint32_t)> blocked) {
+  blocked_ = std::move(blocked);
+}
+
+bool FilteringRouting::RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header& header,
+                                  ns3::Ptr<const ns3::NetDevice> idev, UnicastForwardCallback ucb,
+                                  MulticastForwardCallback mcb, LocalDeliverCallback lcb,
+                                  ErrorCallback ecb) {
+  const std::int32_t iif = ipv4_ ? ipv4_->GetInterfaceForDevice(idev) : -1;
+  const bool local = iif >= 0 && ipv4_->IsDestinationAddress(header.GetDestination(), iif);
+  if (!local && blocked_ && blocked_(header.GetSource().Get(), header.GetDestination().Get())) {
+    ++dropped_;
+    return true;
+  }
+  return static_->RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
+}
+
+ns3::Ptr<ns3::Ipv4Route> FilteringRouting::RouteOutput(ns3::Ptr<ns3::Packet> p, const ns3::Ipv4Header& header,
+                                                       ns3::Ptr<ns3::NetDevice> oif,
+                                                       ns3::Socket::SocketErrno& sockerr) {
+  return static_->RouteOutput(p, header, oif, sockerr);
+}
+
+void FilteringRouting::NotifyInterfaceUp(std::uint32_t i) { static_->NotifyInterfaceUp(i); }
+void FilteringRouting::NotifyInterfaceDown(std::uint32_t i) { static_->NotifyInterfaceDown(i); }
+void FilteringRouting::NotifyAddAddress(std::uint32_t i, ns3::Ipv4InterfaceAddress a) {
+  static_->NotifyAddAddress(i, a);
+}
+void FilteringRouting::NotifyRemoveAddress(std::uint32_t i, ns3::Ipv4InterfaceAddress a) {
+  static_->NotifyRemoveAddress(i, a);
+}
+void FilteringRouting::SetIpv4(ns3::Ptr<ns3::Ipv4> ipv4) {
+  ipv4_ = ipv4;
+  static_->SetIpv4(ipv4);
+}
+void FilteringRouting::PrintRoutingTable(ns3::Ptr<ns3::OutputStreamWrapper> stream,
+                                         ns3::Time::Unit unit) const {
+  static_->PrintRoutingTable(stream, unit);
+}
+
+void FilteringRouting::DoDispose() {
+  static_->Dispose();
+  ipv4_ = nullptr;
+  blocked_ = nullptr;
+  ns3::Ipv4RoutingProtocol::DoDispose();
+}
+
+}  // namespace connsim::sim::packet

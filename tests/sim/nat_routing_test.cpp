@@ -1,0 +1,243 @@
+#define BOOST_TEST_MODULE sim.nat_routing
+#include "sim/packet/nat_routing.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <ns3/boolean.h>
+#include <ns3/global-value.h>
+#include <ns3/inet-socket-address.h>
+#include <ns3/packet.h>
+#include <ns3/socket.h>
+#include <ns3/udp-socket-factory.h>
+
+#include "sim/kernel.hpp"
+#include "sim/packet/topology.hpp"
+
+using namespace std::chrono_literals;
+using connsim::sim::Duration;
+using connsim::sim::Endpoint;
+using connsim::sim::ipv4;
+using connsim::sim::Kernel;
+using connsim::sim::NatBox;
+using connsim::sim::NatConfig;
+using connsim::sim::packet::CoreLinkSpec;
+using connsim::sim::packet::Topology;
+
+namespace {
+
+constexpr std::uint32_t kPublicIp = ipv4(203, 0, 113, 1);
+constexpr Endpoint kHost{ipv4(192, 168, 1, 2), 5000};
+constexpr Endpoint kS1{ipv4(198, 51, 100, 7), 4000};
+constexpr Endpoint kS2{ipv4(192, 0, 2, 9), 4000};
+constexpr std::uint16_t kTcpPort = 4001;
+
+struct Rx {
+  Endpoint from;
+  Duration at;
+};
+
+/// A UDP socket on a node that logs what it receives.
+class UdpEnd {
+ public:
+  UdpEnd(Kernel& kernel, ns3::Ptr<ns3::Node> node, Endpoint bind) : kernel_(kernel) {
+    socket_ = ns3::Socket::CreateSocket(node, ns3::UdpSocketFactory::GetTypeId());
+    BOOST_REQUIRE(socket_->Bind(ns3::InetSocketAddress(ns3::Ipv4Address(bind.ip), bind.port)) == 0);
+    socket_->SetRecvCallback(ns3::Callback<void, ns3::Ptr<ns3::Socket>>([this](ns3::Ptr<ns3::Socket> s) {
+      ns3::Address from;
+      while (ns3::Ptr<ns3::Packet> p = s->RecvFrom(from)) {
+        const auto a = ns3::InetSocketAddress::ConvertFrom(from);
+        got.push_back(Rx{Endpoint{a.GetIpv4().Get(), a.GetPort()}, kernel_.now()});
+      }
+    }));
+  }
+  ~UdpEnd() { socket_->SetRecvCallback(ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>>()); }
+  UdpEnd(const UdpEnd&) = delete;
+  UdpEnd& operator=(const UdpEnd&) = delete;
+
+  void send(Endpoint to) {
+    socket_->SendTo(ns3::Create<ns3::Packet>(100), 0, ns3::InetSocketAddress(ns3::Ipv4Address(to.ip), to.port));
+  }
+  std::vector<Rx> got;
+
+ private:
+  Kernel& kernel_;
+  ns3::Ptr<ns3::Socket> socket_;
+};
+
+/// One NATed host and two public servers. Member order: the boxes outlive the topology and
+/// the kernel; the sockets go first.
+struct Net {
+  explicit Net(NatConfig nat, NatConfig tcp_nat = NatConfig::port_restricted_cone())
+      : udp(nat, kPublicIp, 7), tcp(tcp_nat, kPublicIp, 99) {
+    host = topology.add_natted_host("h", kHost.ip, kPublicIp, &udp, &tcp, kTcpPort,
+                                    CoreLinkSpec{.delay = 10ms});
+    s1 = topology.add_public_host("s1", kS1.ip, CoreLinkSpec{.delay = 10ms});
+    s2 = topology.add_public_host("s2", kS2.ip, CoreLinkSpec{.delay = 10ms});
+    kernel.run_until(1ms);  // nodes initialized
+  }
+  std::unique_ptr<UdpEnd> open(Topology::HostIndex h, std::uint16_t port) {
+    return std::make_unique<UdpEnd>(kernel, topology.node(h), Endpoint{topology.local_ip(h), port});
+  }
+  void run(Duration d) { kernel.run_until(kernel.now() + d); }
+  connsim::sim::packet::NatRouting& nat() { return *topology.nat(host); }
+
+  NatBox udp;
+  NatBox tcp;
+  Kernel kernel;
+  Topology topology;
+  Topology::HostIndex host = 0, s1 = 0, s2 = 0;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(outbound_gets_the_mapped_source_and_the_reply_comes_back) {
+  Net net(NatConfig::port_restricted_cone());
+  auto h = net.open(net.host, kHost.port);
+  auto s1 = net.open(net.s1, kS1.port);
+  h->send(kS1);
+  net.run(100ms);
+  BOOST_REQUIRE_EQUAL(s1->got.size(), 1u);
+  const std::optional<Endpoint> mapped = net.udp.peek_mapping(kHost, kS1, net.kernel.now());
+  BOOST_REQUIRE(mapped.has_value());
+  BOOST_TEST(mapped->ip == kPublicIp);
+  BOOST_TEST((s1->got[0].from == *mapped));
+  BOOST_TEST((s1->got[0].at - 1ms).count() == (20ms + std::chrono::nanoseconds(20800)).count());  // 2 x 130 B at 100 Mb/s
+
+  s1->send(*mapped);
+  net.run(100ms);
+  BOOST_REQUIRE_EQUAL(h->got.size(), 1u);
+  BOOST_TEST((h->got[0].from == kS1));
+  BOOST_TEST(net.nat().translated_outbound() == 1u);
+  BOOST_TEST(net.nat().translated_inbound() == 1u);
+  BOOST_TEST(net.nat().dropped_inbound() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(unsolicited_inbound_is_dropped_under_apdf_and_admitted_under_eif) {
+  for (const bool eif : {false, true}) {
+    Net net(eif ? NatConfig::full_cone() : NatConfig::port_restricted_cone());
+    auto h = net.open(net.host, kHost.port);
+    auto s1 = net.open(net.s1, kS1.port);
+    auto s2 = net.open(net.s2, kS2.port);
+    h->send(kS1);
+    net.run(100ms);
+    BOOST_REQUIRE_EQUAL(s1->got.size(), 1u);
+    s2->send(s1->got[0].from);  // a stranger, to the mapped endpoint
+    net.run(100ms);
+    BOOST_TEST(h->got.size() == (eif ? 1u : 0u), "eif=" << eif);
+    BOOST_TEST(net.nat().dropped_inbound() == (eif ? 0u : 1u), "eif=" << eif);
+    BOOST_TEST(net.nat().translated_inbound() == (eif ? 1u : 0u), "eif=" << eif);
+    // Nothing was mapped: a packet to an unmapped port is dropped under any filtering.
+    s2->send(Endpoint{kPublicIp, static_cast<std::uint16_t>(s1->got[0].from.port ^ 1)});
+    net.run(100ms);
+    BOOST_TEST(net.nat().dropped_inbound() == (eif ? 1u : 2u), "eif=" << eif);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(eim_reuses_the_external_port_apdm_does_not) {
+  for (const bool symmetric : {false, true}) {
+    Net net(symmetric ? NatConfig::symmetric() : NatConfig::full_cone());
+    auto h = net.open(net.host, kHost.port);
+    auto s1 = net.open(net.s1, kS1.port);
+    auto s2 = net.open(net.s2, kS2.port);
+    h->send(kS1);
+    h->send(kS2);
+    net.run(100ms);
+    BOOST_REQUIRE_EQUAL(s1->got.size(), 1u);
+    BOOST_REQUIRE_EQUAL(s2->got.size(), 1u);
+    BOOST_TEST(s1->got[0].from.ip == kPublicIp);
+    BOOST_TEST(s2->got[0].from.ip == kPublicIp);
+    BOOST_TEST((s1->got[0].from.port != s2->got[0].from.port) == symmetric, "symmetric=" << symmetric);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_mapping_expires_after_mapping_timeout_of_silence) {
+  NatConfig config = NatConfig::port_restricted_cone();
+  config.mapping_timeout = 30s;
+  Net net(config);
+  auto h = net.open(net.host, kHost.port);
+  auto s1 = net.open(net.s1, kS1.port);
+  h->send(kS1);
+  net.run(100ms);
+  BOOST_REQUIRE_EQUAL(s1->got.size(), 1u);
+  const Endpoint mapped = s1->got[0].from;
+  net.run(20s);
+  s1->send(mapped);  // inbound does not refresh
+  net.run(100ms);
+  BOOST_TEST(h->got.size() == 1u);
+  net.run(11s);  // 31 s after the host last sent
+  s1->send(mapped);
+  net.run(100ms);
+  BOOST_TEST(h->got.size() == 1u);
+  BOOST_TEST(net.nat().dropped_inbound() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(the_tcp_port_class_uses_the_tcp_box) {
+  Net net(NatConfig::port_restricted_cone());
+  auto h = net.open(net.host, kTcpPort);
+  auto s1 = net.open(net.s1, kTcpPort);
+  const Endpoint internal{kHost.ip, kTcpPort};
+  const Endpoint remote{kS1.ip, kTcpPort};
+  h->send(remote);
+  net.run(100ms);
+  BOOST_REQUIRE_EQUAL(s1->got.size(), 1u);
+  BOOST_TEST(net.tcp.live_mapping_count(net.kernel.now()) == 1u);
+  BOOST_TEST(net.udp.live_mapping_count(net.kernel.now()) == 0u);
+  const auto mapped = net.tcp.peek_mapping(internal, remote, net.kernel.now());
+  BOOST_REQUIRE(mapped.has_value());
+  BOOST_TEST((s1->got[0].from == *mapped));
+  s1->send(*mapped);  // from remote port 4001: the tcp box admits it
+  net.run(100ms);
+  BOOST_TEST(h->got.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(hairpin_is_dropped) {
+  Net net(NatConfig::full_cone());
+  auto h = net.open(net.host, kHost.port);
+  auto s1 = net.open(net.s1, kS1.port);
+  h->send(kS1);
+  net.run(100ms);
+  BOOST_REQUIRE_EQUAL(s1->got.size(), 1u);
+  h->send(s1->got[0].from);  // to its own mapping, through its own NAT
+  net.run(100ms);
+  BOOST_TEST(h->got.empty());
+  BOOST_TEST(net.nat().dropped_hairpin() == 1u);
+  BOOST_TEST(net.nat().translated_outbound() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(the_core_filter_drops_and_counts) {
+  Net net(NatConfig::full_cone());
+  auto h = net.open(net.host, kHost.port);
+  auto s1 = net.open(net.s1, kS1.port);
+  auto s2 = net.open(net.s2, kS2.port);
+  net.topology.set_filter([](std::uint32_t src, std::uint32_t dst) { return src == kPublicIp && dst == kS1.ip; });
+  h->send(kS1);
+  h->send(kS2);
+  net.run(100ms);
+  BOOST_TEST(s1->got.empty());
+  BOOST_TEST(s2->got.size() == 1u);
+  BOOST_TEST(net.topology.core()->dropped() == 1u);
+  net.topology.set_filter(nullptr);
+  h->send(kS1);
+  net.run(100ms);
+  BOOST_TEST(s1->got.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(rewritten_packets_carry_valid_checksums_when_checksums_are_on) {
+  ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(true));
+  struct Reset {
+    ~Reset() { ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(false)); }
+  } reset;
+  Net net(NatConfig::port_restricted_cone());
+  auto h = net.open(net.host, kHost.port);
+  auto s1 = net.open(net.s1, kS1.port);
+  h->send(kS1);
+  net.run(100ms);
+  BOOST_REQUIRE_EQUAL(s1->got.size(), 1u);  // UdpL4Protocol drops a bad checksum
+  s1->send(s1->got[0].from);
+  net.run(100ms);
+  BOOST_TEST(h->got.size() == 1u);
+}
