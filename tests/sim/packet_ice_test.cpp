@@ -1,0 +1,395 @@
+#define BOOST_TEST_MODULE sim.packet_ice
+#include "sim/packet/ice_agent.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <ns3/inet-socket-address.h>
+#include <ns3/simulator.h>
+#include <ns3/udp-socket-factory.h>
+
+#include "sim/ice.hpp"
+#include "sim/kernel.hpp"
+#include "sim/packet/stun.hpp"
+#include "sim/packet/topology.hpp"
+
+using namespace std::chrono_literals;
+using connsim::sim::Duration;
+using connsim::sim::Endpoint;
+using connsim::sim::IceConfig;
+using connsim::sim::IceOutcome;
+using connsim::sim::IceSetup;
+using connsim::sim::ipv4;
+using connsim::sim::Kernel;
+using connsim::sim::NatBehaviour;
+using connsim::sim::NatBox;
+using connsim::sim::NatConfig;
+using connsim::sim::packet::CoreLinkSpec;
+using connsim::sim::packet::PacketIceResult;
+using connsim::sim::packet::PacketIceSide;
+using connsim::sim::packet::Topology;
+namespace stun = connsim::sim::packet::stun;
+
+namespace {
+
+// The addresses of simulate_ice, so the two worlds differ only in being packets.
+constexpr std::uint32_t kStunIp = ipv4(192, 0, 2, 1);
+constexpr std::uint16_t kStunPort = 3478;
+constexpr std::uint32_t kAPublic = ipv4(203, 0, 113, 1);
+constexpr std::uint32_t kBPublic = ipv4(198, 51, 100, 2);
+constexpr std::uint32_t kAPrivate = ipv4(192, 168, 1, 2);
+constexpr std::uint32_t kBPrivate = ipv4(10, 0, 0, 2);
+// Host <-> core 25 ms each way: host to host 50 ms one way, as simulate_ice's default. The STUN
+// server is 10 ms from the core: a STUN round trip is 2 x (25 + 10) = 70 ms.
+constexpr Duration kHostDelay = 25ms;
+constexpr Duration kStunDelay = 10ms;
+constexpr Duration kStunRoundTrip = 2 * (kHostDelay + kStunDelay);
+constexpr Duration kStart = 1s;  // the attempt starts here, not at zero
+
+long long us(Duration d) { return std::chrono::duration_cast<std::chrono::microseconds>(d).count(); }
+
+/// One packet world: A and B (each public or behind its own NAT node), a STUN server, a
+/// kernel. The boxes outlive the topology and the kernel (member order).
+class World {
+ public:
+  explicit World(const NatConfig& a_nat, const NatConfig& b_nat, std::uint16_t stun_port = kStunPort,
+                 bool install_stun = true) {
+    a_ = add('a', a_nat, kAPrivate, kAPublic, a_udp_, a_tcp_);
+    b_ = add('b', b_nat, kBPrivate, kBPublic, b_udp_, b_tcp_);
+    stun_ = topology_.add_public_host("stun", kStunIp, CoreLinkSpec{.delay = kStunDelay});
+    if (install_stun) connsim::sim::packet::install_stun_server(topology_.node(stun_), stun_port);
+  }
+
+  PacketIceSide a(Duration start_delay = Duration::zero()) const { return side(a_, start_delay); }
+  PacketIceSide b(Duration start_delay = Duration::zero()) const { return side(b_, start_delay); }
+  ns3::Ptr<ns3::Node> stun_node() const { return topology_.node(stun_); }
+  Kernel& kernel() { return kernel_; }
+
+  struct Run {
+    std::optional<PacketIceResult> result;
+    Duration done_at{};
+    int calls = 0;
+  };
+
+  /// Starts an attempt at kStart and runs until `done` (which stops the simulator).
+  std::shared_ptr<Run> run(const PacketIceSide& a, const PacketIceSide& b, const IceConfig& config = {}) {
+    auto run = std::make_shared<Run>();
+    kernel_.schedule(kStart, [=, this] {
+      connsim::sim::packet::start_packet_ice(a, b, config, [run, this](PacketIceResult result) {
+        run->result = std::move(result);
+        run->done_at = kernel_.now();
+        ++run->calls;
+        ns3::Simulator::Stop();
+      });
+      BOOST_TEST(run->calls == 0);  // never synchronous
+    });
+    kernel_.run_until(kStart + config.failed_timeout + 1s);
+    return run;
+  }
+
+ private:
+  Topology::HostIndex add(char name, const NatConfig& nat, std::uint32_t private_ip, std::uint32_t public_ip,
+                          std::optional<NatBox>& udp, std::optional<NatBox>& tcp) {
+    const CoreLinkSpec link{.delay = kHostDelay};
+    if (nat.public_host) return topology_.add_public_host(std::string(1, name), public_ip, link);
+    udp.emplace(nat, public_ip, static_cast<std::uint64_t>(name));
+    tcp.emplace(nat, public_ip, static_cast<std::uint64_t>(name) + 100);
+    return topology_.add_natted_host(std::string(1, name), private_ip, public_ip, &*udp, &*tcp, 4001, link);
+  }
+
+  PacketIceSide side(Topology::HostIndex host, Duration start_delay) const {
+    return PacketIceSide{topology_.node(host), topology_.local_ip(host), Endpoint{kStunIp, kStunPort},
+                         start_delay};
+  }
+
+  std::optional<NatBox> a_udp_, a_tcp_, b_udp_, b_tcp_;
+  Kernel kernel_;
+  Topology topology_;
+  Topology::HostIndex a_ = 0, b_ = 0, stun_ = 0;
+};
+
+IceOutcome model(const NatConfig& a, const NatConfig& b, const IceConfig& config = {},
+                 Duration a_delay = Duration::zero(), Duration b_delay = Duration::zero()) {
+  return connsim::sim::simulate_ice(
+      IceSetup{.a_nat = a, .b_nat = b, .one_way_latency = 50ms, .a_start_delay = a_delay, .b_start_delay = b_delay},
+      config);
+}
+
+PacketIceResult packet(const NatConfig& a, const NatConfig& b, const IceConfig& config = {},
+                       Duration a_delay = Duration::zero(), Duration b_delay = Duration::zero()) {
+  World world(a, b);
+  auto run = world.run(world.a(a_delay), world.b(b_delay), config);
+  BOOST_TEST_REQUIRE(run->calls == 1);
+  BOOST_TEST(us(run->done_at - kStart) == us(run->result->outcome.elapsed));
+  return *run->result;
+}
+
+/// Public host first, then the nine mapping x filtering combinations, mapping-major.
+std::vector<NatConfig> all_nats() {
+  std::vector<NatConfig> out{NatConfig::none()};
+  for (NatBehaviour m : connsim::sim::all_nat_behaviours) {
+    for (NatBehaviour f : connsim::sim::all_nat_behaviours) out.push_back(NatConfig::of(m, f));
+  }
+  return out;
+}
+
+}  // namespace
+
+// The cross-check: for every pair of (public, 9 RFC 4787 combinations), the packet world
+// connects exactly when the message model does, and on success takes the model's time plus the
+// gathering round trip (plus microseconds of serialization).
+BOOST_AUTO_TEST_CASE(matrix_matches_the_message_model) {
+  const auto nats = all_nats();
+  Duration min_extra = Duration::max();
+  Duration max_extra = Duration::min();
+  int connected = 0;
+  for (const NatConfig& a : nats) {
+    for (const NatConfig& b : nats) {
+      BOOST_TEST_CONTEXT(describe(a) << " <-> " << describe(b)) {
+        const IceOutcome expected = model(a, b);
+        const PacketIceResult got = packet(a, b);
+        BOOST_TEST(got.outcome.connected == expected.connected, got.outcome.detail << " | model: " << expected.detail);
+        if (got.outcome.connected && expected.connected) {
+          ++connected;
+          const Duration extra = got.outcome.elapsed - expected.elapsed;
+          min_extra = std::min(min_extra, extra);
+          max_extra = std::max(max_extra, extra);
+          BOOST_TEST(extra >= kStunRoundTrip, got.outcome.detail << " | model: " << expected.detail);
+          BOOST_TEST(extra <= kStunRoundTrip + 1ms, got.outcome.detail << " | model: " << expected.detail);
+        } else if (!got.outcome.connected) {
+          BOOST_TEST(got.outcome.elapsed == IceConfig{}.failed_timeout);
+          BOOST_TEST(!got.a_socket);
+          BOOST_TEST(!got.b_socket);
+        }
+      }
+    }
+  }
+  BOOST_TEST_MESSAGE("connected cells: " << connected << "; packet elapsed - model elapsed in ["
+                                          << us(min_extra) << ", " << us(max_extra) << "] us");
+}
+
+BOOST_AUTO_TEST_CASE(failure_takes_failed_timeout) {
+  IceConfig config;
+  config.failed_timeout = 5s;
+  const PacketIceResult got = packet(NatConfig::symmetric(), NatConfig::symmetric(), config);
+  BOOST_TEST(!got.outcome.connected);
+  BOOST_TEST(us(got.outcome.elapsed) == us(5s));
+  BOOST_TEST(got.outcome.detail.starts_with("failed after 5000 ms"), got.outcome.detail);
+  // Same number of checks as the model: the rules are the same, only shifted in time.
+  BOOST_TEST(got.outcome.checks_sent == model(NatConfig::symmetric(), NatConfig::symmetric(), config).checks_sent);
+}
+
+BOOST_AUTO_TEST_CASE(no_stun_answer_fails_at_failed_timeout) {
+  IceConfig config;
+  config.failed_timeout = 3s;
+  World world(NatConfig::full_cone(), NatConfig::full_cone(), kStunPort, /*install_stun=*/false);
+  auto run = world.run(world.a(), world.b(), config);
+  BOOST_TEST_REQUIRE(run->calls == 1);
+  BOOST_TEST(!run->result->outcome.connected);
+  BOOST_TEST(us(run->done_at - kStart) == us(3s));
+  BOOST_TEST(run->result->outcome.checks_sent == 0);
+  // One request at the start and one per check_interval while the next is before 3 s.
+  BOOST_TEST(run->result->outcome.detail.find("15 STUN requests unanswered") != std::string::npos,
+             run->result->outcome.detail);
+}
+
+// start_delay counts from the attempt's start, and checks begin no earlier than gathering's
+// end (tg, one STUN round trip in): with B delayed 1 s, A ticks from tg and B from 1 s, which
+// is the model with A delayed by tg, to the microsecond; a delay shorter than tg changes
+// nothing.
+BOOST_AUTO_TEST_CASE(start_delay_counts_from_the_attempt_start) {
+  for (const auto& [a, b] : {std::pair{NatConfig::full_cone(), NatConfig::port_restricted_cone()},
+                             std::pair{NatConfig::restricted_cone(), NatConfig::symmetric()},
+                             std::pair{NatConfig::port_restricted_cone(), NatConfig::symmetric()},
+                             std::pair{NatConfig::symmetric(), NatConfig::none()}}) {
+    BOOST_TEST_CONTEXT(describe(a) << " <-> " << describe(b)) {
+      const PacketIceResult got = packet(a, b, {}, Duration::zero(), 1s);
+      BOOST_TEST(got.outcome.connected == model(a, b, {}, Duration::zero(), 1s).connected, got.outcome.detail);
+      const IceOutcome aligned = model(a, b, {}, kStunRoundTrip, 1s);
+      BOOST_TEST(got.outcome.connected == aligned.connected, got.outcome.detail << " | model: " << aligned.detail);
+      BOOST_TEST(got.outcome.checks_sent == aligned.checks_sent);
+      if (got.outcome.connected) {
+        BOOST_TEST(got.outcome.elapsed >= 1s + 100ms);  // B's first check and its answer
+        BOOST_TEST(got.outcome.elapsed - aligned.elapsed >= Duration::zero());
+        BOOST_TEST(got.outcome.elapsed - aligned.elapsed <= 1ms);
+      }
+      const PacketIceResult short_delay = packet(a, b, {}, Duration::zero(), 30ms);
+      const PacketIceResult no_delay = packet(a, b);
+      BOOST_TEST((short_delay.outcome == no_delay.outcome), short_delay.outcome.detail);
+    }
+  }
+  // A start delay past failed_timeout: that side never checks.
+  IceConfig config;
+  config.failed_timeout = 2s;
+  const PacketIceResult late = packet(NatConfig::full_cone(), NatConfig::full_cone(), config, 3s);
+  BOOST_TEST(!late.outcome.connected);
+  BOOST_TEST(late.outcome.checks_sent == model(NatConfig::full_cone(), NatConfig::full_cone(), config, 3s).checks_sent);
+}
+
+BOOST_AUTO_TEST_CASE(deterministic) {
+  for (const auto& [a, b] : {std::pair{NatConfig::of(NatBehaviour::address_dependent, NatBehaviour::endpoint_independent),
+                                       NatConfig::of(NatBehaviour::address_and_port_dependent,
+                                                     NatBehaviour::address_dependent)},
+                             std::pair{NatConfig::symmetric(), NatConfig::port_restricted_cone()}}) {
+    const PacketIceResult first = packet(a, b);
+    const PacketIceResult second = packet(a, b);
+    BOOST_TEST((first.outcome == second.outcome), first.outcome.detail << " | " << second.outcome.detail);
+    BOOST_TEST((first.a_local == second.a_local));
+    BOOST_TEST((first.b_local == second.b_local));
+  }
+}
+
+// The sockets handed over on success carry data both ways through the NATs along the selected
+// pair; STUN stragglers are the receiver's to ignore.
+BOOST_AUTO_TEST_CASE(sockets_returned_on_success_carry_data) {
+  for (const auto& [a, b] : {std::pair{NatConfig::symmetric(), NatConfig::full_cone()},
+                             std::pair{NatConfig::port_restricted_cone(), NatConfig::port_restricted_cone()},
+                             std::pair{NatConfig::none(), NatConfig::symmetric()}}) {
+    BOOST_TEST_CONTEXT(describe(a) << " <-> " << describe(b)) {
+      World world(a, b);
+      auto run = world.run(world.a(), world.b());
+      BOOST_TEST_REQUIRE(run->calls == 1);
+      PacketIceResult& result = *run->result;
+      BOOST_TEST_REQUIRE(result.outcome.connected, result.outcome.detail);
+      BOOST_TEST_REQUIRE(result.a_socket);
+      BOOST_TEST_REQUIRE(result.b_socket);
+      auto received = std::make_shared<std::vector<std::string>>();
+      auto listen = [received](const char* who) {
+        return ns3::Callback<void, ns3::Ptr<ns3::Socket>>([received, who](ns3::Ptr<ns3::Socket> socket) {
+          while (auto p = socket->Recv()) {
+            std::string text(p->GetSize(), '\0');
+            p->CopyData(reinterpret_cast<std::uint8_t*>(text.data()), p->GetSize());
+            if (text.starts_with("data")) received->push_back(std::string(who) + ":" + text);
+          }
+        });
+      };
+      result.a_socket->SetRecvCallback(listen("a"));
+      result.b_socket->SetRecvCallback(listen("b"));
+      const auto send = [](ns3::Ptr<ns3::Socket> socket, Endpoint to, const std::string& text) {
+        socket->SendTo(ns3::Create<ns3::Packet>(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()), 0,
+                       ns3::InetSocketAddress(ns3::Ipv4Address(to.ip), to.port));
+      };
+      send(result.a_socket, result.outcome.a_remote, "data from a");
+      send(result.b_socket, result.outcome.b_remote, "data from b");
+      world.kernel().run_until(world.kernel().now() + 500ms);
+      BOOST_TEST(received->size() == 2u);
+      BOOST_TEST((std::find(received->begin(), received->end(), "b:data from a") != received->end()));
+      BOOST_TEST((std::find(received->begin(), received->end(), "a:data from b") != received->end()));
+      result.a_socket->Close();
+      result.b_socket->Close();
+    }
+  }
+}
+
+// A STUN server that sends garbage and a foreign response to the requester before the real
+// answer: the agent ignores each and still connects.
+BOOST_AUTO_TEST_CASE(malformed_datagrams_are_ignored) {
+  constexpr std::uint16_t kNoisyPort = 3479;
+  World world(NatConfig::none(), NatConfig::full_cone(), kNoisyPort, /*install_stun=*/false);
+  ns3::Ptr<ns3::Socket> server = ns3::Socket::CreateSocket(world.stun_node(), ns3::UdpSocketFactory::GetTypeId());
+  BOOST_TEST_REQUIRE(server->Bind(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), kStunPort)) == 0);
+  server->SetRecvCallback(ns3::Callback<void, ns3::Ptr<ns3::Socket>>([](ns3::Ptr<ns3::Socket> s) {
+    ns3::Address from;
+    while (auto p = s->RecvFrom(from)) {
+      const auto request = stun::from_packet(*p);
+      if (!request) continue;
+      const auto source = ns3::InetSocketAddress::ConvertFrom(from);
+      stun::Message answer{stun::MessageType::binding_success, request->transaction,
+                           Endpoint{source.GetIpv4().Get(), source.GetPort()}};
+      std::vector<std::uint8_t> wrong_cookie = stun::encode(answer);
+      wrong_cookie[5] ^= 0xff;
+      std::vector<std::uint8_t> truncated = stun::encode(answer);
+      truncated.resize(27);
+      stun::Message foreign = answer;
+      foreign.transaction[0] ^= 0xff;
+      s->SendTo(ns3::Create<ns3::Packet>(), 0, from);
+      s->SendTo(ns3::Create<ns3::Packet>(wrong_cookie.data(), wrong_cookie.size()), 0, from);
+      s->SendTo(ns3::Create<ns3::Packet>(truncated.data(), truncated.size()), 0, from);
+      s->SendTo(stun::to_packet(foreign), 0, from);
+      s->SendTo(stun::to_packet(answer), 0, from);
+    }
+  }));
+  auto run = world.run(world.a(), world.b());
+  BOOST_TEST_REQUIRE(run->calls == 1);
+  const IceOutcome& outcome = run->result->outcome;
+  BOOST_TEST(outcome.connected, outcome.detail);
+  // Four per side.
+  BOOST_TEST(outcome.detail.find("8 malformed, late or foreign datagrams") != std::string::npos, outcome.detail);
+  run->result->a_socket->Close();
+  run->result->b_socket->Close();
+}
+
+BOOST_AUTO_TEST_CASE(done_is_never_synchronous) {
+  IceConfig config;
+  config.failed_timeout = Duration::zero();
+  World world(NatConfig::full_cone(), NatConfig::full_cone());
+  auto run = world.run(world.a(), world.b(), config);
+  BOOST_TEST_REQUIRE(run->calls == 1);
+  BOOST_TEST(!run->result->outcome.connected);
+  BOOST_TEST(us(run->done_at) == us(kStart));
+}
+
+// The kernel (hence the simulator) ends mid-attempt: no crash, `done` never runs, and the
+// attempt (which owns `done`) is freed.
+BOOST_AUTO_TEST_CASE(simulator_destroyed_mid_attempt) {
+  std::weak_ptr<int> token_alive;
+  bool called = false;
+  for (const Duration stop_at : {kStart, kStart + 30ms, kStart + 150ms}) {
+    {
+      World world(NatConfig::port_restricted_cone(), NatConfig::symmetric());
+      auto token = std::make_shared<int>(0);
+      token_alive = token;
+      world.kernel().schedule(kStart, [&world, &called, token = std::move(token)]() mutable {
+        connsim::sim::packet::start_packet_ice(world.a(), world.b(), {},
+                                               [&called, token](PacketIceResult) { called = true; });
+        token.reset();
+      });
+      world.kernel().run_until(stop_at);
+      BOOST_TEST(!token_alive.expired());
+    }
+    BOOST_TEST(token_alive.expired());
+    BOOST_TEST(!called);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(attempt_is_freed_after_done) {
+  World world(NatConfig::full_cone(), NatConfig::restricted_cone());
+  std::weak_ptr<int> token_alive;
+  bool called = false;
+  {
+    auto token = std::make_shared<int>(0);
+    token_alive = token;
+    world.kernel().schedule(kStart, [&world, &called, token = std::move(token)]() mutable {
+      connsim::sim::packet::start_packet_ice(world.a(), world.b(), {},
+                                             [&called, token](PacketIceResult result) {
+                                               called = true;
+                                               result.a_socket->Close();
+                                               result.b_socket->Close();
+                                             });
+      token.reset();
+    });
+  }
+  world.kernel().run_until(kStart + 1s);
+  BOOST_TEST(called);
+  BOOST_TEST(token_alive.expired());  // `done` released as soon as it ran
+}
+
+BOOST_AUTO_TEST_CASE(preconditions) {
+  World world(NatConfig::full_cone(), NatConfig::full_cone());
+  const auto done = [](PacketIceResult) {};
+  IceConfig zero_interval;
+  zero_interval.check_interval = Duration::zero();
+  BOOST_CHECK_THROW(connsim::sim::packet::start_packet_ice(world.a(), world.b(), zero_interval, done),
+                    std::invalid_argument);
+  PacketIceSide no_node = world.a();
+  no_node.node = nullptr;
+  BOOST_CHECK_THROW(connsim::sim::packet::start_packet_ice(no_node, world.b(), {}, done), std::invalid_argument);
+  BOOST_CHECK_THROW(connsim::sim::packet::start_packet_ice(world.a(), world.a(), {}, done), std::invalid_argument);
+  BOOST_CHECK_THROW(connsim::sim::packet::start_packet_ice(world.a(), world.b(-1ms), {}, done),
+                    std::invalid_argument);
+}
