@@ -925,6 +925,8 @@ constexpr Field<IceOptions> kIceFields[] = {
      }},
 };
 
+constexpr Name<Backend> kBackends[] = {{"message", Backend::message}, {"packet", Backend::packet}};
+
 constexpr Field<NetworkSpec> kNetworkFields[] = {
     {"latency", false,
      [](Ctx& c, const json& v, const Ptr& p, NetworkSpec& n) {
@@ -962,6 +964,13 @@ constexpr Field<NetworkSpec> kNetworkFields[] = {
     {"readvertise_interval", false,
      [](Ctx& c, const json& v, const Ptr& p, NetworkSpec& n) {
        assign(n.readvertise_interval, get_time(c, v, p));
+     }},
+    // connsim extensions: the packet backend.
+    {"backend", false,
+     [](Ctx& c, const json& v, const Ptr& p, NetworkSpec& n) { assign(n.backend, get_enum(c, v, p, kBackends)); }},
+    {"bandwidth_mbps", false,
+     [](Ctx& c, const json& v, const Ptr& p, NetworkSpec& n) {
+       assign(n.bandwidth_mbps, get_number(c, v, p, 0.001, 100000));
      }},
 };
 

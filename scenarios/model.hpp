@@ -121,7 +121,14 @@ struct IceOptions {
   Duration failed_timeout = std::chrono::seconds(30);
 };
 
+/// Which network model carries the run (connsim extension; --backend overrides).
+enum class Backend { message, packet };
+
 struct NetworkSpec {
+  Backend backend = Backend::message;
+  /// Link speed of every host's link in the packet backend (the message model ignores it);
+  /// none: unlimited, no serialization delay, so latencies mean the same on both backends.
+  std::optional<double> bandwidth_mbps;
   LatencySpec latency = FixedLatency{std::chrono::milliseconds(40)};
   double loss = 0;  // 0..1
   std::vector<Relay> relays;

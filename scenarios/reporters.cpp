@@ -54,6 +54,12 @@ std::string stats_line(const RunReport& report) {
       report.stats.wall_seconds > 0 ? static_cast<double>(report.stats.connect_attempts) / report.stats.wall_seconds : 0.0;
   line["speedup"] = report.stats.wall_seconds > 0 ? report.stats.sim_seconds / report.stats.wall_seconds : 0.0;
   line["fingerprint"] = report.stats.fingerprint;
+  line["backend"] = report.stats.backend == Backend::packet ? "packet" : "message";
+  if (report.stats.backend == Backend::packet) {
+    line["packets"] = report.stats.packets;
+    line["packets_per_wall_second"] =
+        report.stats.wall_seconds > 0 ? static_cast<double>(report.stats.packets) / report.stats.wall_seconds : 0.0;
+  }
   return line.dump();
 }
 

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <exception>
 #include <type_traits>
@@ -11,6 +12,7 @@
 #include "scenarios/checks.hpp"
 #include "scenarios/invariants.hpp"
 #include "scenarios/world_builder.hpp"
+#include "sim/packet/packet_paths.hpp"
 #include "sim/kernel.hpp"
 #include "sim/wallet_node.hpp"
 #include "sim/world.hpp"
@@ -27,12 +29,30 @@ long peak_rss_kb() {
 
 
 /// Drives one run: the world, the timeline and the getter snapshots.
+/// The Paths backend the run uses: the fast model unless the scenario or --backend asks for
+/// packets.
+sim::PathsFactory paths_for(const Scenario& scenario, const RunOptions& options) {
+  if (options.backend.value_or(scenario.network.backend) != Backend::packet) return {};
+  sim::packet::PacketOptions packet;
+  if (!options.pcap_directory.empty()) {
+    std::string directory = scenario.name;  // one directory per scenario, a safe file name
+    for (char& c : directory) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '_';
+    }
+    packet.pcap_directory = options.pcap_directory + "/" + directory;
+  }
+  if (scenario.network.bandwidth_mbps) {
+    packet.bits_per_second = static_cast<std::uint64_t>(*scenario.network.bandwidth_mbps * 1e6);
+  }
+  return sim::packet::packet_paths_factory(packet);
+}
+
 class Driver {
  public:
   Driver(const Scenario& scenario, const RunOptions& options, std::uint64_t seed)
       : scenario_(scenario),
         options_(options),
-        world_(kernel_, build_world_config(scenario, seed), options.keep_history),
+        world_(kernel_, build_world_config(scenario, seed), options.keep_history, paths_for(scenario, options)),
         steps_(scenario.timeline.size()),
         snapshots_(scenario.expectations.size()) {}
 
@@ -289,6 +309,8 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
       report.stats.relay_reservations_refused += world.relay(r).reservations_refused;
     }
     report.stats.presence_deliveries = world.counters().presence_deliveries;
+    report.stats.backend = options.backend.value_or(scenario.network.backend);
+    report.stats.packets = world.paths().packets();
     report.history = world.history().entries();
     append_invariant_failures(report, check_invariants(observe_run(scenario, report, world)));
   }

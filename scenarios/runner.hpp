@@ -22,6 +22,8 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;  // --seed: overrides the scenario's
   std::ostream* log = nullptr;        // --log: the timeline as it runs
   bool keep_history = true;           // entries for traces and failure slices
+  std::optional<Backend> backend;     // --backend: overrides the scenario's network.backend
+  std::string pcap_directory;         // --pcap: packet backend only, one pcap per interface
 };
 
 /// The signing session one run of a propose_spend step created.
@@ -69,6 +71,8 @@ struct RunStats {
   std::uint64_t relay_circuits_refused = 0;
   std::uint64_t relay_reservations_refused = 0;
   std::uint64_t presence_deliveries = 0;  // presence records handed to a store (gossip fan-out)
+  Backend backend = Backend::message;
+  std::uint64_t packets = 0;              // packet backend: datagrams received by the nodes' devices
 };
 
 struct RunReport {

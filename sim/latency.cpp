@@ -29,6 +29,18 @@ Duration LatencyModel::sample(Stream& rng) const {
   return a;
 }
 
+Duration LatencyModel::floor() const {
+  switch (kind) {
+    case Kind::fixed:
+      return std::max(a, Duration::zero());
+    case Kind::uniform:
+      return std::max(std::min(a, b), Duration::zero());
+    case Kind::lognormal:
+      return Duration::zero();
+  }
+  return Duration::zero();
+}
+
 std::string LatencyModel::describe() const {
   auto ms = [](Duration d) { return std::to_string(static_cast<double>(d.count()) / 1e6) + "ms"; };
   switch (kind) {

@@ -24,6 +24,9 @@ struct LatencyModel {
 
   /// One draw. Never negative.
   Duration sample(Stream& rng) const;
+  /// The least any draw can be: the fixed delay, the uniform minimum, zero for log-normal.
+  /// (The packet backend puts this part into its links and the rest into per-packet holds.)
+  Duration floor() const;
   std::string describe() const;
 };
 

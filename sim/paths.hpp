@@ -72,6 +72,10 @@ class Paths {
   /// The one-way delay of a notice sent once and never retransmitted (a FIN, an RST, a
   /// refusal), drawn now.
   virtual Duration notice_delay(HostId from, HostId to) = 0;
+  /// The dialer creates its WebRTC offer now (before the SDP exchange departs): a backend that
+  /// gathers candidates for real starts gathering here, overlapping the signalling, as a
+  /// browser does. Optional: punch() without it gathers itself.
+  virtual void offer_created(std::size_t /*dialer*/, std::size_t /*listener*/) {}
   /// WebRTC's ICE between two wallets, starting now; resumes when it connected or failed, or
   /// at `deadline` (in_time false), whichever is first.
   virtual store::Task<Punch> punch(std::size_t dialer, std::size_t listener, Duration deadline) = 0;

@@ -255,6 +255,7 @@ store::Task<store::DialOutcome> World::dial_circuit(std::size_t from, std::size_
   const Connection& signalling = connections_.at(*circuit);
   const std::size_t relay_of_circuit = signalling.relay.value_or(r);
   const HostId via = relay_host(relay_of_circuit);
+  paths_->offer_created(from, target);
   auto sdp = paths_->depart({Leg{a, via, 1, signalling.id}, Leg{via, b, 1, signalling.id},
                              Leg{b, via, 1, signalling.id}, Leg{via, a, 1, signalling.id}});
   if (sdp->lost()) co_return co_await fail_by_deadline(kWebrtcFailed);

@@ -114,11 +114,12 @@ std::string format_ms(Duration d) {
   return text + " ms";
 }
 
-class Attempt : public std::enable_shared_from_this<Attempt> {
+}  // namespace
+
+class IceAttempt : public std::enable_shared_from_this<IceAttempt> {
  public:
-  Attempt(const PacketIceSide& a, const PacketIceSide& b, const IceConfig& config,
-          std::function<void(PacketIceResult)> done)
-      : config_(config), start_(ns3::Simulator::Now()), done_(std::move(done)) {
+  IceAttempt(const PacketIceSide& a, const PacketIceSide& b, const IceConfig& config)
+      : config_(config), start_(ns3::Simulator::Now()), prepared_(start_) {
     agents_[0].name = 'A';
     agents_[0].side = a;
     agents_[1].name = 'B';
@@ -126,8 +127,8 @@ class Attempt : public std::enable_shared_from_this<Attempt> {
   }
 
   /// Binds both sockets and sends the first gathering requests (may throw: nothing is
-  /// scheduled before the sockets are bound).
-  void start() {
+  /// scheduled before the sockets are bound). The attempt's clock (t0) starts at begin().
+  void prepare() {
     try {
       for (int side = 0; side < 2; ++side) bind(side);
     } catch (...) {
@@ -145,14 +146,43 @@ class Attempt : public std::enable_shared_from_this<Attempt> {
       Agent& agent = agents_[side];
       agent.ids = stun::TransactionIds(mix(seed + static_cast<std::uint64_t>(side)));
       agent.gather_id = agent.ids.next();
-      std::weak_ptr<Attempt> weak = self;
+      std::weak_ptr<IceAttempt> weak = self;
       agent.socket->SetRecvCallback(ns3::Callback<void, ns3::Ptr<ns3::Socket>>(
           [weak, side](ns3::Ptr<ns3::Socket>) {
             if (auto attempt = weak.lock()) attempt->receive(side);
           }));
       gather(side);
     }
+    // Never begun: give the sockets back failed_timeout after prepare.
+    ns3::Simulator::Schedule(to_time(config_.failed_timeout), [self] {
+      if (!self->begun_) self->abandon();
+    });
+  }
+
+  /// t0 is now: the timeout is armed, and the checks start once both sides have gathered.
+  void begin(std::function<void(PacketIceResult)> done) {
+    done_ = std::move(done);
+    begun_ = true;
+    start_ = ns3::Simulator::Now();
+    // Abandoned already (begun later than failed_timeout after prepare): no sockets, no checks;
+    // it fails at its timeout like an attempt whose gathering never completed.
+    finished_ = false;
+    auto self = shared_from_this();
     ns3::Simulator::Schedule(to_time(config_.failed_timeout), [self] { self->time_out(); });
+    if (!abandoned_ && agents_[0].srflx && agents_[1].srflx) exchange();
+  }
+
+  /// Prepared, never begun: close the sockets and stop (no `done` to call).
+  void abandon() {
+    if (begun_ || finished_) return;
+    finished_ = true;
+    abandoned_ = true;
+    for (Agent& agent : agents_) {
+      if (!agent.socket) continue;
+      agent.socket->SetRecvCallback(ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>>());
+      agent.socket->Close();
+      agent.socket = nullptr;
+    }
   }
 
  private:
@@ -168,16 +198,20 @@ class Attempt : public std::enable_shared_from_this<Attempt> {
   }
 
   bool due(Duration at) const { return at < config_.failed_timeout; }
+  /// Gathering goes on until t0 + failed_timeout; before begin, until prepare + failed_timeout.
+  bool gathering_due() const {
+    return begun_ ? due(since(start_) + config_.check_interval) : due(since(prepared_) + config_.check_interval);
+  }
 
   /// Sends (or retransmits, same transaction id) the gathering request; again every
   /// check_interval until answered or failed_timeout.
   void gather(int side) {
     Agent& agent = agents_[side];
-    if (finished_ || agent.srflx) return;
+    if (finished_ || abandoned_ || agent.srflx) return;
     ++agent.gather_requests;
     agent.socket->SendTo(stun::to_packet(Message{MessageType::binding_request, agent.gather_id, {}}), 0,
                          to_ns3(agent.side.stun_server));
-    if (due(since(start_) + config_.check_interval)) {
+    if (gathering_due()) {
       ns3::Simulator::Schedule(to_time(config_.check_interval),
                                [self = shared_from_this(), side] { self->gather(side); });
     }
@@ -201,7 +235,7 @@ class Attempt : public std::enable_shared_from_this<Attempt> {
   }
 
   bool checking(int side) const {
-    return exchanged_ && since(start_) >= agents_[side].side.start_delay;
+    return begun_ && exchanged_ && since(start_) >= agents_[side].side.start_delay;
   }
 
   void tick(int side) {
@@ -267,7 +301,7 @@ class Attempt : public std::enable_shared_from_this<Attempt> {
     }
     if (!agent.srflx && message.transaction == agent.gather_id) {
       agent.srflx = message.mapped;
-      if (agents_[1 - side].srflx) exchange();
+      if (agents_[1 - side].srflx && begun_) exchange();
       return;
     }
     const Endpoint* target = nullptr;
@@ -318,6 +352,7 @@ class Attempt : public std::enable_shared_from_this<Attempt> {
   /// `done` with everything released first.
   void deliver() {
     for (Agent& agent : agents_) {
+      if (!agent.socket) continue;  // abandoned
       agent.socket->SetRecvCallback(ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>>());
       while (agent.socket->Recv()) {
       }
@@ -370,7 +405,10 @@ class Attempt : public std::enable_shared_from_this<Attempt> {
 
   std::array<Agent, 2> agents_;
   IceConfig config_;
-  ns3::Time start_;
+  ns3::Time start_;     // t0: begin()
+  ns3::Time prepared_;  // prepare()
+  bool begun_ = false;
+  bool abandoned_ = false;
   std::function<void(PacketIceResult)> done_;
   PacketIceResult result_;
   bool exchanged_ = false;
@@ -382,6 +420,8 @@ class Attempt : public std::enable_shared_from_this<Attempt> {
   int not_started_ = 0;
   int ignored_ = 0;
 };
+
+namespace {
 
 void require(bool condition, const char* what) {
   if (!condition) throw std::invalid_argument(std::string("start_packet_ice: ") + what);
@@ -413,8 +453,21 @@ void install_stun_server(ns3::Ptr<ns3::Node> node, std::uint16_t port) {
   }));
 }
 
-void start_packet_ice(const PacketIceSide& a, const PacketIceSide& b, const IceConfig& config,
-                      std::function<void(PacketIceResult)> done) {
+PreparedIce::PreparedIce(std::shared_ptr<IceAttempt> attempt) : attempt_(std::move(attempt)) {}
+
+PreparedIce::~PreparedIce() {
+  if (!begun_) attempt_->abandon();
+}
+
+void PreparedIce::begin(std::function<void(PacketIceResult)> done) {
+  if (begun_) throw std::logic_error("PreparedIce::begin: the attempt has begun already");
+  require(static_cast<bool>(done), "done must be callable");
+  begun_ = true;
+  attempt_->begin(std::move(done));
+}
+
+std::unique_ptr<PreparedIce> prepare_packet_ice(const PacketIceSide& a, const PacketIceSide& b,
+                                                const IceConfig& config) {
   for (const PacketIceSide* side : {&a, &b}) {
     require(side->node != nullptr, "both sides need a node");
     require(side->node->GetObject<ns3::UdpSocketFactory>() != nullptr, "the nodes need the internet stack");
@@ -425,9 +478,15 @@ void start_packet_ice(const PacketIceSide& a, const PacketIceSide& b, const IceC
   require(a.node != b.node, "the sides must be on different nodes");
   require(config.check_interval > Duration::zero(), "check_interval must be positive");
   require(config.failed_timeout >= Duration::zero(), "failed_timeout must not be negative");
+  auto attempt = std::make_shared<IceAttempt>(a, b, config);
+  attempt->prepare();
+  return std::make_unique<PreparedIce>(std::move(attempt));
+}
+
+void start_packet_ice(const PacketIceSide& a, const PacketIceSide& b, const IceConfig& config,
+                      std::function<void(PacketIceResult)> done) {
   require(static_cast<bool>(done), "done must be callable");
-  auto attempt = std::make_shared<Attempt>(a, b, config, std::move(done));
-  attempt->start();
+  prepare_packet_ice(a, b, config)->begin(std::move(done));
 }
 
 }  // namespace connsim::sim::packet

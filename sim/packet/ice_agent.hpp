@@ -32,6 +32,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include <ns3/node.h>
@@ -79,5 +80,33 @@ struct PacketIceResult {
 /// bound. Bad or foreign packets arriving on an agent's socket are ignored.
 void start_packet_ice(const PacketIceSide& a, const PacketIceSide& b, const IceConfig& config,
                       std::function<void(PacketIceResult)> done);
+
+class IceAttempt;
+
+/// An attempt in two steps, as a browser runs it: gathering starts when the offer is created
+/// (prepare_packet_ice: both sides bind and send their STUN requests now), the checks when the
+/// remote description is in (begin). t0 is the moment of begin: failed_timeout, elapsed and
+/// start_delay count from there, so a gathering that finished during the signalling costs the
+/// attempt nothing. Gathering retransmits until begin + failed_timeout. An attempt never begun
+/// closes its sockets when its handle is destroyed, or failed_timeout after prepare.
+class PreparedIce {
+ public:
+  explicit PreparedIce(std::shared_ptr<IceAttempt> attempt);
+  ~PreparedIce();
+  PreparedIce(const PreparedIce&) = delete;
+  PreparedIce& operator=(const PreparedIce&) = delete;
+
+  /// Starts the checks now; `done` as for start_packet_ice. At most once; throws
+  /// std::logic_error on a second call, std::invalid_argument for an empty `done`.
+  void begin(std::function<void(PacketIceResult)> done);
+
+ private:
+  std::shared_ptr<IceAttempt> attempt_;
+  bool begun_ = false;
+};
+
+/// Validates as start_packet_ice (minus `done`), binds both sockets and starts gathering.
+std::unique_ptr<PreparedIce> prepare_packet_ice(const PacketIceSide& a, const PacketIceSide& b,
+                                                const IceConfig& config);
 
 }  // namespace connsim::sim::packet

@@ -188,6 +188,10 @@ ns3::TypeId FilteringRouting::GetTypeId() {
 FilteringRouting::FilteringRouting() : static_(ns3::CreateObject<ns3::Ipv4StaticRouting>()) {}
 FilteringRouting::~FilteringRouting() = default;
 
+void FilteringRouting::set_hold(std::function<store::Duration(std::uint32_t, std::uint32_t)> hold) {
+  hold_ = std::move(hold);
+}
+
 void FilteringRouting::set_filter(std::function<bool(std::uint32_t, std::uint32_t)> blocked) {
   blocked_ = std::move(blocked);
 }
@@ -201,6 +205,17 @@ bool FilteringRouting::RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4
   if (!local && blocked_ && blocked_(header.GetSource().Get(), header.GetDestination().Get())) {
     ++dropped_;
     return true;
+  }
+  if (!local && hold_) {
+    const store::Duration hold = hold_(header.GetSource().Get(), header.GetDestination().Get());
+    if (hold > store::Duration::zero()) {
+      ++held_;
+      ns3::Ptr<FilteringRouting> self(this);
+      ns3::Simulator::Schedule(ns3::NanoSeconds(hold.count()), [self, p, header, idev, ucb, mcb, lcb, ecb] {
+        self->static_->RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
+      });
+      return true;
+    }
   }
   return static_->RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
 }

@@ -110,6 +110,11 @@ class FilteringRouting : public ns3::Ipv4RoutingProtocol {
   ~FilteringRouting() override;
 
   void set_filter(std::function<bool(std::uint32_t src_ip, std::uint32_t dst_ip)> blocked);
+  /// Delay variation: every packet the core forwards (after the filter) is held `hold(src_ip,
+  /// dst_ip)` before it is routed on, as netem would. Every host-to-host packet crosses the
+  /// core exactly once, so this is one draw per one-way trip. Packets may be reordered.
+  void set_hold(std::function<store::Duration(std::uint32_t src_ip, std::uint32_t dst_ip)> hold);
+  std::uint64_t held() const { return held_; }
   ns3::Ptr<ns3::Ipv4StaticRouting> static_routing() const { return static_; }
   std::uint64_t dropped() const { return dropped_; }
 
@@ -135,6 +140,8 @@ class FilteringRouting : public ns3::Ipv4RoutingProtocol {
   ns3::Ptr<ns3::Ipv4StaticRouting> static_;
   ns3::Ptr<ns3::Ipv4> ipv4_;
   std::function<bool(std::uint32_t, std::uint32_t)> blocked_;
+  std::function<store::Duration(std::uint32_t, std::uint32_t)> hold_;
+  std::uint64_t held_ = 0;
   std::uint64_t dropped_ = 0;
 };
 

@@ -201,6 +201,10 @@ void Topology::set_core_loss(HostIndex host, double loss) {
   impl_->at(host).loss->SetRate(loss);
 }
 
+void Topology::set_hold(std::function<Duration(std::uint32_t, std::uint32_t)> hold) {
+  impl_->core_routing->set_hold(std::move(hold));
+}
+
 void Topology::set_filter(std::function<bool(std::uint32_t, std::uint32_t)> blocked) {
   impl_->core_routing->set_filter(std::move(blocked));
 }

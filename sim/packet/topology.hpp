@@ -84,6 +84,8 @@ class Topology {
   void set_core_loss(HostIndex host, double loss);
   /// Drops every packet the core forwards for which `blocked(src_ip, dst_ip)` is true.
   void set_filter(std::function<bool(std::uint32_t src_ip, std::uint32_t dst_ip)> blocked);
+  /// Holds every packet the core forwards for `hold(src_ip, dst_ip)` (FilteringRouting::set_hold).
+  void set_hold(std::function<Duration(std::uint32_t src_ip, std::uint32_t dst_ip)> hold);
 
   /// Writes one pcap (DLT_PPP) per point-to-point device into `directory` (created if
   /// missing), named "<host name>-<device index>.pcap" for hosts, "<host name>-nat-<i>.pcap"

@@ -132,7 +132,7 @@ BOOST_AUTO_TEST_CASE(missing_and_unknown_keys) {
   BOOST_TEST(error_of(file(R"("network": {"latency": "1ms",
   "lose": 0.1})")) == "x.json:3:3: /network/lose: unknown key \"lose\"; expected one of: latency, "
                       "loss, relays, bootstrap, ice, dial_timeout, address_dial_timeout, "
-                      "close_detection, presence_ttl, readvertise_interval");
+                      "close_detection, presence_ttl, readvertise_interval, backend, bandwidth_mbps");
 }
 
 BOOST_AUTO_TEST_CASE(duplicate_keys_and_syntax_errors) {

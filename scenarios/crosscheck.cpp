@@ -1,0 +1,137 @@
+#include "scenarios/crosscheck.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+namespace connsim::scenarios {
+
+namespace {
+
+double ms(Duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+std::string describe_connect(const sim::ConnectRecord& c) {
+  std::string text = c.peer + " " + (c.result.success ? "ok" : "failed");
+  if (c.result.success) text += " " + std::string(store::to_string(c.result.connection_type));
+  return text;
+}
+
+std::string describe_session(const sim::SessionRecord& s) {
+  return s.session_id + " " + std::string(store::to_string(s.state)) + (s.failure ? " (" + *s.failure + ")" : "");
+}
+
+/// The last status each peer was written with, and its connection type (times left out).
+std::map<store::PeerId, std::string> final_statuses(const sim::WalletRecords& records) {
+  std::map<store::PeerId, std::string> last;
+  for (const auto& write : records.statuses) {
+    std::string text(store::to_string(write.status.status));
+    if (write.status.connection_type) text += " " + std::string(store::to_string(*write.status.connection_type));
+    last.insert_or_assign(write.peer, text);
+  }
+  return last;
+}
+
+template <class T, class Describe>
+void compare_sequences(const std::string& what, const std::vector<T>& a, const std::vector<T>& b, Describe describe,
+                       std::vector<std::string>& differences) {
+  const std::size_t common = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < common; ++i) {
+    if (describe(a[i]) != describe(b[i])) {
+      differences.push_back(what + " #" + std::to_string(i + 1) + ": message \"" + describe(a[i]) +
+                            "\", packet \"" + describe(b[i]) + "\"");
+      return;
+    }
+  }
+  if (a.size() != b.size()) {
+    differences.push_back(what + ": message " + std::to_string(a.size()) + ", packet " + std::to_string(b.size()));
+  }
+}
+
+}  // namespace
+
+CrossCheck compare_runs(const RunReport& message, const RunReport& packet) {
+  CrossCheck check;
+  check.name = message.name;
+  check.message_passed = message.passed;
+  check.packet_passed = packet.passed;
+  check.message_stats = message.stats;
+  check.packet_stats = packet.stats;
+  auto failed_expectations = [](const RunReport& report) {
+    std::vector<std::string> failed;
+    for (const auto& failure : report.failures) failed.push_back(failure.pointer.empty() ? failure.summary : failure.pointer);
+    std::sort(failed.begin(), failed.end());
+    return failed;
+  };
+  if (failed_expectations(message) != failed_expectations(packet)) {
+    std::string line = "failed expectations: message {";
+    for (const auto& f : failed_expectations(message)) line += " " + f;
+    line += " }, packet {";
+    for (const auto& f : failed_expectations(packet)) line += " " + f;
+    check.differences.push_back(line + " }");
+  }
+  double sum = 0, sum_abs = 0, max_abs = 0, message_sum = 0;
+  for (std::size_t w = 0; w < std::min(message.records.size(), packet.records.size()); ++w) {
+    const std::string who = message.wallet_ids[w];
+    const auto& a = message.records[w];
+    const auto& b = packet.records[w];
+    compare_sequences(who + " connect", a.connects, b.connects, describe_connect, check.differences);
+    compare_sequences(who + " session", a.sessions, b.sessions, describe_session, check.differences);
+    const auto last_a = final_statuses(a);
+    const auto last_b = final_statuses(b);
+    if (last_a != last_b && last_a.size() < last_b.size()) {
+      check.differences.push_back(who + ": statuses for " + std::to_string(last_a.size()) + " peers (message), " +
+                                  std::to_string(last_b.size()) + " (packet)");
+    } else if (last_a != last_b) {
+      for (const auto& [peer, status] : last_a) {
+        auto it = last_b.find(peer);
+        if (it == last_b.end() || it->second != status) {
+          check.differences.push_back(who + " final status of " + peer + ": message " + status + ", packet " +
+                                      (it == last_b.end() ? "none" : it->second));
+          break;
+        }
+      }
+    }
+    for (std::size_t i = 0; i < std::min(a.connects.size(), b.connects.size()); ++i) {
+      const double da = ms(a.connects[i].finished - a.connects[i].started);
+      const double db = ms(b.connects[i].finished - b.connects[i].started);
+      sum += db - da;
+      sum_abs += std::abs(db - da);
+      max_abs = std::max(max_abs, std::abs(db - da));
+      message_sum += da;
+      ++check.timing.matched;
+    }
+  }
+  if (check.timing.matched > 0) {
+    const auto n = static_cast<double>(check.timing.matched);
+    check.timing.mean_ms = sum / n;
+    check.timing.mean_abs_ms = sum_abs / n;
+    check.timing.max_abs_ms = max_abs;
+    check.timing.message_mean_ms = message_sum / n;
+  }
+  return check;
+}
+
+CrossCheck cross_check(const Scenario& scenario, RunOptions options) {
+  options.backend = Backend::message;
+  const RunReport message = run_scenario(scenario, options);
+  options.backend = Backend::packet;
+  const RunReport packet = run_scenario(scenario, options);
+  return compare_runs(message, packet);
+}
+
+std::string cross_check_line(const CrossCheck& check) {
+  char timing[200];
+  std::snprintf(timing, sizeof timing,
+                "%zu connects, packet - message: mean %+.1f ms, mean |d| %.1f ms, max |d| %.1f ms "
+                "(message mean %.1f ms); %llu packets",
+                check.timing.matched, check.timing.mean_ms, check.timing.mean_abs_ms, check.timing.max_abs_ms,
+                check.timing.message_mean_ms, static_cast<unsigned long long>(check.packet_stats.packets));
+  std::string line = (check.equal() ? "SAME " : "DIFF ") + check.name + ": ";
+  line += std::string("message ") + (check.message_passed ? "PASS" : "FAIL") + ", packet " +
+          (check.packet_passed ? "PASS" : "FAIL") + "; " + timing;
+  if (!check.equal()) line += "; first difference: " + check.differences.front();
+  return line;
+}
+
+}  // namespace connsim::scenarios

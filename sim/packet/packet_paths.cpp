@@ -1,0 +1,589 @@
+#include "sim/packet/packet_paths.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <stdexcept>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
+#include <ns3/inet-socket-address.h>
+#include <ns3/ipv4-address.h>
+#include <ns3/packet.h>
+#include <ns3/rng-seed-manager.h>
+#include <ns3/udp-socket-factory.h>
+
+#include "sim/packet/ice_agent.hpp"
+#include "sim/packet/topology.hpp"
+#include "sim/wallet_node.hpp"
+#include "sim/world.hpp"
+
+namespace connsim::sim::packet {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr std::uint16_t kLibp2pPort = 4001;
+constexpr std::uint32_t kBootstrapIp = ipv4(13, 0, 0, 1);
+// @libp2p/webrtc's default STUN server, as in the fast model (sim/hole_punch.cpp).
+constexpr std::uint32_t kStunIp = ipv4(74, 125, 250, 129);
+constexpr std::uint16_t kStunPort = 19302;
+/// RFC 5382 §5: an established TCP connection's NAT binding lasts at least 2 h 4 min.
+constexpr Duration kTcpMappingTimeout = std::chrono::minutes(124);
+/// Every datagram is at least this long on the wire (payload; UDP/IP headers come on top).
+constexpr std::uint32_t kDatagramBytes = 96;
+
+// The wire header of connsim's datagrams (network byte order), then zero padding.
+constexpr std::uint32_t kMagic = 0x4353494d;  // "CSIM"
+enum class Kind : std::uint8_t { trip = 1, hello = 2, keepalive = 3 };
+struct Header {
+  Kind kind = Kind::trip;
+  std::uint8_t transmission = 0;
+  std::uint32_t sender = 0;     // the sending host
+  std::uint64_t journey = 0;
+  std::uint64_t position = 0;   // trips of the journey delivered before this one
+};
+constexpr std::size_t kHeaderBytes = 4 + 1 + 1 + 4 + 8 + 8;
+
+ns3::Ptr<ns3::Packet> encode(const Header& h) {
+  std::array<std::uint8_t, kDatagramBytes> bytes{};
+  std::size_t at = 0;
+  auto put = [&](std::uint64_t value, int width) {
+    for (int i = width - 1; i >= 0; --i) bytes[at++] = static_cast<std::uint8_t>(value >> (8 * i));
+  };
+  put(kMagic, 4);
+  put(static_cast<std::uint8_t>(h.kind), 1);
+  put(h.transmission, 1);
+  put(h.sender, 4);
+  put(h.journey, 8);
+  put(h.position, 8);
+  return ns3::Create<ns3::Packet>(bytes.data(), static_cast<std::uint32_t>(bytes.size()));
+}
+
+std::optional<Header> decode(const ns3::Packet& packet) {
+  if (packet.GetSize() < kHeaderBytes) return std::nullopt;
+  std::array<std::uint8_t, kHeaderBytes> bytes{};
+  packet.CopyData(bytes.data(), kHeaderBytes);
+  std::size_t at = 0;
+  auto get = [&](int width) {
+    std::uint64_t value = 0;
+    for (int i = 0; i < width; ++i) value = (value << 8) | bytes[at++];
+    return value;
+  };
+  if (get(4) != kMagic) return std::nullopt;
+  Header h;
+  const auto kind = get(1);
+  if (kind < 1 || kind > 3) return std::nullopt;
+  h.kind = static_cast<Kind>(kind);
+  h.transmission = static_cast<std::uint8_t>(get(1));
+  h.sender = static_cast<std::uint32_t>(get(4));
+  h.journey = get(8);
+  h.position = get(8);
+  return h;
+}
+
+ns3::InetSocketAddress to_ns3(Endpoint e) { return {ns3::Ipv4Address(e.ip), e.port}; }
+
+}  // namespace
+
+// --- waiting --------------------------------------------------------------------------------------
+
+/// The handler of a coroutine waiting for a journey or an ICE attempt. Owned by the deadline
+/// event only; what completes early (the journey, the ICE attempt, a cancellation of the
+/// awaiting coroutine) holds a weak reference: no cycle through the coroutine's frame.
+struct PacketPaths::Waiter {
+  std::optional<asio::any_completion_handler<void(boost::system::error_code)>> handler;
+};
+
+namespace {
+
+void wake(Kernel& kernel, const std::weak_ptr<PacketPaths::Waiter>& slot, boost::system::error_code error = {}) {
+  auto waiter = slot.lock();
+  if (!waiter || !waiter->handler) return;
+  auto handler = std::move(*waiter->handler);
+  waiter->handler.reset();
+  asio::post(kernel.io(), [handler = std::move(handler), error]() mutable { std::move(handler)(error); });
+}
+
+}  // namespace
+
+store::Task<void> PacketPaths::wait(std::weak_ptr<Waiter>& slot, Duration deadline) {
+  // As Kernel::sleep: a cancellation emitted on the awaiting coroutine's slot ends the wait at
+  // once with operation_aborted (thrown into the coroutine), as it would end a virtual sleep.
+  co_await asio::async_initiate<decltype(asio::use_awaitable), void(boost::system::error_code)>(
+      [this, &slot, deadline](auto handler) {
+        auto waiter = std::make_shared<Waiter>();
+        auto cancellation = asio::get_associated_cancellation_slot(handler);
+        waiter->handler.emplace(std::move(handler));
+        slot = waiter;
+        if (cancellation.is_connected()) {
+          cancellation.assign([this, weak = std::weak_ptr<Waiter>(waiter)](asio::cancellation_type) {
+            wake(kernel_, weak, asio::error::operation_aborted);
+          });
+        }
+        kernel_.schedule(deadline - kernel_.now(), [this, waiter] { wake(kernel_, waiter); });
+      },
+      asio::use_awaitable);
+}
+
+// --- journeys -------------------------------------------------------------------------------------
+
+struct PacketPaths::JourneyState final : Journey {
+  std::uint64_t id = 0;
+  std::vector<Leg> legs;
+  std::size_t leg = 0;
+  int trip = 0;                 // within legs[leg]
+  std::uint64_t position = 0;   // trips delivered so far
+  int transmission = 0;         // of the current trip
+  std::optional<Arrival> result;
+  std::function<void()> on_arrival;
+  std::function<void()> on_lost;
+  std::weak_ptr<Waiter> waiter;
+
+  bool lost() const override { return result == Arrival::lost; }
+  HostId sender() const { return legs[leg].trips > 0 && trip % 2 == 1 ? legs[leg].to : legs[leg].from; }
+  HostId receiver() const { return trip % 2 == 1 ? legs[leg].from : legs[leg].to; }
+  /// Skips legs with no trips; false when the journey is over.
+  bool settle() {
+    while (leg < legs.size() && trip >= legs[leg].trips) {
+      ++leg;
+      trip = 0;
+    }
+    return leg < legs.size();
+  }
+};
+
+struct PacketPaths::WebrtcSockets {
+  ns3::Ptr<ns3::Socket> dialer_socket;
+  ns3::Ptr<ns3::Socket> listener_socket;
+  Endpoint dialer_remote;    // where the dialer sends (ICE's selected pair)
+  Endpoint listener_remote;
+  std::size_t dialer = 0;
+  std::size_t listener = 0;
+
+  void close() {
+    for (auto* socket : {&dialer_socket, &listener_socket}) {
+      if (*socket) {
+        (*socket)->SetRecvCallback(ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>>());
+        (*socket)->Close();
+        *socket = nullptr;
+      }
+    }
+  }
+};
+
+PacketPaths::PacketPaths(World& world, PacketOptions options)
+    : world_(world), kernel_(world.kernel()), options_(std::move(options)) {
+  build_topology();
+}
+
+PacketPaths::~PacketPaths() {
+  for (auto& [id, sockets] : webrtc_) sockets->close();
+  for (auto& [pair, sockets] : punched_) sockets->close();
+  for (auto& socket : libp2p_) {
+    if (socket) socket->SetRecvCallback(ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>>());
+  }
+}
+
+std::function<std::unique_ptr<Paths>(World&)> packet_paths_factory(PacketOptions options) {
+  return [options](World& world) -> std::unique_ptr<Paths> {
+    return std::make_unique<PacketPaths>(world, options);
+  };
+}
+
+// --- the network --------------------------------------------------------------------------------
+
+namespace {
+
+std::uint32_t relay_ip(std::size_t relay) {
+  const auto n = static_cast<std::uint32_t>(relay + 1);
+  return ipv4(12, 0, static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n & 0xff));
+}
+
+std::uint32_t private_ip(std::size_t wallet) {
+  return ipv4(10, static_cast<std::uint8_t>((wallet >> 8) & 0xff), static_cast<std::uint8_t>(wallet & 0xff), 2);
+}
+
+}  // namespace
+
+/// A host's share of the deterministic one-way delay: half the network's floor plus its own
+/// access floor (the STUN server: half the network's).
+static Duration core_share(const World& world, HostId host) {
+  const WorldConfig& config = world.config();
+  Duration share = config.link.latency.floor() / 2;
+  if (host < config.wallets.size()) {
+    share += config.wallets[host].access_latency.floor();
+  } else if (host < config.wallets.size() + config.relays.size()) {
+    share += world.relay(host - config.wallets.size()).config.access_latency.floor();
+  }
+  return share;
+}
+
+void PacketPaths::build_topology() {
+  const WorldConfig& config = world_.config();
+  const std::size_t wallets = config.wallets.size();
+  const std::size_t hosts = wallets + config.relays.size() + 1;  // + the STUN server, last
+  ns3::RngSeedManager::SetSeed(20261125);
+  ns3::RngSeedManager::SetRun(config.seed);
+  topology_ = std::make_unique<Topology>();
+  tcp_nats_.resize(wallets);
+  auto spec = [&](HostId host) {
+    CoreLinkSpec link;
+    link.delay = core_share(world_, host);
+    link.loss = config.link.loss;
+    link.bits_per_second = options_.bits_per_second;
+    return link;
+  };
+  for (std::size_t w = 0; w < wallets; ++w) {
+    WalletNode& node = world_.wallet(w);
+    const std::string name = "wallet-" + config.wallets[w].id;
+    if (config.wallets[w].nat.public_host) {
+      topology_->add_public_host(name, node.public_ip(), spec(static_cast<HostId>(w)));
+      continue;
+    }
+    NatConfig tcp = config.wallets[w].nat;
+    tcp.mapping_timeout = kTcpMappingTimeout;
+    tcp_nats_[w] = std::make_unique<NatBox>(tcp, node.public_ip(), stream_seed(config.seed, "nat-tcp", w));
+    topology_->add_natted_host(name, private_ip(w), node.public_ip(), &node.nat(), tcp_nats_[w].get(),
+                               kLibp2pPort, spec(static_cast<HostId>(w)));
+  }
+  for (std::size_t r = 0; r < config.relays.size(); ++r) {
+    topology_->add_public_host("relay-" + config.relays[r].id, relay_ip(r), spec(world_.relay_host(r)));
+  }
+  topology_->add_public_host("bootstrap", kBootstrapIp, spec(world_.bootstrap_host()));
+  const auto stun = topology_->add_public_host("stun", kStunIp, spec(static_cast<HostId>(hosts)));
+  install_stun_server(topology_->node(stun), kStunPort);
+
+  // The core drops what a partition separates; addresses the world does not know pass.
+  std::unordered_map<std::uint32_t, HostId> host_by_ip;
+  for (std::size_t w = 0; w < wallets; ++w) host_by_ip[world_.wallet(w).public_ip()] = static_cast<HostId>(w);
+  for (std::size_t r = 0; r < config.relays.size(); ++r) host_by_ip[relay_ip(r)] = world_.relay_host(r);
+  host_by_ip[kBootstrapIp] = world_.bootstrap_host();
+  host_by_ip[kStunIp] = static_cast<HostId>(hosts);
+  host_by_ip_ = std::move(host_by_ip);
+  topology_->set_filter([this](std::uint32_t src, std::uint32_t dst) {
+    auto a = host_by_ip_.find(src);
+    auto b = host_by_ip_.find(dst);
+    return a != host_by_ip_.end() && b != host_by_ip_.end() && a->second < hosts_in_world() &&
+           b->second < hosts_in_world() && !world_.reachable(a->second, b->second);
+  });
+  // The random part of each one-way delay, drawn per packet at the core (ICE's checks and
+  // STUN included), from the sending host's stream.
+  topology_->set_hold([this](std::uint32_t src, std::uint32_t dst) {
+    auto a = host_by_ip_.find(src);
+    auto b = host_by_ip_.find(dst);
+    if (a == host_by_ip_.end() || b == host_by_ip_.end()) return Duration::zero();
+    return jitter(a->second, b->second);
+  });
+
+  streams_.reserve(hosts + 1);
+  for (std::size_t h = 0; h <= hosts; ++h) streams_.emplace_back(stream_seed(config.seed, "packet-host", h));
+  learned_.resize(hosts);
+  for (std::size_t h = 0; h < hosts; ++h) {
+    auto socket = ns3::Socket::CreateSocket(topology_->node(h), ns3::UdpSocketFactory::GetTypeId());
+    if (socket->Bind(to_ns3(Endpoint{topology_->local_ip(h), kLibp2pPort})) != 0) {
+      throw std::runtime_error("packet backend: cannot bind the libp2p socket of " + world_.host_name(static_cast<HostId>(h)));
+    }
+    const auto host = static_cast<HostId>(h);
+    socket->SetRecvCallback(ns3::Callback<void, ns3::Ptr<ns3::Socket>>(
+        [this, host](ns3::Ptr<ns3::Socket> s) { receive(host, s, true); }));
+    libp2p_.push_back(socket);
+  }
+  if (!options_.pcap_directory.empty()) topology_->enable_pcap(options_.pcap_directory);
+}
+
+void PacketPaths::link_changed() {
+  for (std::size_t h = 0; h < topology_->host_count(); ++h) {
+    topology_->set_core_delay(h, core_share(world_, static_cast<HostId>(h)));
+    topology_->set_core_loss(h, world_.config().link.loss);
+  }
+}
+
+std::uint64_t PacketPaths::packets() const { return topology_->packets_delivered(); }
+
+HostId PacketPaths::hosts_in_world() const {
+  return static_cast<HostId>(world_.wallet_count() + world_.relay_count() + 1);
+}
+
+Duration PacketPaths::jitter(HostId from, HostId to) {
+  const WorldConfig& config = world_.config();
+  Stream& rng = streams_[from];
+  auto rest = [&](const LatencyModel& model) {
+    return model.kind == LatencyModel::Kind::fixed ? Duration::zero() : model.sample(rng) - model.floor();
+  };
+  auto access = [&](HostId host) {
+    if (host < config.wallets.size()) return rest(config.wallets[host].access_latency);
+    if (host < config.wallets.size() + config.relays.size()) {
+      return rest(world_.relay(host - config.wallets.size()).config.access_latency);
+    }
+    return Duration::zero();
+  };
+  return rest(config.link.latency) + access(from) + access(to);
+}
+
+Duration PacketPaths::notice_delay(HostId from, HostId to) {
+  return core_share(world_, from) + core_share(world_, to) + jitter(from, to);
+}
+
+std::uint32_t PacketPaths::public_ip(HostId host) const {
+  const WorldConfig& config = world_.config();
+  if (host < config.wallets.size()) return world_.wallet(host).public_ip();
+  if (host < config.wallets.size() + config.relays.size()) return relay_ip(host - config.wallets.size());
+  if (host == world_.bootstrap_host()) return kBootstrapIp;
+  return kStunIp;
+}
+
+bool PacketPaths::behind_nat(HostId host) const {
+  return host < world_.wallet_count() && !world_.config().wallets[host].nat.public_host;
+}
+
+// --- journeys -------------------------------------------------------------------------------------
+
+std::shared_ptr<PacketPaths::JourneyState> PacketPaths::start(std::vector<Leg> legs) {
+  auto journey = std::make_shared<JourneyState>();
+  journey->id = next_journey_++;
+  journey->legs = std::move(legs);
+  if (!journey->settle()) {
+    journey->result = Arrival::arrived;  // nothing to carry
+    return journey;
+  }
+  in_flight_.emplace(journey->id, journey);
+  transmit(journey);
+  return journey;
+}
+
+JourneyPtr PacketPaths::depart(std::vector<Leg> legs) { return start(std::move(legs)); }
+
+void PacketPaths::post(std::vector<Leg> legs, std::function<void()> on_arrival, std::function<void()> on_lost) {
+  auto journey = std::make_shared<JourneyState>();
+  journey->id = next_journey_++;
+  journey->legs = std::move(legs);
+  journey->on_arrival = std::move(on_arrival);
+  journey->on_lost = std::move(on_lost);
+  if (!journey->settle()) {
+    kernel_.schedule(Duration::zero(), std::move(journey->on_arrival));
+    return;
+  }
+  in_flight_.emplace(journey->id, journey);
+  transmit(journey);
+}
+
+store::Task<Arrival> PacketPaths::arrive(JourneyPtr base, Duration deadline) {
+  auto journey = std::static_pointer_cast<JourneyState>(base);
+  if (!journey->result && deadline > kernel_.now()) co_await wait(journey->waiter, deadline);
+  co_return journey->result.value_or(Arrival::late);
+}
+
+void PacketPaths::transmit(const std::shared_ptr<JourneyState>& journey) {
+  const LinkConfig& link = world_.config().link;
+  if (++journey->transmission > std::max(1, link.max_transmissions)) {
+    finish(journey, Arrival::lost);
+    return;
+  }
+  if (journey->transmission > 1) ++counters_.retransmissions;
+  const std::uint64_t id = journey->id;
+  const std::uint64_t position = journey->position;
+  const int transmission = journey->transmission;
+  send_datagram(journey, transmission);
+  kernel_.schedule(link.retransmit_timeout, [this, id, position, transmission] {
+    auto it = in_flight_.find(id);
+    if (it == in_flight_.end()) return;
+    auto journey = it->second;
+    if (journey->position != position || journey->transmission != transmission) return;
+    transmit(journey);
+  });
+}
+
+void PacketPaths::send_datagram(const std::shared_ptr<JourneyState>& journey, int transmission) {
+  const HostId from = journey->sender();
+  const HostId to = journey->receiver();
+  Header header;
+  header.kind = Kind::trip;
+  header.transmission = static_cast<std::uint8_t>(std::min(transmission, 255));
+  header.sender = from;
+  header.journey = journey->id;
+  header.position = journey->position;
+  // On a WebRTC connection between these two wallets: ICE's selected pair.
+  const Leg& leg = journey->legs[journey->leg];
+  if (auto it = webrtc_.find(leg.connection); it != webrtc_.end()) {
+    const WebrtcSockets& sockets = *it->second;
+    if ((from == sockets.dialer && to == sockets.listener) || (from == sockets.listener && to == sockets.dialer)) {
+      const bool dialer = from == sockets.dialer;
+      ++counters_.datagrams_sent;
+      (dialer ? sockets.dialer_socket : sockets.listener_socket)
+          ->SendTo(encode(header), 0, to_ns3(dialer ? sockets.dialer_remote : sockets.listener_remote));
+      return;
+    }
+  }
+  // Over the libp2p sockets: a NATed receiver must have opened the flow first.
+  std::optional<Endpoint> destination;
+  if (!behind_nat(to)) {
+    destination = Endpoint{public_ip(to), kLibp2pPort};
+  } else if (auto seen = learned_[from].find(to); seen != learned_[from].end()) {
+    destination = seen->second;
+  }
+  if (!destination) {
+    header.kind = Kind::hello;
+    header.sender = to;
+    ++counters_.hellos;
+    ++counters_.datagrams_sent;
+    libp2p_[to]->SendTo(encode(header), 0, to_ns3(Endpoint{public_ip(from), kLibp2pPort}));
+    return;
+  }
+  ++counters_.datagrams_sent;
+  libp2p_[from]->SendTo(encode(header), 0, to_ns3(*destination));
+}
+
+void PacketPaths::receive(HostId at, ns3::Ptr<ns3::Socket> socket, bool libp2p) {
+  ns3::Address from;
+  while (ns3::Ptr<ns3::Packet> packet = socket->RecvFrom(from)) {
+    const auto header = decode(*packet);
+    if (!header || !ns3::InetSocketAddress::IsMatchingType(from)) continue;
+    const auto source = ns3::InetSocketAddress::ConvertFrom(from);
+    if (libp2p && header->sender < learned_.size() && behind_nat(header->sender)) {
+      learned_[at][header->sender] = Endpoint{source.GetIpv4().Get(), source.GetPort()};
+    }
+    if (header->kind == Kind::keepalive) continue;
+    auto it = in_flight_.find(header->journey);
+    if (it == in_flight_.end()) continue;  // a late duplicate
+    auto journey = it->second;
+    if (journey->position != header->position) continue;
+    if (header->kind == Kind::hello) {
+      // The flow is open: the trip itself follows at once.
+      if (at == journey->sender()) send_datagram(journey, journey->transmission);
+      continue;
+    }
+    if (at != journey->receiver()) continue;
+    ++journey->position;
+    ++journey->trip;
+    journey->transmission = 0;
+    if (!journey->settle()) {
+      finish(journey, Arrival::arrived);
+    } else {
+      transmit(journey);
+    }
+  }
+  kernel_.drain();
+}
+
+void PacketPaths::finish(const std::shared_ptr<JourneyState>& journey, Arrival result) {
+  journey->result = result;
+  in_flight_.erase(journey->id);
+  if (result == Arrival::lost) ++counters_.journeys_lost;
+  wake(kernel_, journey->waiter);
+  if (result == Arrival::arrived && journey->on_arrival) {
+    auto action = std::move(journey->on_arrival);
+    action();
+  } else if (result == Arrival::lost && journey->on_lost) {
+    auto action = std::move(journey->on_lost);
+    action();
+  }
+}
+
+void PacketPaths::nat_rebound(std::size_t wallet) {
+  for (auto& seen : learned_) seen.erase(static_cast<HostId>(wallet));
+}
+
+// --- WebRTC -------------------------------------------------------------------------------------
+
+namespace {
+
+struct PunchState {
+  std::optional<PacketIceResult> result;
+  bool abandoned = false;  // the dial stopped waiting: close whatever it yields
+  std::weak_ptr<PacketPaths::Waiter> waiter;
+};
+
+}  // namespace
+
+void PacketPaths::offer_created(std::size_t dialer, std::size_t listener) {
+  const Endpoint stun{kStunIp, kStunPort};
+  const PacketIceSide a{topology_->node(dialer), topology_->local_ip(dialer), stun, Duration::zero()};
+  const PacketIceSide b{topology_->node(listener), topology_->local_ip(listener), stun, Duration::zero()};
+  offers_[{dialer, listener}] = prepare_packet_ice(a, b, world_.config().ice);  // replaces a stale one
+}
+
+store::Task<Punch> PacketPaths::punch(std::size_t dialer, std::size_t listener, Duration deadline) {
+  ++counters_.ice_attempts;
+  auto offer = offers_.extract({dialer, listener});
+  if (offer.empty()) {
+    offer_created(dialer, listener);
+    offer = offers_.extract({dialer, listener});
+  }
+  auto state = std::make_shared<PunchState>();
+  offer.mapped()->begin([this, state, dialer, listener](PacketIceResult result) {
+    state->result = std::move(result);
+    auto sockets = std::make_shared<WebrtcSockets>();
+    sockets->dialer_socket = state->result->a_socket;
+    sockets->listener_socket = state->result->b_socket;
+    sockets->dialer_remote = state->result->outcome.a_remote;
+    sockets->listener_remote = state->result->outcome.b_remote;
+    sockets->dialer = dialer;
+    sockets->listener = listener;
+    state->result->a_socket = nullptr;
+    state->result->b_socket = nullptr;
+    if (state->abandoned || !state->result->outcome.connected) {
+      sockets->close();
+    } else {
+      auto& slot = punched_[{dialer, listener}];
+      if (slot) slot->close();
+      slot = sockets;
+    }
+    wake(kernel_, state->waiter);
+    kernel_.drain();
+  });
+  if (!state->result && deadline > kernel_.now()) co_await wait(state->waiter, deadline);
+  if (!state->result) {
+    state->abandoned = true;
+    co_return Punch{false, false, "ICE still checking at the dial's deadline"};
+  }
+  co_return Punch{state->result->outcome.connected, true, state->result->outcome.detail};
+}
+
+void PacketPaths::connection_opened(const Connection& connection) {
+  if (connection.type != store::ConnectionType::webrtc) return;
+  auto it = punched_.find({connection.dialer, connection.listener});
+  if (it == punched_.end()) return;
+  auto sockets = it->second;
+  punched_.erase(it);
+  const auto dialer = static_cast<HostId>(connection.dialer);
+  const auto listener = static_cast<HostId>(connection.listener);
+  sockets->dialer_socket->SetRecvCallback(ns3::Callback<void, ns3::Ptr<ns3::Socket>>(
+      [this, dialer](ns3::Ptr<ns3::Socket> s) { receive(dialer, s, false); }));
+  sockets->listener_socket->SetRecvCallback(ns3::Callback<void, ns3::Ptr<ns3::Socket>>(
+      [this, listener](ns3::Ptr<ns3::Socket> s) { receive(listener, s, false); }));
+  webrtc_[connection.id] = sockets;
+  const Duration interval = world_.config().transport.keepalive_interval;
+  if (interval > Duration::zero()) {
+    const std::uint64_t id = connection.id;
+    kernel_.schedule(interval, [this, id] { keepalive(id, true); });
+    kernel_.schedule(interval, [this, id] { keepalive(id, false); });
+  }
+}
+
+void PacketPaths::connection_closed(const Connection& connection) {
+  auto it = webrtc_.find(connection.id);
+  if (it == webrtc_.end()) return;
+  it->second->close();
+  webrtc_.erase(it);
+}
+
+void PacketPaths::keepalive(std::uint64_t connection, bool from_dialer) {
+  auto it = webrtc_.find(connection);
+  if (it == webrtc_.end()) return;
+  const WebrtcSockets& sockets = *it->second;
+  Header header;
+  header.kind = Kind::keepalive;
+  header.sender = static_cast<std::uint32_t>(from_dialer ? sockets.dialer : sockets.listener);
+  ++counters_.keepalives;
+  ++counters_.datagrams_sent;
+  (from_dialer ? sockets.dialer_socket : sockets.listener_socket)
+      ->SendTo(encode(header), 0, to_ns3(from_dialer ? sockets.dialer_remote : sockets.listener_remote));
+  kernel_.schedule(world_.config().transport.keepalive_interval,
+                   [this, connection, from_dialer] { keepalive(connection, from_dialer); });
+}
+
+}  // namespace connsim::sim::packet
