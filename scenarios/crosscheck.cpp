@@ -17,8 +17,18 @@ std::string describe_connect(const sim::ConnectRecord& c) {
   return text;
 }
 
+std::string describe_connect_ptr(const sim::ConnectRecord* c) { return describe_connect(*c); }
+
+/// A wallet's connects grouped by peer, each group in the order the connects finished.
+std::map<store::PeerId, std::vector<const sim::ConnectRecord*>> connects_by_peer(const sim::WalletRecords& records) {
+  std::map<store::PeerId, std::vector<const sim::ConnectRecord*>> groups;
+  for (const auto& connect : records.connects) groups[connect.peer].push_back(&connect);
+  return groups;
+}
+
+/// A session's state and failure (its id is left out: ids embed the proposal's time).
 std::string describe_session(const sim::SessionRecord& s) {
-  return s.session_id + " " + std::string(store::to_string(s.state)) + (s.failure ? " (" + *s.failure + ")" : "");
+  return std::string(store::to_string(s.state)) + (s.failure ? " (" + *s.failure + ")" : "");
 }
 
 /// The last status each peer was written with, and its connection type (times left out).
@@ -75,7 +85,20 @@ CrossCheck compare_runs(const RunReport& message, const RunReport& packet) {
     const std::string who = message.wallet_ids[w];
     const auto& a = message.records[w];
     const auto& b = packet.records[w];
-    compare_sequences(who + " connect", a.connects, b.connects, describe_connect, check.differences);
+    // Connects per peer, in order: concurrent connects may finish in another order.
+    const auto by_peer_a = connects_by_peer(a);
+    const auto by_peer_b = connects_by_peer(b);
+    for (const auto& [peer, list] : by_peer_a) {
+      static const std::vector<const sim::ConnectRecord*> none;
+      auto it = by_peer_b.find(peer);
+      compare_sequences(who + " connect to " + peer, list, it == by_peer_b.end() ? none : it->second,
+                        describe_connect_ptr, check.differences);
+    }
+    for (const auto& [peer, list] : by_peer_b) {
+      if (!by_peer_a.count(peer)) {
+        check.differences.push_back(who + " connect to " + peer + ": message 0, packet " + std::to_string(list.size()));
+      }
+    }
     compare_sequences(who + " session", a.sessions, b.sessions, describe_session, check.differences);
     const auto last_a = final_statuses(a);
     const auto last_b = final_statuses(b);
@@ -92,14 +115,18 @@ CrossCheck compare_runs(const RunReport& message, const RunReport& packet) {
         }
       }
     }
-    for (std::size_t i = 0; i < std::min(a.connects.size(), b.connects.size()); ++i) {
-      const double da = ms(a.connects[i].finished - a.connects[i].started);
-      const double db = ms(b.connects[i].finished - b.connects[i].started);
+    for (const auto& [peer, list] : by_peer_a) {
+      auto it = by_peer_b.find(peer);
+      if (it == by_peer_b.end()) continue;
+      for (std::size_t i = 0; i < std::min(list.size(), it->second.size()); ++i) {
+      const double da = ms(list[i]->finished - list[i]->started);
+      const double db = ms(it->second[i]->finished - it->second[i]->started);
       sum += db - da;
       sum_abs += std::abs(db - da);
       max_abs = std::max(max_abs, std::abs(db - da));
       message_sum += da;
       ++check.timing.matched;
+      }
     }
   }
   if (check.timing.matched > 0) {

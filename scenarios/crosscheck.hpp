@@ -5,7 +5,8 @@
 // "Outcome" is what a wallet engineer asserts on: each expectation's pass or fail; per wallet,
 // the sequence of connects (peer, success, connection type) and of session states (state,
 // failure reason); and each wallet's last status per peer. Timing is the duration of every
-// connect matched one to one (same wallet, same position in its sequence).
+// connect matched one to one (same wallet, same peer, same position among its connects to that
+// peer: concurrent connects may finish in another order).
 #pragma once
 
 #include <optional>

@@ -134,7 +134,7 @@ BOOST_AUTO_TEST_CASE(cross_check_reports_a_different_outcome) {
   doctored.records[0].connects.at(0).result.connection_type = connsim::store::ConnectionType::relay;
   const CrossCheck check = compare_runs(message, doctored);
   BOOST_TEST(!check.equal());
-  BOOST_TEST(contains(check.differences.front(), "alice connect #1"));
+  BOOST_TEST(contains(check.differences.front(), "alice connect to bob #1"));
   BOOST_TEST(contains(cross_check_line(check), "DIFF"));
 }
 
