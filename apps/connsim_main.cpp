@@ -117,7 +117,12 @@ int main(int argc, char** argv) {
   CLI::App* cross = app.add_subcommand(
       "crosscheck", "Run scenarios on both backends; fail when their outcomes differ, report timing differences");
   cross->add_option("inputs", cross_inputs, "Scenario files or directories")->required();
-  cross->add_option("--seed", cross_seed, "Override every scenario's seed")->check(uint64_text);
+  cross->add_option("--seed", cross_seed, "Override every scenario's seed (with --seeds: the first)")->check(uint64_text);
+  std::size_t cross_seeds = 0;
+  cross->add_option("--seeds", cross_seeds,
+                    "Compare in distribution over N consecutive seeds instead (random networks): one "
+                    "summary line per scenario, exit 0 unless the input is invalid")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10000}));
 
   connsim::apps::SweepCommand sweep(app);
 
@@ -143,6 +148,14 @@ int main(int argc, char** argv) {
     if (!scenarios) return kExitInvalid;
     RunOptions options;
     options.seed = cross_seed;
+    if (cross_seeds > 0) {
+      options.keep_history = false;
+      for (const auto& scenario : *scenarios) {
+        const SeedSweep sweep = cross_check_seeds(scenario, cross_seed.value_or(1), cross_seeds, options);
+        std::cout << seed_sweep_line(sweep) << "\n" << std::flush;
+      }
+      return kExitPass;
+    }
     std::size_t same = 0;
     for (const auto& scenario : *scenarios) {
       const CrossCheck check = cross_check(scenario, options);

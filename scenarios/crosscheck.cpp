@@ -147,6 +147,66 @@ CrossCheck cross_check(const Scenario& scenario, RunOptions options) {
   return compare_runs(message, packet);
 }
 
+double SeedSweep::Side::percentile(double p) const {
+  if (connect_ms.empty()) return 0;
+  const auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(connect_ms.size())));
+  return connect_ms[std::min(connect_ms.size(), std::max<std::size_t>(rank, 1)) - 1];
+}
+
+namespace {
+
+void tally(SeedSweep::Side& side, const RunReport& report) {
+  for (const auto& records : report.records) {
+    for (const auto& connect : records.connects) {
+      ++side.connects;
+      if (connect.result.success) ++side.succeeded;
+      if (connect.result.connection_type == store::ConnectionType::webrtc) ++side.webrtc;
+      side.connect_ms.push_back(ms(connect.finished - connect.started));
+    }
+  }
+}
+
+}  // namespace
+
+SeedSweep cross_check_seeds(const Scenario& scenario, std::uint64_t first_seed, std::size_t seeds,
+                            RunOptions options) {
+  SeedSweep sweep;
+  sweep.name = scenario.name;
+  sweep.seeds = seeds;
+  for (std::size_t i = 0; i < seeds; ++i) {
+    options.seed = first_seed + i;
+    options.backend = Backend::message;
+    const RunReport message = run_scenario(scenario, options);
+    options.backend = Backend::packet;
+    const RunReport packet = run_scenario(scenario, options);
+    if (compare_runs(message, packet).equal()) ++sweep.equal;
+    sweep.message_passed += message.passed ? 1 : 0;
+    sweep.packet_passed += packet.passed ? 1 : 0;
+    tally(sweep.message, message);
+    tally(sweep.packet, packet);
+  }
+  std::sort(sweep.message.connect_ms.begin(), sweep.message.connect_ms.end());
+  std::sort(sweep.packet.connect_ms.begin(), sweep.packet.connect_ms.end());
+  return sweep;
+}
+
+std::string seed_sweep_line(const SeedSweep& sweep) {
+  auto share = [](std::size_t part, std::size_t whole) {
+    return whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+  };
+  char text[512];
+  std::snprintf(text, sizeof text,
+                "%s: %zu seeds, outcomes equal in %zu; passed message %zu, packet %zu; connects ok "
+                "%.1f%% / %.1f%%; webrtc %.1f%% / %.1f%%; connect time p50 %.0f / %.0f ms, p90 %.0f / "
+                "%.0f ms, p99 %.0f / %.0f ms (message / packet)",
+                sweep.name.c_str(), sweep.seeds, sweep.equal, sweep.message_passed, sweep.packet_passed,
+                share(sweep.message.succeeded, sweep.message.connects), share(sweep.packet.succeeded, sweep.packet.connects),
+                share(sweep.message.webrtc, sweep.message.connects), share(sweep.packet.webrtc, sweep.packet.connects),
+                sweep.message.percentile(0.5), sweep.packet.percentile(0.5), sweep.message.percentile(0.9),
+                sweep.packet.percentile(0.9), sweep.message.percentile(0.99), sweep.packet.percentile(0.99));
+  return text;
+}
+
 std::string cross_check_line(const CrossCheck& check) {
   char timing[200];
   std::snprintf(timing, sizeof timing,

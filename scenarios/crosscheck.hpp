@@ -48,4 +48,28 @@ CrossCheck compare_runs(const RunReport& message, const RunReport& packet);
 /// One line: "SAME <name>: ..." or "DIFF <name>: <first difference>", with the timing.
 std::string cross_check_line(const CrossCheck& check);
 
+/// The same scenario over many seeds on both backends: on random networks the two backends
+/// draw different realizations, so they are compared in distribution.
+struct SeedSweep {
+  std::string name;
+  std::size_t seeds = 0;
+  std::size_t equal = 0;                 // runs whose outcomes were equal
+  std::size_t message_passed = 0;
+  std::size_t packet_passed = 0;
+  struct Side {
+    std::size_t connects = 0;
+    std::size_t succeeded = 0;
+    std::size_t webrtc = 0;
+    std::vector<double> connect_ms;      // every connect's duration, sorted
+    double percentile(double p) const;   // nearest rank; 0 when empty
+  };
+  Side message;
+  Side packet;
+};
+
+SeedSweep cross_check_seeds(const Scenario& scenario, std::uint64_t first_seed, std::size_t seeds,
+                            RunOptions options = {});
+/// "<name>: N seeds, outcomes equal in K; passed M / P; success ..; webrtc ..; p50/p90/p99 .."
+std::string seed_sweep_line(const SeedSweep& sweep);
+
 }  // namespace connsim::scenarios
