@@ -188,6 +188,16 @@ ns3::TypeId FilteringRouting::GetTypeId() {
 FilteringRouting::FilteringRouting() : static_(ns3::CreateObject<ns3::Ipv4StaticRouting>()) {}
 FilteringRouting::~FilteringRouting() = default;
 
+void FilteringRouting::add_host_route(std::uint32_t ip, std::uint32_t interface) {
+  static_->AddHostRouteTo(ns3::Ipv4Address(ip), interface);
+  auto route = ns3::Create<ns3::Ipv4Route>();
+  route->SetDestination(ns3::Ipv4Address(ip));
+  route->SetGateway(ns3::Ipv4Address::GetZero());
+  route->SetOutputDevice(ipv4_->GetNetDevice(interface));
+  route->SetSource(ipv4_->GetAddress(interface, 0).GetLocal());
+  host_routes_[ip] = route;
+}
+
 void FilteringRouting::set_hold(std::function<store::Duration(std::uint32_t, std::uint32_t)> hold) {
   hold_ = std::move(hold);
 }
@@ -200,6 +210,23 @@ bool FilteringRouting::RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4
                                   ns3::Ptr<const ns3::NetDevice> idev, UnicastForwardCallback ucb,
                                   MulticastForwardCallback mcb, LocalDeliverCallback lcb,
                                   ErrorCallback ecb) {
+  // Fast path: a host route (never one of the core's own addresses).
+  if (auto route = host_routes_.find(header.GetDestination().Get()); route != host_routes_.end()) {
+    if (blocked_ && blocked_(header.GetSource().Get(), header.GetDestination().Get())) {
+      ++dropped_;
+      return true;
+    }
+    const store::Duration hold = hold_ ? hold_(header.GetSource().Get(), header.GetDestination().Get())
+                                       : store::Duration::zero();
+    if (hold > store::Duration::zero()) {
+      ++held_;
+      ns3::Simulator::Schedule(ns3::NanoSeconds(hold.count()),
+                               [ucb, r = route->second, p, header] { ucb(r, p, header); });
+    } else {
+      ucb(route->second, p, header);
+    }
+    return true;
+  }
   const std::int32_t iif = ipv4_ ? ipv4_->GetInterfaceForDevice(idev) : -1;
   const bool local = iif >= 0 && ipv4_->IsDestinationAddress(header.GetDestination(), iif);
   if (!local && blocked_ && blocked_(header.GetSource().Get(), header.GetDestination().Get())) {

@@ -29,6 +29,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <unordered_map>
 
 #include <ns3/ipv4-routing-protocol.h>
 #include <ns3/ipv4-static-routing.h>
@@ -115,6 +116,10 @@ class FilteringRouting : public ns3::Ipv4RoutingProtocol {
   /// core exactly once, so this is one draw per one-way trip. Packets may be reordered.
   void set_hold(std::function<store::Duration(std::uint32_t src_ip, std::uint32_t dst_ip)> hold);
   std::uint64_t held() const { return held_; }
+  /// A host route (`ip`/32 out of `interface`) in the static routing and in a hash index that
+  /// forwarding uses first: the core has one interface per host, and the static routing's
+  /// lookup (and its local-address check) walks every interface for every packet.
+  void add_host_route(std::uint32_t ip, std::uint32_t interface);
   ns3::Ptr<ns3::Ipv4StaticRouting> static_routing() const { return static_; }
   std::uint64_t dropped() const { return dropped_; }
 
@@ -141,6 +146,7 @@ class FilteringRouting : public ns3::Ipv4RoutingProtocol {
   ns3::Ptr<ns3::Ipv4> ipv4_;
   std::function<bool(std::uint32_t, std::uint32_t)> blocked_;
   std::function<store::Duration(std::uint32_t, std::uint32_t)> hold_;
+  std::unordered_map<std::uint32_t, ns3::Ptr<ns3::Ipv4Route>> host_routes_;
   std::uint64_t held_ = 0;
   std::uint64_t dropped_ = 0;
 };

@@ -113,7 +113,7 @@ struct Topology::Impl {
     const std::uint32_t core_ip = kCoreLinkBase + static_cast<std::uint32_t>(hosts.size()) + 1;
     const std::uint32_t edge_if = add_interface(devices.Get(0), public_ip, "255.255.255.255");
     const std::uint32_t core_if = add_interface(devices.Get(1), core_ip, "255.255.255.255");
-    core_routing->static_routing()->AddHostRouteTo(ns3::Ipv4Address(public_ip), core_if);
+    core_routing->add_host_route(public_ip, core_if);
     edge_routing->SetDefaultRoute(ns3::Ipv4Address(core_ip), edge_if);
 
     host.core_channel = ns3::DynamicCast<ns3::PointToPointChannel>(devices.Get(0)->GetChannel());
