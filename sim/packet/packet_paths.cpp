@@ -503,18 +503,20 @@ void PacketPaths::offer_created(std::size_t dialer, std::size_t listener) {
   const Endpoint stun{kStunIp, kStunPort};
   const PacketIceSide a{topology_->node(dialer), topology_->local_ip(dialer), stun, Duration::zero()};
   const PacketIceSide b{topology_->node(listener), topology_->local_ip(listener), stun, Duration::zero()};
-  offers_[{dialer, listener}] = prepare_packet_ice(a, b, world_.config().ice);  // replaces a stale one
+  offers_[{dialer, listener}].emplace_back(kernel_.now(), prepare_packet_ice(a, b, world_.config().ice));
 }
 
 store::Task<Punch> PacketPaths::punch(std::size_t dialer, std::size_t listener, Duration deadline) {
   ++counters_.ice_attempts;
-  auto offer = offers_.extract({dialer, listener});
-  if (offer.empty()) {
-    offer_created(dialer, listener);
-    offer = offers_.extract({dialer, listener});
+  auto& queue = offers_[{dialer, listener}];
+  while (!queue.empty() && queue.front().first + world_.config().ice.failed_timeout <= kernel_.now()) {
+    queue.pop_front();  // its dial never got here; it has given its sockets back
   }
+  if (queue.empty()) offer_created(dialer, listener);
+  std::unique_ptr<PreparedIce> offer = std::move(queue.front().second);
+  queue.pop_front();
   auto state = std::make_shared<PunchState>();
-  offer.mapped()->begin([this, state, dialer, listener](PacketIceResult result) {
+  offer->begin([this, state, dialer, listener](PacketIceResult result) {
     state->result = std::move(result);
     auto sockets = std::make_shared<WebrtcSockets>();
     sockets->dialer_socket = state->result->a_socket;

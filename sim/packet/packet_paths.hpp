@@ -25,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <limits>
 #include <map>
@@ -130,8 +131,10 @@ class PacketPaths final : public Paths {
   /// learned_[observer][peer]: where `observer` last saw `peer`'s libp2p packets come from.
   std::vector<std::map<HostId, Endpoint>> learned_;
   std::map<std::pair<std::size_t, std::size_t>, std::shared_ptr<WebrtcSockets>> punched_;
-  /// Attempts gathering since their offer was created, by (dialer, listener).
-  std::map<std::pair<std::size_t, std::size_t>, std::unique_ptr<PreparedIce>> offers_;
+  /// Attempts gathering since their offer was created (at `first`), by (dialer, listener),
+  /// oldest first: concurrent dials of one pair each get their own. An offer whose dial failed
+  /// before its punch is skipped once it has abandoned itself (failed_timeout after it).
+  std::map<std::pair<std::size_t, std::size_t>, std::deque<std::pair<Duration, std::unique_ptr<PreparedIce>>>> offers_;
   std::map<std::uint64_t, std::shared_ptr<WebrtcSockets>> webrtc_;  // by connection id
   PacketCounters counters_;
 };
