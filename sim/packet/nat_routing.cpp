@@ -44,17 +44,59 @@ std::pair<Endpoint, Endpoint> udp_endpoints(ns3::Ptr<const ns3::Packet> p, const
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
+// StaticRoutingWrapper
+
+ns3::TypeId StaticRoutingWrapper::GetTypeId() {
+  static ns3::TypeId tid = ns3::TypeId("connsim::packet::StaticRoutingWrapper")
+                               .SetParent<ns3::Ipv4RoutingProtocol>()
+                               .SetGroupName("Internet");
+  return tid;
+}
+
+StaticRoutingWrapper::StaticRoutingWrapper() : static_(ns3::CreateObject<ns3::Ipv4StaticRouting>()) {}
+StaticRoutingWrapper::~StaticRoutingWrapper() = default;
+
+ns3::Ptr<ns3::Ipv4Route> StaticRoutingWrapper::RouteOutput(ns3::Ptr<ns3::Packet> p, const ns3::Ipv4Header& header,
+                                                           ns3::Ptr<ns3::NetDevice> oif,
+                                                           ns3::Socket::SocketErrno& sockerr) {
+  return static_->RouteOutput(p, header, oif, sockerr);
+}
+
+void StaticRoutingWrapper::NotifyInterfaceUp(std::uint32_t i) { static_->NotifyInterfaceUp(i); }
+void StaticRoutingWrapper::NotifyInterfaceDown(std::uint32_t i) { static_->NotifyInterfaceDown(i); }
+void StaticRoutingWrapper::NotifyAddAddress(std::uint32_t i, ns3::Ipv4InterfaceAddress a) {
+  static_->NotifyAddAddress(i, a);
+}
+void StaticRoutingWrapper::NotifyRemoveAddress(std::uint32_t i, ns3::Ipv4InterfaceAddress a) {
+  static_->NotifyRemoveAddress(i, a);
+}
+void StaticRoutingWrapper::SetIpv4(ns3::Ptr<ns3::Ipv4> ipv4) {
+  ipv4_ = ipv4;
+  static_->SetIpv4(ipv4);
+}
+void StaticRoutingWrapper::PrintRoutingTable(ns3::Ptr<ns3::OutputStreamWrapper> stream,
+                                             ns3::Time::Unit unit) const {
+  static_->PrintRoutingTable(stream, unit);
+}
+
+void StaticRoutingWrapper::DoDispose() {
+  static_->Dispose();
+  ipv4_ = nullptr;
+  ns3::Ipv4RoutingProtocol::DoDispose();
+}
+
+// ---------------------------------------------------------------------------------------------
 // NatRouting
 
 ns3::TypeId NatRouting::GetTypeId() {
   static ns3::TypeId tid = ns3::TypeId("connsim::packet::NatRouting")
-                               .SetParent<ns3::Ipv4RoutingProtocol>()
+                               .SetParent<StaticRoutingWrapper>()
                                .SetGroupName("Internet")
                                .AddConstructor<NatRouting>();
   return tid;
 }
 
-NatRouting::NatRouting() : static_(ns3::CreateObject<ns3::Ipv4StaticRouting>()) {}
+NatRouting::NatRouting() = default;
 NatRouting::~NatRouting() = default;
 
 void NatRouting::configure(std::uint32_t lan_interface, std::uint32_t wan_interface, NatBox* udp,
@@ -144,34 +186,10 @@ bool NatRouting::RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header
   return static_->RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
 }
 
-ns3::Ptr<ns3::Ipv4Route> NatRouting::RouteOutput(ns3::Ptr<ns3::Packet> p, const ns3::Ipv4Header& header,
-                                                 ns3::Ptr<ns3::NetDevice> oif,
-                                                 ns3::Socket::SocketErrno& sockerr) {
-  return static_->RouteOutput(p, header, oif, sockerr);
-}
-
-void NatRouting::NotifyInterfaceUp(std::uint32_t i) { static_->NotifyInterfaceUp(i); }
-void NatRouting::NotifyInterfaceDown(std::uint32_t i) { static_->NotifyInterfaceDown(i); }
-void NatRouting::NotifyAddAddress(std::uint32_t i, ns3::Ipv4InterfaceAddress a) {
-  static_->NotifyAddAddress(i, a);
-}
-void NatRouting::NotifyRemoveAddress(std::uint32_t i, ns3::Ipv4InterfaceAddress a) {
-  static_->NotifyRemoveAddress(i, a);
-}
-void NatRouting::SetIpv4(ns3::Ptr<ns3::Ipv4> ipv4) {
-  ipv4_ = ipv4;
-  static_->SetIpv4(ipv4);
-}
-void NatRouting::PrintRoutingTable(ns3::Ptr<ns3::OutputStreamWrapper> stream, ns3::Time::Unit unit) const {
-  static_->PrintRoutingTable(stream, unit);
-}
-
 void NatRouting::DoDispose() {
-  static_->Dispose();
-  ipv4_ = nullptr;
   udp_ = nullptr;
   tcp_ = nullptr;
-  ns3::Ipv4RoutingProtocol::DoDispose();
+  StaticRoutingWrapper::DoDispose();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -179,13 +197,13 @@ void NatRouting::DoDispose() {
 
 ns3::TypeId FilteringRouting::GetTypeId() {
   static ns3::TypeId tid = ns3::TypeId("connsim::packet::FilteringRouting")
-                               .SetParent<ns3::Ipv4RoutingProtocol>()
+                               .SetParent<StaticRoutingWrapper>()
                                .SetGroupName("Internet")
                                .AddConstructor<FilteringRouting>();
   return tid;
 }
 
-FilteringRouting::FilteringRouting() : static_(ns3::CreateObject<ns3::Ipv4StaticRouting>()) {}
+FilteringRouting::FilteringRouting() = default;
 FilteringRouting::~FilteringRouting() = default;
 
 void FilteringRouting::add_host_route(std::uint32_t ip, std::uint32_t interface) {
@@ -247,34 +265,11 @@ bool FilteringRouting::RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4
   return static_->RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
 }
 
-ns3::Ptr<ns3::Ipv4Route> FilteringRouting::RouteOutput(ns3::Ptr<ns3::Packet> p, const ns3::Ipv4Header& header,
-                                                       ns3::Ptr<ns3::NetDevice> oif,
-                                                       ns3::Socket::SocketErrno& sockerr) {
-  return static_->RouteOutput(p, header, oif, sockerr);
-}
-
-void FilteringRouting::NotifyInterfaceUp(std::uint32_t i) { static_->NotifyInterfaceUp(i); }
-void FilteringRouting::NotifyInterfaceDown(std::uint32_t i) { static_->NotifyInterfaceDown(i); }
-void FilteringRouting::NotifyAddAddress(std::uint32_t i, ns3::Ipv4InterfaceAddress a) {
-  static_->NotifyAddAddress(i, a);
-}
-void FilteringRouting::NotifyRemoveAddress(std::uint32_t i, ns3::Ipv4InterfaceAddress a) {
-  static_->NotifyRemoveAddress(i, a);
-}
-void FilteringRouting::SetIpv4(ns3::Ptr<ns3::Ipv4> ipv4) {
-  ipv4_ = ipv4;
-  static_->SetIpv4(ipv4);
-}
-void FilteringRouting::PrintRoutingTable(ns3::Ptr<ns3::OutputStreamWrapper> stream,
-                                         ns3::Time::Unit unit) const {
-  static_->PrintRoutingTable(stream, unit);
-}
-
 void FilteringRouting::DoDispose() {
-  static_->Dispose();
-  ipv4_ = nullptr;
   blocked_ = nullptr;
-  ns3::Ipv4RoutingProtocol::DoDispose();
+  hold_ = nullptr;
+  host_routes_.clear();
+  StaticRoutingWrapper::DoDispose();
 }
 
 }  // namespace connsim::sim::packet

@@ -38,7 +38,36 @@
 
 namespace connsim::sim::packet {
 
-class NatRouting : public ns3::Ipv4RoutingProtocol {
+/// An Ipv4RoutingProtocol around the node's Ipv4StaticRouting: everything but RouteInput is
+/// the static routing's (output routes, interface and address notifications, printing).
+class StaticRoutingWrapper : public ns3::Ipv4RoutingProtocol {
+ public:
+  static ns3::TypeId GetTypeId();
+  StaticRoutingWrapper();
+  ~StaticRoutingWrapper() override;
+
+  /// The wrapped static routing, for adding the node's routes.
+  ns3::Ptr<ns3::Ipv4StaticRouting> static_routing() const { return static_; }
+
+  ns3::Ptr<ns3::Ipv4Route> RouteOutput(ns3::Ptr<ns3::Packet> p, const ns3::Ipv4Header& header,
+                                       ns3::Ptr<ns3::NetDevice> oif,
+                                       ns3::Socket::SocketErrno& sockerr) override;
+  void NotifyInterfaceUp(std::uint32_t interface) override;
+  void NotifyInterfaceDown(std::uint32_t interface) override;
+  void NotifyAddAddress(std::uint32_t interface, ns3::Ipv4InterfaceAddress address) override;
+  void NotifyRemoveAddress(std::uint32_t interface, ns3::Ipv4InterfaceAddress address) override;
+  void SetIpv4(ns3::Ptr<ns3::Ipv4> ipv4) override;
+  void PrintRoutingTable(ns3::Ptr<ns3::OutputStreamWrapper> stream,
+                         ns3::Time::Unit unit = ns3::Time::S) const override;
+
+ protected:
+  void DoDispose() override;
+
+  ns3::Ptr<ns3::Ipv4StaticRouting> static_;
+  ns3::Ptr<ns3::Ipv4> ipv4_;
+};
+
+class NatRouting : public StaticRoutingWrapper {
  public:
   static ns3::TypeId GetTypeId();
   NatRouting();
@@ -49,8 +78,6 @@ class NatRouting : public ns3::Ipv4RoutingProtocol {
   void configure(std::uint32_t lan_interface, std::uint32_t wan_interface, NatBox* udp, NatBox* tcp,
                  std::uint16_t tcp_port);
 
-  /// The wrapped static routing, for adding the node's routes.
-  ns3::Ptr<ns3::Ipv4StaticRouting> static_routing() const { return static_; }
 
   std::uint64_t translated_outbound() const { return translated_outbound_; }
   std::uint64_t translated_inbound() const { return translated_inbound_; }
@@ -58,20 +85,10 @@ class NatRouting : public ns3::Ipv4RoutingProtocol {
   std::uint64_t dropped_hairpin() const { return dropped_hairpin_; }
 
   // ns3::Ipv4RoutingProtocol
-  ns3::Ptr<ns3::Ipv4Route> RouteOutput(ns3::Ptr<ns3::Packet> p, const ns3::Ipv4Header& header,
-                                       ns3::Ptr<ns3::NetDevice> oif,
-                                       ns3::Socket::SocketErrno& sockerr) override;
   bool RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header& header,
                   ns3::Ptr<const ns3::NetDevice> idev, UnicastForwardCallback ucb,
                   MulticastForwardCallback mcb, LocalDeliverCallback lcb,
                   ErrorCallback ecb) override;
-  void NotifyInterfaceUp(std::uint32_t interface) override;
-  void NotifyInterfaceDown(std::uint32_t interface) override;
-  void NotifyAddAddress(std::uint32_t interface, ns3::Ipv4InterfaceAddress address) override;
-  void NotifyRemoveAddress(std::uint32_t interface, ns3::Ipv4InterfaceAddress address) override;
-  void SetIpv4(ns3::Ptr<ns3::Ipv4> ipv4) override;
-  void PrintRoutingTable(ns3::Ptr<ns3::OutputStreamWrapper> stream,
-                         ns3::Time::Unit unit = ns3::Time::S) const override;
 
  protected:
   void DoDispose() override;
@@ -88,8 +105,6 @@ class NatRouting : public ns3::Ipv4RoutingProtocol {
   bool forward(std::uint32_t interface, ns3::Ptr<ns3::Packet> packet, const ns3::Ipv4Header& header,
                const UnicastForwardCallback& ucb);
 
-  ns3::Ptr<ns3::Ipv4StaticRouting> static_;
-  ns3::Ptr<ns3::Ipv4> ipv4_;
   std::uint32_t lan_ = 0;
   std::uint32_t wan_ = 0;
   NatBox* udp_ = nullptr;
@@ -104,7 +119,7 @@ class NatRouting : public ns3::Ipv4RoutingProtocol {
 /// The core router's routing: static routes plus a drop filter consulted for every forwarded
 /// packet (the world's partitions). `blocked(src_ip, dst_ip)` returns true to drop; drops
 /// are counted. Packets addressed to the core itself are never filtered.
-class FilteringRouting : public ns3::Ipv4RoutingProtocol {
+class FilteringRouting : public StaticRoutingWrapper {
  public:
   static ns3::TypeId GetTypeId();
   FilteringRouting();
@@ -120,30 +135,17 @@ class FilteringRouting : public ns3::Ipv4RoutingProtocol {
   /// forwarding uses first: the core has one interface per host, and the static routing's
   /// lookup (and its local-address check) walks every interface for every packet.
   void add_host_route(std::uint32_t ip, std::uint32_t interface);
-  ns3::Ptr<ns3::Ipv4StaticRouting> static_routing() const { return static_; }
   std::uint64_t dropped() const { return dropped_; }
 
-  ns3::Ptr<ns3::Ipv4Route> RouteOutput(ns3::Ptr<ns3::Packet> p, const ns3::Ipv4Header& header,
-                                       ns3::Ptr<ns3::NetDevice> oif,
-                                       ns3::Socket::SocketErrno& sockerr) override;
   bool RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header& header,
                   ns3::Ptr<const ns3::NetDevice> idev, UnicastForwardCallback ucb,
                   MulticastForwardCallback mcb, LocalDeliverCallback lcb,
                   ErrorCallback ecb) override;
-  void NotifyInterfaceUp(std::uint32_t interface) override;
-  void NotifyInterfaceDown(std::uint32_t interface) override;
-  void NotifyAddAddress(std::uint32_t interface, ns3::Ipv4InterfaceAddress address) override;
-  void NotifyRemoveAddress(std::uint32_t interface, ns3::Ipv4InterfaceAddress address) override;
-  void SetIpv4(ns3::Ptr<ns3::Ipv4> ipv4) override;
-  void PrintRoutingTable(ns3::Ptr<ns3::OutputStreamWrapper> stream,
-                         ns3::Time::Unit unit = ns3::Time::S) const override;
 
  protected:
   void DoDispose() override;
 
  private:
-  ns3::Ptr<ns3::Ipv4StaticRouting> static_;
-  ns3::Ptr<ns3::Ipv4> ipv4_;
   std::function<bool(std::uint32_t, std::uint32_t)> blocked_;
   std::function<store::Duration(std::uint32_t, std::uint32_t)> hold_;
   std::unordered_map<std::uint32_t, ns3::Ptr<ns3::Ipv4Route>> host_routes_;
