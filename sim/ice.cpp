@@ -1,5 +1,7 @@
 #include "sim/ice.hpp"
 
+#include "sim/ice_candidates.hpp"
+
 #include <array>
 #include <optional>
 #include <queue>
@@ -11,28 +13,11 @@
 namespace connsim::sim {
 namespace {
 
-enum class CandidateType { host, srflx, prflx };
+using ice::CandidateType;
+using ice::format_ms;
+using ice::mix;
 
-std::string_view to_string(CandidateType type) {
-  switch (type) {
-    case CandidateType::host:
-      return "host";
-    case CandidateType::srflx:
-      return "srflx";
-    case CandidateType::prflx:
-      return "prflx";
-  }
-  return "?";
-}
-
-/// A remote candidate, i.e. the pair (this host's socket, that address).
-struct Candidate {
-  Endpoint address;
-  CandidateType type;
-  int periodic_checks = 0;
-  bool triggered = false;  // a check arrived from it: check it at the next tick
-  bool succeeded = false;
-};
+using Candidate = ice::RemoteCandidate;
 
 struct Agent {
   char name;
@@ -42,15 +27,8 @@ struct Agent {
   std::vector<Candidate> remotes;
   std::optional<std::size_t> selected;  // index into remotes of the first succeeded pair
 
-  Candidate* find(Endpoint address) {
-    for (Candidate& candidate : remotes) {
-      if (candidate.address == address) return &candidate;
-    }
-    return nullptr;
-  }
-  void add(Endpoint address, CandidateType type) {
-    if (find(address) == nullptr) remotes.push_back(Candidate{address, type});
-  }
+  Candidate* find(Endpoint address) { return ice::find_candidate(remotes, address); }
+  void add(Endpoint address, CandidateType type) { ice::add_candidate(remotes, address, type); }
 };
 
 struct Packet {
@@ -74,24 +52,7 @@ struct LaterFirst {
   }
 };
 
-std::string format_ms(Duration d) {
-  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(d).count();
-  std::string text = std::to_string(us / 1000);
-  if (us % 1000 != 0) {
-    std::string frac = std::to_string(1000 + us % 1000).substr(1);
-    while (frac.back() == '0') frac.pop_back();
-    text += '.' + frac;
-  }
-  return text + " ms";
-}
 
-/// A splitmix step, to derive the two NAT seeds of simulate_ice from one seed.
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 class Attempt {
  public:

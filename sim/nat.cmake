@@ -3,6 +3,7 @@
 add_library(connsim_sim_nat
   ${CMAKE_CURRENT_LIST_DIR}/nat.cpp
   ${CMAKE_CURRENT_LIST_DIR}/ice.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/ice_candidates.cpp
 )
 target_include_directories(connsim_sim_nat PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(connsim_sim_nat PUBLIC connsim_store)

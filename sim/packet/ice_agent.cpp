@@ -17,6 +17,7 @@
 #include <ns3/simulator.h>
 #include <ns3/udp-socket-factory.h>
 
+#include "sim/ice_candidates.hpp"
 #include "sim/packet/stun.hpp"
 
 // Ownership (no cycles, nothing outlives Simulator::Destroy):
@@ -39,28 +40,11 @@ using stun::Message;
 using stun::MessageType;
 using stun::TransactionId;
 
-enum class CandidateType { host, srflx, prflx };
+using ice::CandidateType;
+using ice::format_ms;
+using ice::mix;
 
-std::string_view to_string(CandidateType type) {
-  switch (type) {
-    case CandidateType::host:
-      return "host";
-    case CandidateType::srflx:
-      return "srflx";
-    case CandidateType::prflx:
-      return "prflx";
-  }
-  return "?";
-}
-
-/// A remote candidate, i.e. the pair (this agent's socket, that address). As in sim/ice.cpp.
-struct Remote {
-  Endpoint address;
-  CandidateType type;
-  int periodic_checks = 0;
-  bool triggered = false;
-  bool succeeded = false;
-};
+using Remote = ice::RemoteCandidate;
 
 struct Agent {
   char name = 'A';
@@ -75,15 +59,8 @@ struct Agent {
   std::optional<std::size_t> selected;
   std::vector<std::pair<TransactionId, Endpoint>> checks;  // every check sent: id -> target
 
-  Remote* find(Endpoint address) {
-    for (Remote& remote : remotes) {
-      if (remote.address == address) return &remote;
-    }
-    return nullptr;
-  }
-  void add(Endpoint address, CandidateType type) {
-    if (find(address) == nullptr) remotes.push_back(Remote{address, type});
-  }
+  Remote* find(Endpoint address) { return ice::find_candidate(remotes, address); }
+  void add(Endpoint address, CandidateType type) { ice::add_candidate(remotes, address, type); }
 };
 
 Duration since(ns3::Time from) {
@@ -96,23 +73,7 @@ ns3::InetSocketAddress to_ns3(Endpoint endpoint) {
   return ns3::InetSocketAddress(ns3::Ipv4Address(endpoint.ip), endpoint.port);
 }
 
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
-std::string format_ms(Duration d) {
-  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(d).count();
-  std::string text = std::to_string(us / 1000);
-  if (us % 1000 != 0) {
-    std::string frac = std::to_string(1000 + us % 1000).substr(1);
-    while (frac.back() == '0') frac.pop_back();
-    text += '.' + frac;
-  }
-  return text + " ms";
-}
 
 }  // namespace
 

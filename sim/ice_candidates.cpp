@@ -1,0 +1,48 @@
+#include "sim/ice_candidates.hpp"
+
+#include <chrono>
+
+namespace connsim::sim::ice {
+
+std::string_view to_string(CandidateType type) {
+  switch (type) {
+    case CandidateType::host:
+      return "host";
+    case CandidateType::srflx:
+      return "srflx";
+    case CandidateType::prflx:
+      return "prflx";
+  }
+  return "?";
+}
+
+RemoteCandidate* find_candidate(std::vector<RemoteCandidate>& remotes, Endpoint address) {
+  for (RemoteCandidate& remote : remotes) {
+    if (remote.address == address) return &remote;
+  }
+  return nullptr;
+}
+
+void add_candidate(std::vector<RemoteCandidate>& remotes, Endpoint address, CandidateType type) {
+  if (find_candidate(remotes, address) == nullptr) remotes.push_back(RemoteCandidate{address, type});
+}
+
+std::string format_ms(Duration d) {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+  std::string text = std::to_string(us / 1000);
+  if (us % 1000 != 0) {
+    std::string frac = std::to_string(1000 + us % 1000).substr(1);
+    while (frac.back() == '0') frac.pop_back();
+    text += '.' + frac;
+  }
+  return text + " ms";
+}
+
+std::uint64_t mix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+}  // namespace connsim::sim::ice

@@ -1,0 +1,40 @@
+// What both ICE implementations share (sim/ice.cpp, the fast model's; sim/packet/ice_agent.cpp,
+// the packet backend's): candidate types, the state of one candidate pair, and the little
+// helpers their reports use.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/nat.hpp"
+
+namespace connsim::sim::ice {
+
+enum class CandidateType { host, srflx, prflx };
+
+/// "host" | "srflx" | "prflx".
+std::string_view to_string(CandidateType type);
+
+/// A remote candidate, i.e. the pair (this agent's socket, that address), and its checks.
+struct RemoteCandidate {
+  Endpoint address;
+  CandidateType type;
+  int periodic_checks = 0;
+  bool triggered = false;  // a check arrived from it: check it at the next tick
+  bool succeeded = false;
+};
+
+/// The candidate at `address`, or null.
+RemoteCandidate* find_candidate(std::vector<RemoteCandidate>& remotes, Endpoint address);
+/// Appends a candidate unless one at `address` is known already (it keeps its type).
+void add_candidate(std::vector<RemoteCandidate>& remotes, Endpoint address, CandidateType type);
+
+/// "70 ms", "70.04 ms": milliseconds with up to three decimals, trailing zeros dropped.
+std::string format_ms(Duration d);
+
+/// A splitmix64 step: derives independent seeds from one.
+std::uint64_t mix(std::uint64_t x);
+
+}  // namespace connsim::sim::ice
