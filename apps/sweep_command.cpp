@@ -47,6 +47,7 @@ struct SweepCommand::Options {
   std::string plot_base_delay = "1s";
   int plot_attempts = 3;
   std::string plot_concurrency = "batch:3";
+  std::string backend;   // empty: the scenario's network.backend
 };
 
 namespace {
@@ -793,6 +794,8 @@ SweepCommand::SweepCommand(CLI::App& app) : options_(std::make_unique<Options>()
   c.add_option("--first-seed", o.first_seed, "The first seed; seeds are consecutive")->capture_default_str();
   c.add_option("--deadline", o.deadline, "deadline-bounded: attempts start within this time of the first "
                                          "(default: the store's, 30s)");
+  c.add_option("--backend", o.backend, "Network model of every run: message or packet (default: the scenario's)")
+      ->check(CLI::IsMember({"message", "packet"}));
   c.add_option("-j,--jobs", o.jobs, "Worker processes (default: one per core)");
   c.add_option("-o,--out", o.out, "Output directory (default: sweep-<scenario name>)");
   c.add_flag("--no-plots", o.no_plots, "Skip gnuplot");
@@ -812,7 +815,10 @@ int SweepCommand::run() {
     for (const auto& error : loaded.errors()) std::cerr << error.to_string() << "\n";
     return kExitInvalid;
   }
-  const scenarios::Scenario& scenario = loaded.scenario();
+  scenarios::Scenario& scenario = loaded.scenario();
+  if (!o.backend.empty()) {
+    scenario.network.backend = o.backend == "packet" ? scenarios::Backend::packet : scenarios::Backend::message;
+  }
   std::vector<std::string> errors;
   auto grid = build_grid(o, errors);
   if (!grid) {
