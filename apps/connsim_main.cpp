@@ -5,6 +5,7 @@
 //   connsim crosscheck FILE|DIR... [--seed N]   (both backends; outcomes must be equal)
 // Exit status: 0 all passed / valid, 1 an expectation failed, 2 invalid input (nothing runs).
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -184,9 +185,25 @@ int main(int argc, char** argv) {
       return kExitInvalid;
     }
   }
+  if (!pcap_directory.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(pcap_directory, error);
+    if (error || !std::filesystem::is_directory(pcap_directory)) {
+      std::cerr << "connsim: --pcap: cannot create directory " << pcap_directory << ": "
+                << (error ? error.message() : "not a directory") << "\n";
+      return kExitInvalid;
+    }
+  }
+
   std::vector<RunReport> reports;
   for (const auto& scenario : *scenarios) {
-    RunReport report = run_scenario(scenario, options);
+    RunReport report;
+    try {
+      report = run_scenario(scenario, options);
+    } catch (const std::exception& e) {  // the environment, not the scenario (e.g. a pcap file)
+      std::cerr << "connsim: " << scenario.name << ": " << e.what() << "\n";
+      return kExitInvalid;
+    }
     if (determinism) {
       RunOptions quiet = options;
       quiet.log = nullptr;

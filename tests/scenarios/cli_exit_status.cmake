@@ -92,3 +92,18 @@ connsim_cli_test(NAME run.seed-out-of-range EXIT 2
                  ARGS run ${CONNSIM_CLI_DIR}/passes.json --seed 99999999999999999999999
                  STDERR "--seed: expected an integer from 0 to 18446744073709551615")
 connsim_cli_test(NAME run.seed-not-a-number EXIT 2 ARGS run ${CONNSIM_CLI_DIR}/passes.json --seed 1.5)
+
+# The packet backend's options (issue 8): bad values exit 2 and run nothing; packets pass the
+# same file; crosscheck exits 0 when the outcomes agree.
+connsim_cli_test(NAME run.backend-unknown EXIT 2 ARGS run ${CONNSIM_CLI_DIR}/passes.json --backend tcp
+                 STDERR "--backend: tcp not in")
+connsim_cli_test(NAME run.pcap-without-packets EXIT 2 ARGS run ${CONNSIM_CLI_DIR}/passes.json --pcap pcaps
+                 STDERR "--pcap needs the packet backend")
+connsim_cli_test(NAME run.pcap-impossible-directory EXIT 2
+                 ARGS run ${CONNSIM_CLI_DIR}/passes.json --backend packet --pcap /dev/null/pcaps
+                 STDERR "--pcap: cannot create directory /dev/null/pcaps")
+connsim_cli_test(NAME run.packet-backend-passes EXIT 0 ARGS run ${CONNSIM_CLI_DIR}/passes.json --backend packet --stats
+                 STDOUT "PASS cli-passes\n.*\"backend\":\"packet\",\"packets\":[1-9]")
+connsim_cli_test(NAME crosscheck.same EXIT 0 ARGS crosscheck ${CONNSIM_CLI_DIR}/passes.json
+                 STDOUT "SAME cli-passes: message PASS, packet PASS.*1 same, 0 different")
+connsim_cli_test(NAME crosscheck.seeds-zero EXIT 2 ARGS crosscheck ${CONNSIM_CLI_DIR}/passes.json --seeds 0)
