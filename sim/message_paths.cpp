@@ -22,7 +22,7 @@ class DrawnJourney final : public Journey {
 
 }  // namespace
 
-MessagePaths::MessagePaths(World& world) : world_(world) {
+MessagePaths::MessagePaths(World& world) : world_(world), kernel_(world.kernel()) {
   const auto& config = world.config();
   const std::size_t hosts = config.wallets.size() + config.relays.size() + 1;
   streams_.reserve(hosts);
@@ -63,7 +63,7 @@ std::optional<Duration> MessagePaths::travel(const Leg& leg) {
   return total;
 }
 
-JourneyPtr MessagePaths::depart(std::vector<Leg> legs) {
+std::optional<Duration> MessagePaths::draw(std::span<const Leg> legs) {
   std::optional<Duration> total = Duration::zero();
   for (const Leg& leg : legs) {
     auto stretch = travel(leg);
@@ -73,8 +73,10 @@ JourneyPtr MessagePaths::depart(std::vector<Leg> legs) {
       *total += *stretch;
     }
   }
-  return std::make_shared<DrawnJourney>(total);
+  return total;
 }
+
+JourneyPtr MessagePaths::depart(std::vector<Leg> legs) { return std::make_shared<DrawnJourney>(draw(legs)); }
 
 store::Task<Arrival> MessagePaths::arrive(JourneyPtr journey, Duration deadline) {
   const auto& drawn = static_cast<const DrawnJourney&>(*journey);
@@ -84,13 +86,9 @@ store::Task<Arrival> MessagePaths::arrive(JourneyPtr journey, Duration deadline)
 
 void MessagePaths::post(std::vector<Leg> legs, std::function<void()> on_arrival,
                         std::function<void()> on_lost) {
-  auto journey = depart(std::move(legs));
-  const auto& drawn = static_cast<const DrawnJourney&>(*journey);
-  if (drawn.lost()) {
+  post_inline(legs, std::move(on_arrival), [&on_lost] {
     if (on_lost) on_lost();
-    return;
-  }
-  world_.kernel().schedule(drawn.total(), std::move(on_arrival));
+  });
 }
 
 store::Task<Punch> MessagePaths::punch(std::size_t dialer, std::size_t listener, Duration deadline) {

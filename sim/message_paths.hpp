@@ -11,8 +11,11 @@
 #pragma once
 
 #include <optional>
+#include <span>
+#include <utility>
 #include <vector>
 
+#include "sim/kernel.hpp"
 #include "sim/paths.hpp"
 #include "sim/random.hpp"
 
@@ -31,7 +34,20 @@ class MessagePaths final : public Paths {
   Duration notice_delay(HostId from, HostId to) override { return one_way(from, to); }
   store::Task<Punch> punch(std::size_t dialer, std::size_t listener, Duration deadline) override;
 
+  /// post() without type erasure, for the world's hot paths (gossip, messages): the same
+  /// draws in the same order, the callable stored in its kernel event (one allocation).
+  template <class Arrive, class Lost>
+  void post_inline(std::span<const Leg> legs, Arrive&& on_arrival, Lost&& on_lost) {
+    if (auto total = draw(legs)) {
+      kernel_.schedule(*total, std::forward<Arrive>(on_arrival));
+    } else {
+      on_lost();
+    }
+  }
+
  private:
+  /// Every leg drawn (all of them, even after a lost one); nullopt when one was lost.
+  std::optional<Duration> draw(std::span<const Leg> legs);
   Duration one_way(HostId from, HostId to);
   /// One trip with loss and retransmission; nullopt when every transmission was lost.
   std::optional<Duration> trip(HostId from, HostId to);
@@ -39,6 +55,7 @@ class MessagePaths final : public Paths {
   std::optional<Duration> travel(const Leg& leg);
 
   World& world_;
+  Kernel& kernel_;
   std::vector<Stream> streams_;  // one per host
 };
 

@@ -37,7 +37,13 @@ World::World(Kernel& kernel, WorldConfig config, bool keep_history, PathsFactory
   for (std::size_t i = 0; i < config_.wallets.size(); ++i) {
     wallets_.push_back(std::make_unique<WalletNode>(*this, i, config_.wallets[i], *clock_, config_.seed));
   }
-  paths_ = paths ? paths(*this) : std::make_unique<MessagePaths>(*this);
+  if (paths) {
+    paths_ = paths(*this);
+  } else {
+    auto fast = std::make_unique<MessagePaths>(*this);
+    fast_paths_ = fast.get();
+    paths_ = std::move(fast);
+  }
 }
 
 World::~World() = default;
@@ -347,7 +353,7 @@ void World::advertise(std::size_t w) {
   const HostId boot = bootstrap_host();
   if (!reachable(wallet_host(w), boot)) return;  // never published
   store::PresencePtr shared = presence;
-  paths_->post({Leg{wallet_host(w), boot}}, [this, shared, w] {
+  post(Leg{wallet_host(w), boot}, [this, shared, w] {
     bootstrap_presence_[shared->peer_id] = shared;
     for (std::size_t v : online_wallets_) {
       if (v == w || !reachable(bootstrap_host(), wallet_host(v))) continue;
@@ -358,7 +364,7 @@ void World::advertise(std::size_t w) {
 
 void World::deliver_presence(std::size_t to, const store::PresencePtr& presence) {
   const std::uint64_t generation = wallets_[to]->generation();
-  paths_->post({Leg{bootstrap_host(), wallet_host(to)}}, [this, to, presence, generation] {
+  post(Leg{bootstrap_host(), wallet_host(to)}, [this, to, presence, generation] {
     WalletNode& node = *wallets_[to];
     if (!node.online() || node.generation() != generation) return;
     ++counters_.presence_deliveries;
@@ -392,7 +398,7 @@ void World::peer_exchange_tick() {
   for (std::size_t w : online_wallets_) {
     if (!reachable(boot, wallet_host(w))) continue;
     const std::uint64_t generation = wallets_[w]->generation();
-    paths_->post({Leg{boot, wallet_host(w)}}, [this, w, message, generation] {
+    post(Leg{boot, wallet_host(w)}, [this, w, message, generation] {
       if (!wallets_[w]->online() || wallets_[w]->generation() != generation) return;
       wallets_[w]->deliver_pubsub(store::kPeerExchangeTopic, message);
     });

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "sim/config.hpp"
 #include "sim/history.hpp"
 #include "sim/kernel.hpp"
+#include "sim/message_paths.hpp"
 #include "sim/paths.hpp"
 #include "sim/random.hpp"
 #include "sim/records.hpp"
@@ -166,6 +168,14 @@ class World {
   int live_slot_count(const RelayState& relay) const;
 
   bool online(std::size_t wallet) const;
+  /// paths_->post, without type erasure when the backend is the fast one (the hot path of
+  /// gossip and messages: see MessagePaths::post_inline).
+  template <class Arrive, class Lost>
+  void post(std::span<const Leg> legs, Arrive&& on_arrival, Lost&& on_lost);
+  template <class Arrive>
+  void post(const Leg& leg, Arrive&& on_arrival) {
+    post(std::span<const Leg>(&leg, 1), std::forward<Arrive>(on_arrival), [] {});
+  }
 
   // connections (world_dial.cpp)
   store::Task<store::DialOutcome> dial_direct(std::size_t from, std::size_t target, Duration budget);
@@ -201,6 +211,17 @@ class World {
   /// gossip, peer exchange) visit these in index order instead of scanning every wallet.
   std::set<std::size_t> online_wallets_;
   std::unique_ptr<Paths> paths_;  // last: it may refer to everything above
+  MessagePaths* fast_paths_ = nullptr;  // paths_ when it is the fast backend
 };
+
+template <class Arrive, class Lost>
+void World::post(std::span<const Leg> legs, Arrive&& on_arrival, Lost&& on_lost) {
+  if (fast_paths_ != nullptr) {
+    fast_paths_->post_inline(legs, std::forward<Arrive>(on_arrival), std::forward<Lost>(on_lost));
+  } else {
+    paths_->post(std::vector<Leg>(legs.begin(), legs.end()), std::function<void()>(std::forward<Arrive>(on_arrival)),
+                 std::function<void()>(std::forward<Lost>(on_lost)));
+  }
+}
 
 }  // namespace connsim::sim

@@ -1,6 +1,7 @@
 // World connections: dials (direct, relayed, WebRTC through a relay's signalling), circuit
 // limits, the inbound rate limit, message delivery, and closes seen from each end.
 #include <algorithm>
+#include <array>
 
 #include "sim/address.hpp"
 #include "sim/wallet_node.hpp"
@@ -414,17 +415,16 @@ store::Task<store::DialOutcome> World::send(std::size_t from, store::PeerId peer
   }
   c.last_activity = kernel_.now();
   if (c.type == store::ConnectionType::webrtc) watch_nat_expiry(c.id);
-  std::vector<Leg> legs;
+  std::array<Leg, 2> route{Leg{wallet_host(from), wallet_host(*target), 1, c.id}, Leg{}};
   if (c.relay) {
-    legs = {Leg{wallet_host(from), relay_host(*c.relay), 1, c.id}, Leg{relay_host(*c.relay), wallet_host(*target), 1, c.id}};
-  } else {
-    legs = {Leg{wallet_host(from), wallet_host(*target), 1, c.id}};
+    route = {Leg{wallet_host(from), relay_host(*c.relay), 1, c.id}, Leg{relay_host(*c.relay), wallet_host(*target), 1, c.id}};
   }
+  const std::span<const Leg> legs(route.data(), c.relay ? 2 : 1);
   const std::uint64_t connection_id = c.id;
   const store::PeerId sender = config_.wallets[from].peer_id;
   const std::size_t to = *target;
   auto dropped = [this] { ++counters_.messages_dropped; };
-  paths_->post(std::move(legs), [this, connection_id, sender, to, protocol = std::move(protocol),
+  post(legs, [this, connection_id, sender, to, protocol = std::move(protocol),
                                  payload = std::move(payload)] {
     const Connection& conn = connections_.at(connection_id);
     if (!conn.alive || !wallets_[to]->online()) {
