@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE sim.packet_ice
 #include "sim/packet/ice_agent.hpp"
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <memory>
@@ -32,6 +33,7 @@ using connsim::sim::NatConfig;
 using connsim::sim::packet::CoreLinkSpec;
 using connsim::sim::packet::PacketIceResult;
 using connsim::sim::packet::PacketIceSide;
+using connsim::sim::packet::PreparedIce;
 using connsim::sim::packet::Topology;
 namespace stun = connsim::sim::packet::stun;
 
@@ -69,6 +71,7 @@ class World {
   PacketIceSide b(Duration start_delay = Duration::zero()) const { return side(b_, start_delay); }
   ns3::Ptr<ns3::Node> stun_node() const { return topology_.node(stun_); }
   Kernel& kernel() { return kernel_; }
+  ns3::Ptr<ns3::Node> a_node() const { return topology_.node(a_); }
 
   struct Run {
     std::optional<PacketIceResult> result;
@@ -89,6 +92,30 @@ class World {
       BOOST_TEST(run->calls == 0);  // never synchronous
     });
     kernel_.run_until(kStart + config.failed_timeout + 1s);
+    return run;
+  }
+
+  /// Prepares an attempt at kStart and begins it `gap` later (in the same event when zero);
+  /// runs until `done` (which stops the simulator). done_at counts from time zero.
+  std::shared_ptr<Run> run_prepared(const PacketIceSide& a, const PacketIceSide& b, Duration gap,
+                                    const IceConfig& config = {}) {
+    auto run = std::make_shared<Run>();
+    auto handle = std::make_shared<std::unique_ptr<PreparedIce>>();
+    auto begin = [run, handle, this] {
+      (*handle)->begin([run, this](PacketIceResult result) {
+        run->result = std::move(result);
+        run->done_at = kernel_.now();
+        ++run->calls;
+        ns3::Simulator::Stop();
+      });
+      BOOST_TEST(run->calls == 0);  // never synchronous
+    };
+    kernel_.schedule(kStart, [=] {
+      *handle = connsim::sim::packet::prepare_packet_ice(a, b, config);
+      if (gap == Duration::zero()) begin();
+    });
+    if (gap > Duration::zero()) kernel_.schedule(kStart + gap, begin);
+    kernel_.run_until(kStart + gap + config.failed_timeout + 1s);
     return run;
   }
 
@@ -392,4 +419,242 @@ BOOST_AUTO_TEST_CASE(preconditions) {
   BOOST_CHECK_THROW(connsim::sim::packet::start_packet_ice(world.a(), world.a(), {}, done), std::invalid_argument);
   BOOST_CHECK_THROW(connsim::sim::packet::start_packet_ice(world.a(), world.b(-1ms), {}, done),
                     std::invalid_argument);
+}
+
+// ---------------------------------------------------------------------------------------------
+// prepare_packet_ice / PreparedIce::begin: gathering from prepare, t0 at begin.
+
+namespace {
+
+/// Stands in for the STUN server on kStunPort of the world's STUN node (build the World with
+/// install_stun = false): records each binding request's source and arrival, and answers it as
+/// install_stun_server does when `answer`.
+struct StunLog {
+  std::vector<Endpoint> sources;
+  std::vector<Duration> times;
+  int from(std::uint32_t ip) const {
+    return static_cast<int>(std::count_if(sources.begin(), sources.end(), [ip](Endpoint e) { return e.ip == ip; }));
+  }
+};
+
+std::shared_ptr<StunLog> recording_stun_server(World& world, bool answer) {
+  auto log = std::make_shared<StunLog>();
+  ns3::Ptr<ns3::Socket> server = ns3::Socket::CreateSocket(world.stun_node(), ns3::UdpSocketFactory::GetTypeId());
+  BOOST_TEST_REQUIRE(server->Bind(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), kStunPort)) == 0);
+  server->SetRecvCallback(ns3::Callback<void, ns3::Ptr<ns3::Socket>>([log, answer, &world](ns3::Ptr<ns3::Socket> s) {
+    ns3::Address from;
+    while (auto p = s->RecvFrom(from)) {
+      const auto request = stun::from_packet(*p);
+      if (!request || request->type != stun::MessageType::binding_request) continue;
+      const auto source = ns3::InetSocketAddress::ConvertFrom(from);
+      const Endpoint mapped{source.GetIpv4().Get(), source.GetPort()};
+      log->sources.push_back(mapped);
+      log->times.push_back(world.kernel().now());
+      if (answer) {
+        s->SendTo(stun::to_packet(stun::Message{stun::MessageType::binding_success, request->transaction, mapped}),
+                  0, from);
+      }
+    }
+  }));
+  return log;
+}
+
+/// Whether a fresh UDP socket on `node` can bind `endpoint` (it cannot while another socket
+/// has it); the probe socket is closed again.
+bool can_bind(ns3::Ptr<ns3::Node> node, Endpoint endpoint) {
+  ns3::Ptr<ns3::Socket> probe = ns3::Socket::CreateSocket(node, ns3::UdpSocketFactory::GetTypeId());
+  const bool bound = probe->Bind(ns3::InetSocketAddress(ns3::Ipv4Address(endpoint.ip), endpoint.port)) == 0;
+  probe->Close();
+  return bound;
+}
+
+}  // namespace
+
+// Gathering during the signalling is free: begun 300 ms after prepare (gathering took one STUN
+// round trip, 70 ms), the attempt connects exactly when run_ice does, in run_ice's time plus
+// microseconds of serialization (start_packet_ice pays the round trip on top), and fails at
+// failed_timeout after begin with the model's number of checks.
+BOOST_AUTO_TEST_CASE(prepared_gathering_during_the_signalling_costs_nothing) {
+  int connected = 0;
+  int failed = 0;
+  for (const auto& [a, b] : {std::pair{NatConfig::full_cone(), NatConfig::port_restricted_cone()},
+                             std::pair{NatConfig::none(), NatConfig::symmetric()},
+                             std::pair{NatConfig::restricted_cone(), NatConfig::symmetric()},
+                             std::pair{NatConfig::port_restricted_cone(), NatConfig::symmetric()},
+                             std::pair{NatConfig::symmetric(), NatConfig::symmetric()}}) {
+    BOOST_TEST_CONTEXT(describe(a) << " <-> " << describe(b)) {
+      const IceOutcome expected = model(a, b);
+      const PacketIceResult unprepared = packet(a, b);  // one kernel at a time: before the world
+      World world(a, b);
+      auto run = world.run_prepared(world.a(), world.b(), 300ms);
+      BOOST_TEST_REQUIRE(run->calls == 1);
+      const IceOutcome& got = run->result->outcome;
+      BOOST_TEST(got.connected == expected.connected, got.detail << " | model: " << expected.detail);
+      BOOST_TEST(us(run->done_at - (kStart + 300ms)) == us(got.elapsed));
+      if (got.connected && expected.connected) {
+        ++connected;
+        BOOST_TEST(got.elapsed >= expected.elapsed, got.detail << " | model: " << expected.detail);
+        BOOST_TEST(us(got.elapsed - expected.elapsed) < 100, got.detail << " | model: " << expected.detail);
+        // start_packet_ice gathers after its start: one STUN round trip (and its serialization) more.
+        BOOST_TEST(unprepared.outcome.connected);
+        BOOST_TEST(unprepared.outcome.elapsed - got.elapsed >= kStunRoundTrip);
+        BOOST_TEST(us(unprepared.outcome.elapsed - got.elapsed) < us(kStunRoundTrip) + 100);
+        run->result->a_socket->Close();
+        run->result->b_socket->Close();
+      } else if (!got.connected) {
+        ++failed;
+        BOOST_TEST(us(got.elapsed) == us(IceConfig{}.failed_timeout));
+        BOOST_TEST(got.checks_sent == expected.checks_sent);
+        BOOST_TEST(!run->result->a_socket);
+        BOOST_TEST(!run->result->b_socket);
+      }
+    }
+  }
+  BOOST_TEST(connected >= 2);
+  BOOST_TEST(failed >= 2);
+}
+
+// Begun in the same event as prepare, the attempt is start_packet_ice's: the same outcome (to
+// the detail string), the same sockets, done at the same instant.
+BOOST_AUTO_TEST_CASE(begin_at_once_is_start_packet_ice) {
+  for (const auto& [a, b] : {std::pair{NatConfig::full_cone(), NatConfig::port_restricted_cone()},
+                             std::pair{NatConfig::symmetric(), NatConfig::none()},
+                             std::pair{NatConfig::symmetric(), NatConfig::port_restricted_cone()}}) {
+    BOOST_TEST_CONTEXT(describe(a) << " <-> " << describe(b)) {
+      std::shared_ptr<World::Run> prepared;
+      std::shared_ptr<World::Run> started;
+      {
+        World world(a, b);
+        prepared = world.run_prepared(world.a(), world.b(), Duration::zero());
+        if (prepared->result && prepared->result->a_socket) prepared->result->a_socket->Close();
+        if (prepared->result && prepared->result->b_socket) prepared->result->b_socket->Close();
+      }
+      {
+        World world(a, b);
+        started = world.run(world.a(), world.b());
+        if (started->result && started->result->a_socket) started->result->a_socket->Close();
+        if (started->result && started->result->b_socket) started->result->b_socket->Close();
+      }
+      BOOST_TEST_REQUIRE(prepared->calls == 1);
+      BOOST_TEST_REQUIRE(started->calls == 1);
+      BOOST_TEST((prepared->result->outcome == started->result->outcome),
+                 prepared->result->outcome.detail << " | " << started->result->outcome.detail);
+      BOOST_TEST(us(prepared->done_at) == us(started->done_at));
+      BOOST_TEST((prepared->result->a_local == started->result->a_local));
+      BOOST_TEST((prepared->result->b_local == started->result->b_local));
+    }
+  }
+}
+
+// A handle destroyed before begin gives its sockets back at once (their endpoints can be bound
+// again) and stops gathering (no more retransmissions); the simulation runs on unharmed.
+BOOST_AUTO_TEST_CASE(prepared_handle_destroyed_without_begin_closes_its_sockets) {
+  IceConfig config;
+  config.failed_timeout = 2s;
+  World world(NatConfig::none(), NatConfig::none(), kStunPort, /*install_stun=*/false);
+  auto log = recording_stun_server(world, /*answer=*/false);
+  std::unique_ptr<PreparedIce> handle;
+  world.kernel().schedule(kStart,
+                          [&] { handle = connsim::sim::packet::prepare_packet_ice(world.a(), world.b(), config); });
+  world.kernel().run_until(kStart + 300ms);
+  BOOST_TEST_REQUIRE(handle);
+  BOOST_TEST(log->from(kAPublic) == 2);  // at 0 and 200 ms
+  BOOST_TEST(log->from(kBPublic) == 2);
+  const Endpoint a_local = log->sources.front().ip == kAPublic ? log->sources.front() : log->sources.at(1);
+  BOOST_TEST_REQUIRE(a_local.ip == kAPublic);
+  BOOST_TEST(!can_bind(world.a_node(), a_local));  // the agent's socket has it
+  handle.reset();
+  BOOST_TEST(can_bind(world.a_node(), a_local));
+  world.kernel().run_until(kStart + config.failed_timeout + 2s);
+  BOOST_TEST(log->sources.size() == 4u);  // nothing sent after the handle went
+}
+
+// A prepared attempt never begun is abandoned failed_timeout after prepare: its sockets are
+// closed then (not earlier), gathering retransmits until then, and nothing breaks as the
+// simulation runs on or when the handle goes afterwards.
+BOOST_AUTO_TEST_CASE(prepared_never_begun_is_abandoned_at_failed_timeout) {
+  for (const bool answer : {false, true}) {
+    BOOST_TEST_CONTEXT("STUN answers: " << answer) {
+      IceConfig config;
+      config.failed_timeout = 2s;
+      World world(NatConfig::none(), NatConfig::none(), kStunPort, /*install_stun=*/false);
+      auto log = recording_stun_server(world, answer);
+      std::unique_ptr<PreparedIce> handle;
+      world.kernel().schedule(kStart,
+                              [&] { handle = connsim::sim::packet::prepare_packet_ice(world.a(), world.b(), config); });
+      world.kernel().run_until(kStart + 1900ms);
+      BOOST_TEST_REQUIRE(!log->sources.empty());
+      const Endpoint a_local = log->sources.front().ip == kAPublic ? log->sources.front() : log->sources.at(1);
+      BOOST_TEST_REQUIRE(a_local.ip == kAPublic);
+      BOOST_TEST(!can_bind(world.a_node(), a_local));
+      world.kernel().run_until(kStart + config.failed_timeout + 1ms);
+      BOOST_TEST(can_bind(world.a_node(), a_local));
+      world.kernel().run_until(kStart + 10s);
+      // Unanswered: one request every check_interval while the next is before failed_timeout.
+      BOOST_TEST(log->from(kAPublic) == (answer ? 1 : 10));
+      BOOST_TEST(log->from(kBPublic) == (answer ? 1 : 10));
+      BOOST_TEST(log->times.back() < kStart + config.failed_timeout);
+      handle.reset();
+      world.kernel().run_until(kStart + 11s);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(begin_twice_or_without_done_throws) {
+  World world(NatConfig::full_cone(), NatConfig::full_cone());
+  std::unique_ptr<PreparedIce> handle;
+  int first = 0;
+  int second = 0;
+  std::optional<PacketIceResult> result;
+  world.kernel().schedule(kStart, [&] {
+    handle = connsim::sim::packet::prepare_packet_ice(world.a(), world.b(), {});
+    BOOST_CHECK_THROW(handle->begin({}), std::invalid_argument);
+    // The rejected call began nothing.
+    handle->begin([&](PacketIceResult r) {
+      ++first;
+      result = std::move(r);
+    });
+    BOOST_CHECK_THROW(handle->begin([&](PacketIceResult) { ++second; }), std::logic_error);
+  });
+  world.kernel().run_until(kStart + 5s);
+  BOOST_TEST(first == 1);
+  BOOST_TEST(second == 0);
+  BOOST_TEST_REQUIRE(result.has_value());
+  BOOST_TEST(result->outcome.connected, result->outcome.detail);
+  handle.reset();  // after begin: the handle no longer owns the sockets
+  world.kernel().run_until(kStart + 6s);
+  BOOST_TEST_REQUIRE(result->a_socket);
+  BOOST_TEST_REQUIRE(result->b_socket);
+  BOOST_TEST(!can_bind(world.a_node(), result->a_local));  // still open
+  result->a_socket->Close();
+  result->b_socket->Close();
+}
+
+// Begun after the prepared attempt was abandoned (later than failed_timeout after prepare),
+// even on a punchable pair: `done` exactly once, not connected, failed_timeout after begin.
+BOOST_AUTO_TEST_CASE(begin_after_abandon_fails_at_its_own_timeout) {
+  IceConfig config;
+  config.failed_timeout = 2s;
+  World world(NatConfig::full_cone(), NatConfig::full_cone());
+  std::unique_ptr<PreparedIce> handle;
+  int calls = 0;
+  Duration done_at{};
+  std::optional<PacketIceResult> result;
+  world.kernel().schedule(kStart,
+                          [&] { handle = connsim::sim::packet::prepare_packet_ice(world.a(), world.b(), config); });
+  world.kernel().schedule(kStart + 3s, [&] {
+    handle->begin([&](PacketIceResult r) {
+      ++calls;
+      done_at = world.kernel().now();
+      result = std::move(r);
+    });
+    BOOST_TEST(calls == 0);
+  });
+  world.kernel().run_until(kStart + 3s + config.failed_timeout + 3s);
+  BOOST_TEST_REQUIRE(calls == 1);
+  BOOST_TEST(us(done_at) == us(kStart + 3s + config.failed_timeout));
+  BOOST_TEST(!result->outcome.connected, result->outcome.detail);
+  BOOST_TEST(us(result->outcome.elapsed) == us(config.failed_timeout));
+  BOOST_TEST(!result->a_socket);
+  BOOST_TEST(!result->b_socket);
 }

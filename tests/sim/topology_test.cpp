@@ -6,8 +6,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include <ns3/inet-socket-address.h>
@@ -44,16 +46,24 @@ class UdpEnd {
     socket_ = ns3::Socket::CreateSocket(node, ns3::UdpSocketFactory::GetTypeId());
     BOOST_REQUIRE(socket_->Bind(ns3::InetSocketAddress(ns3::Ipv4Address(bind.ip), bind.port)) == 0);
     socket_->SetRecvCallback(ns3::Callback<void, ns3::Ptr<ns3::Socket>>([this](ns3::Ptr<ns3::Socket> s) {
-      while (s->Recv()) arrivals.push_back(kernel_.now());
+      ns3::Address from;
+      while (auto p = s->RecvFrom(from)) {
+        arrivals.push_back(kernel_.now());
+        sizes.push_back(p->GetSize());
+        const auto source = ns3::InetSocketAddress::ConvertFrom(from);
+        sources.push_back(Endpoint{source.GetIpv4().Get(), source.GetPort()});
+      }
     }));
   }
   ~UdpEnd() { socket_->SetRecvCallback(ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>>()); }
   UdpEnd(const UdpEnd&) = delete;
   UdpEnd& operator=(const UdpEnd&) = delete;
-  void send(Endpoint to) {
-    socket_->SendTo(ns3::Create<ns3::Packet>(100), 0, ns3::InetSocketAddress(ns3::Ipv4Address(to.ip), to.port));
+  void send(Endpoint to, std::uint32_t size = 100) {
+    socket_->SendTo(ns3::Create<ns3::Packet>(size), 0, ns3::InetSocketAddress(ns3::Ipv4Address(to.ip), to.port));
   }
   std::vector<Duration> arrivals;
+  std::vector<std::uint32_t> sizes;   // payload bytes, per arrival
+  std::vector<Endpoint> sources;      // the datagram's source as the receiver sees it, per arrival
 
  private:
   Kernel& kernel_;
@@ -249,4 +259,147 @@ BOOST_AUTO_TEST_CASE(two_runs_in_one_process_both_work) {
       topology.reset();
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// set_hold: every packet the core forwards is held hold(src_ip, dst_ip) before it is routed on.
+
+namespace {
+
+/// The one-way delay a -> b (a 10 ms, b 5 ms from the core) of one 100-byte datagram sent at
+/// 1 ms, with `hold` installed (none when empty); also the core's held() afterwards.
+std::pair<Duration, std::uint64_t> one_way_with_hold(
+    std::function<Duration(std::uint32_t, std::uint32_t)> hold) {
+  Kernel kernel;
+  Topology topology;
+  const auto a = topology.add_public_host("a", kA.ip, CoreLinkSpec{.delay = 10ms});
+  const auto b = topology.add_public_host("b", kB.ip, CoreLinkSpec{.delay = 5ms});
+  if (hold) topology.set_hold(std::move(hold));
+  UdpEnd sender(kernel, topology.node(a), kA);
+  UdpEnd receiver(kernel, topology.node(b), kB);
+  kernel.run_until(1ms);
+  sender.send(kB);
+  kernel.run_until(200ms);
+  BOOST_REQUIRE_EQUAL(receiver.arrivals.size(), 1u);
+  return {receiver.arrivals[0] - 1ms, topology.core()->held()};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_hold_adds_exactly_its_duration_to_the_one_way_delay) {
+  const auto [plain, plain_held] = one_way_with_hold(nullptr);
+  BOOST_TEST(plain.count() == (15ms + 2 * kSerialization).count());
+  BOOST_TEST(plain_held == 0u);
+  const auto [held, held_count] = one_way_with_hold([](std::uint32_t, std::uint32_t) -> Duration { return 7ms; });
+  BOOST_TEST(held.count() == (15ms + 7ms + 2 * kSerialization).count());
+  BOOST_TEST(held_count == 1u);
+  // A zero hold is no hold: not delayed by a nanosecond, not counted.
+  const auto [zero, zero_count] = one_way_with_hold([](std::uint32_t, std::uint32_t) { return Duration::zero(); });
+  BOOST_TEST(zero.count() == plain.count());
+  BOOST_TEST(zero_count == 0u);
+}
+
+// The hold sees the addresses on the wire at the core: the NAT's public address for the NATed
+// host, both ways; the datagram still arrives from the NAT's mapping.
+BOOST_AUTO_TEST_CASE(the_hold_sees_the_real_source_and_destination) {
+  NatBox udp(NatConfig::full_cone(), kNatIp, 1), tcp(NatConfig::full_cone(), kNatIp, 2);
+  Kernel kernel;
+  Topology topology;
+  const auto h = topology.add_natted_host("h", kPrivateIp, kNatIp, &udp, &tcp, 4001, CoreLinkSpec{.delay = 3ms});
+  const auto b = topology.add_public_host("b", kB.ip, CoreLinkSpec{.delay = 4ms});
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> calls;
+  topology.set_hold([&calls](std::uint32_t src, std::uint32_t dst) {
+    calls.emplace_back(src, dst);
+    return src == kNatIp ? 2ms : 5ms;
+  });
+  UdpEnd host(kernel, topology.node(h), Endpoint{kPrivateIp, 5000});
+  UdpEnd peer(kernel, topology.node(b), kB);
+  kernel.run_until(1ms);
+  host.send(kB);
+  kernel.run_until(100ms);
+  BOOST_REQUIRE_EQUAL(peer.arrivals.size(), 1u);
+  BOOST_TEST(peer.sources[0].ip == kNatIp);
+  BOOST_TEST((peer.arrivals[0] - 1ms).count() == (7ms + 2ms + 2 * kSerialization).count());
+  peer.send(peer.sources[0]);  // back to the mapping (full cone admits it)
+  kernel.run_until(200ms);
+  BOOST_REQUIRE_EQUAL(host.arrivals.size(), 1u);
+  BOOST_TEST((host.arrivals[0] - 100ms).count() == (7ms + 5ms + 2 * kSerialization).count());
+  BOOST_REQUIRE_EQUAL(calls.size(), 2u);
+  BOOST_TEST(calls[0].first == kNatIp);
+  BOOST_TEST(calls[0].second == kB.ip);
+  BOOST_TEST(calls[1].first == kB.ip);
+  BOOST_TEST(calls[1].second == kNatIp);
+  BOOST_TEST(topology.core()->held() == 2u);
+}
+
+// A hold drawn per packet reorders: the first datagram held 10 ms, the second (1 ms later) not
+// at all, so the second arrives first, each at its exact time.
+BOOST_AUTO_TEST_CASE(a_per_packet_hold_can_reorder) {
+  Kernel kernel;
+  Topology topology;
+  const auto a = topology.add_public_host("a", kA.ip, CoreLinkSpec{.delay = 2ms});
+  const auto b = topology.add_public_host("b", kB.ip, CoreLinkSpec{.delay = 3ms});
+  int calls = 0;
+  topology.set_hold([&calls](std::uint32_t, std::uint32_t) { return calls++ == 0 ? 10ms : Duration::zero(); });
+  UdpEnd sender(kernel, topology.node(a), kA);
+  UdpEnd receiver(kernel, topology.node(b), kB);
+  kernel.schedule(1ms, [&] { sender.send(kB, 100); });
+  kernel.schedule(2ms, [&] { sender.send(kB, 200); });
+  kernel.run_until(100ms);
+  BOOST_REQUIRE_EQUAL(receiver.arrivals.size(), 2u);
+  BOOST_TEST(calls == 2);
+  BOOST_TEST(receiver.sizes[0] == 200u);  // the second, unheld
+  BOOST_TEST(receiver.sizes[1] == 100u);
+  constexpr Duration kSerialization200 = std::chrono::nanoseconds(18400);  // 230 B at 100 Mb/s
+  BOOST_TEST((receiver.arrivals[0] - 2ms).count() == (5ms + 2 * kSerialization200).count());
+  BOOST_TEST((receiver.arrivals[1] - 1ms).count() == (5ms + 10ms + 2 * kSerialization).count());
+  BOOST_TEST(topology.core()->held() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(held_counts_the_held_packets) {
+  Kernel kernel;
+  Topology topology;
+  const auto a = topology.add_public_host("a", kA.ip, CoreLinkSpec{.delay = 1ms});
+  const auto b = topology.add_public_host("b", kB.ip, CoreLinkSpec{.delay = 1ms});
+  // Held a -> b only.
+  topology.set_hold([](std::uint32_t src, std::uint32_t) { return src == kA.ip ? 3ms : Duration::zero(); });
+  UdpEnd end_a(kernel, topology.node(a), kA);
+  UdpEnd end_b(kernel, topology.node(b), kB);
+  for (int i = 0; i < 5; ++i) kernel.schedule(Duration(1ms * (i + 1)), [&] { end_a.send(kB); });
+  for (int i = 0; i < 4; ++i) kernel.schedule(Duration(1ms * (i + 1)), [&] { end_b.send(kA); });
+  kernel.run_until(100ms);
+  BOOST_TEST(end_b.arrivals.size() == 5u);
+  BOOST_TEST(end_a.arrivals.size() == 4u);
+  BOOST_TEST(topology.core()->held() == 5u);
+  BOOST_TEST(topology.core()->dropped() == 0u);
+}
+
+// A partitioned packet is dropped before the hold is consulted: the hold never sees it, holds
+// nothing, and the packet never arrives (not even late); the other direction is held.
+BOOST_AUTO_TEST_CASE(filtered_packets_are_dropped_before_any_hold) {
+  Kernel kernel;
+  Topology topology;
+  const auto a = topology.add_public_host("a", kA.ip, CoreLinkSpec{.delay = 1ms});
+  const auto b = topology.add_public_host("b", kB.ip, CoreLinkSpec{.delay = 1ms});
+  topology.set_filter([](std::uint32_t src, std::uint32_t dst) { return src == kA.ip && dst == kB.ip; });
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> calls;
+  topology.set_hold([&calls](std::uint32_t src, std::uint32_t dst) {
+    calls.emplace_back(src, dst);
+    return 4ms;
+  });
+  UdpEnd end_a(kernel, topology.node(a), kA);
+  UdpEnd end_b(kernel, topology.node(b), kB);
+  kernel.run_until(1ms);
+  end_a.send(kB);
+  end_a.send(kB);
+  end_b.send(kA);
+  kernel.run_until(1s);
+  BOOST_TEST(end_b.arrivals.empty());
+  BOOST_REQUIRE_EQUAL(end_a.arrivals.size(), 1u);
+  BOOST_TEST((end_a.arrivals[0] - 1ms).count() == (2ms + 4ms + 2 * kSerialization).count());
+  BOOST_REQUIRE_EQUAL(calls.size(), 1u);
+  BOOST_TEST(calls[0].first == kB.ip);
+  BOOST_TEST(calls[0].second == kA.ip);
+  BOOST_TEST(topology.core()->dropped() == 2u);
+  BOOST_TEST(topology.core()->held() == 1u);
 }
