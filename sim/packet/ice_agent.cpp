@@ -54,6 +54,7 @@ struct Agent {
   stun::TransactionIds ids{0};
   TransactionId gather_id{};
   int gather_requests = 0;
+  bool gather_scheduled = false;  // a retransmission of the gathering request is pending
   std::optional<Endpoint> srflx;
   std::vector<Remote> remotes;
   std::optional<std::size_t> selected;
@@ -130,7 +131,13 @@ class IceAttempt : public std::enable_shared_from_this<IceAttempt> {
     finished_ = false;
     auto self = shared_from_this();
     ns3::Simulator::Schedule(to_time(config_.failed_timeout), [self] { self->time_out(); });
-    if (!abandoned_ && agents_[0].srflx && agents_[1].srflx) exchange();
+    if (abandoned_) return;
+    // Gathering retransmits until t0 + failed_timeout: a side whose retransmissions stopped at
+    // prepare + failed_timeout (a begin that came late) starts again now.
+    for (int side = 0; side < 2; ++side) {
+      if (!agents_[side].srflx && !agents_[side].gather_scheduled) gather(side);
+    }
+    if (agents_[0].srflx && agents_[1].srflx) exchange();
   }
 
   /// Prepared, never begun: close the sockets and stop (no `done` to call).
@@ -168,11 +175,13 @@ class IceAttempt : public std::enable_shared_from_this<IceAttempt> {
   /// check_interval until answered or failed_timeout.
   void gather(int side) {
     Agent& agent = agents_[side];
+    agent.gather_scheduled = false;
     if (finished_ || abandoned_ || agent.srflx) return;
     ++agent.gather_requests;
     agent.socket->SendTo(stun::to_packet(Message{MessageType::binding_request, agent.gather_id, {}}), 0,
                          to_ns3(agent.side.stun_server));
     if (gathering_due()) {
+      agent.gather_scheduled = true;
       ns3::Simulator::Schedule(to_time(config_.check_interval),
                                [self = shared_from_this(), side] { self->gather(side); });
     }

@@ -658,3 +658,28 @@ BOOST_AUTO_TEST_CASE(begin_after_abandon_fails_at_its_own_timeout) {
   BOOST_TEST(!result->a_socket);
   BOOST_TEST(!result->b_socket);
 }
+
+// Gathering retransmits until t0 + failed_timeout, t0 being begin: a begin late in the prepare
+// window restarts retransmissions that stopped at prepare + failed_timeout, so a STUN server
+// that answers only from then on still lets the attempt gather and connect.
+BOOST_AUTO_TEST_CASE(gathering_goes_on_until_begin_plus_failed_timeout) {
+  IceConfig config;
+  config.failed_timeout = 2s;
+  World world(NatConfig::full_cone(), NatConfig::full_cone(), kStunPort, /*install_stun=*/false);
+  std::unique_ptr<PreparedIce> handle;
+  std::shared_ptr<StunLog> log;
+  std::optional<PacketIceResult> result;
+  world.kernel().schedule(kStart,
+                          [&] { handle = connsim::sim::packet::prepare_packet_ice(world.a(), world.b(), config); });
+  world.kernel().schedule(kStart + 1850ms, [&] { log = recording_stun_server(world, true); });
+  world.kernel().schedule(kStart + 1900ms, [&] {
+    handle->begin([&](PacketIceResult r) { result = std::move(r); });
+  });
+  world.kernel().run_until(kStart + 1900ms + config.failed_timeout + 1s);
+  BOOST_TEST_REQUIRE(result.has_value());
+  BOOST_TEST(result->outcome.connected, result->outcome.detail);
+  BOOST_TEST_REQUIRE(log);
+  BOOST_TEST(log->from(kAPublic) >= 1);
+  if (result->a_socket) result->a_socket->Close();
+  if (result->b_socket) result->b_socket->Close();
+}
