@@ -2,7 +2,8 @@
 //   connsim run FILE|DIR... [--seed N] [--junit FILE] [--trace FILE] [--log] [--stats]
 //               [--determinism] [--backend message|packet] [--pcap DIR]
 //   connsim check FILE|DIR...
-//   connsim crosscheck FILE|DIR... [--seed N]   (both backends; outcomes must be equal)
+//   connsim crosscheck FILE|DIR... [--seed N] [--seeds N]   (both backends; outcomes must be
+//                                                         equal; --seeds: in distribution)
 // Exit status: 0 all passed / valid, 1 an expectation failed, 2 invalid input (nothing runs).
 #include <charconv>
 #include <filesystem>
@@ -176,10 +177,12 @@ int main(int argc, char** argv) {
   options.keep_history = true;
   if (backend) options.backend = *backend == "packet" ? Backend::packet : Backend::message;
   options.pcap_directory = pcap_directory;
-  if (!pcap_directory.empty() && !options.backend) {
-    // --pcap implies packets only where a scenario asks for them; say so rather than write nothing.
+  if (!pcap_directory.empty() && options.backend != Backend::packet) {
+    // Packets are written only for packet runs; say so rather than write nothing.
     bool any_packet = false;
-    for (const auto& scenario : *scenarios) any_packet |= scenario.network.backend == Backend::packet;
+    for (const auto& scenario : *scenarios) {
+      any_packet |= !options.backend && scenario.network.backend == Backend::packet;
+    }
     if (!any_packet) {
       std::cerr << "connsim: --pcap needs the packet backend (--backend packet, or network.backend in the scenario)\n";
       return kExitInvalid;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <chrono>
 #include <exception>
 #include <type_traits>
@@ -35,9 +36,22 @@ sim::PathsFactory paths_for(const Scenario& scenario, const RunOptions& options)
   if (options.backend.value_or(scenario.network.backend) != Backend::packet) return {};
   sim::packet::PacketOptions packet;
   if (!options.pcap_directory.empty()) {
-    std::string directory = scenario.name;  // one directory per scenario, a safe file name
+    // One directory per scenario: its name as a safe file name; a name that had to change gets
+    // a hash of the original, so two names never share a directory.
+    std::string directory = scenario.name;
+    bool changed = false;
     for (char& c : directory) {
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '_';
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+        c = '_';
+        changed = true;
+      }
+    }
+    if (changed || directory == "." || directory == "..") {
+      std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a
+      for (unsigned char c : scenario.name) hash = (hash ^ c) * 1099511628211ULL;
+      char suffix[20];
+      std::snprintf(suffix, sizeof suffix, "-%08llx", static_cast<unsigned long long>(hash & 0xffffffffULL));
+      directory += suffix;
     }
     packet.pcap_directory = options.pcap_directory + "/" + directory;
   }

@@ -172,7 +172,13 @@ bool NatRouting::RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header
       return true;
     }
     const auto [remote, external] = udp_endpoints(p, header);
-    const std::optional<Endpoint> internal = box_for(remote.port).inbound(remote, external, sim_now());
+    NatBox& first = box_for(remote.port);
+    std::optional<Endpoint> internal = first.inbound(remote, external, sim_now());
+    if (!internal && tcp_ != nullptr) {
+      // The tables stand for TCP and UDP, whose port spaces a real NAT keeps apart; here both
+      // are UDP, so a UDP peer whose port happens to be the libp2p port must still get in.
+      internal = (&first == tcp_ ? *udp_ : *tcp_).inbound(remote, external, sim_now());
+    }
     if (!internal) {
       ++dropped_inbound_;
       return true;

@@ -16,7 +16,9 @@
 //   endpoint's port inbound is unknown, so the *remote* port decides inbound) equals
 //   `tcp_port` stands for libp2p's TCP connections and uses the `tcp` box (whose mapping
 //   timeout is the long TCP one); every other UDP packet uses the `udp` box (WebRTC/ICE/STUN).
-//   Inbound: a packet from remote port `tcp_port` goes to the tcp box, else to the udp box.
+//   Inbound: a packet from remote port `tcp_port` goes to the tcp box, else to the udp box;
+//   one that box drops is offered to the other (a real NAT keeps TCP and UDP port spaces
+//   apart; both are UDP here, so a UDP peer on port `tcp_port` must not be shut out).
 // - Hairpin (UDP from the LAN to the NAT's own public address) is dropped and counted
 //   (dropped_hairpin(); not modelled, as in NatBox). UDP fragments crossing the NAT are
 //   dropped (no UDP header to translate; inbound ones count as dropped_inbound()).

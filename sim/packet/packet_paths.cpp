@@ -484,6 +484,9 @@ void PacketPaths::finish(const std::shared_ptr<JourneyState>& journey, Arrival r
 }
 
 void PacketPaths::nat_rebound(std::size_t wallet) {
+  // The world rebound the UDP table (the one ICE shares with the fast model); the NAT forgets
+  // its libp2p (TCP stand-in) mappings too, and every peer the wallet's old address.
+  if (wallet < tcp_nats_.size() && tcp_nats_[wallet]) tcp_nats_[wallet]->rebind();
   for (auto& seen : learned_) seen.erase(static_cast<HostId>(wallet));
 }
 

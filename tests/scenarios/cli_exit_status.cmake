@@ -107,3 +107,6 @@ connsim_cli_test(NAME run.packet-backend-passes EXIT 0 ARGS run ${CONNSIM_CLI_DI
 connsim_cli_test(NAME crosscheck.same EXIT 0 ARGS crosscheck ${CONNSIM_CLI_DIR}/passes.json
                  STDOUT "SAME cli-passes: message PASS, packet PASS.*1 same, 0 different")
 connsim_cli_test(NAME crosscheck.seeds-zero EXIT 2 ARGS crosscheck ${CONNSIM_CLI_DIR}/passes.json --seeds 0)
+connsim_cli_test(NAME run.pcap-with-message-backend EXIT 2
+                 ARGS run ${CONNSIM_CLI_DIR}/passes.json --backend message --pcap pcaps
+                 STDERR "--pcap needs the packet backend")

@@ -194,6 +194,23 @@ BOOST_AUTO_TEST_CASE(the_tcp_port_class_uses_the_tcp_box) {
   BOOST_TEST(h->got.size() == 1u);
 }
 
+// A UDP peer that happens to send from the libp2p port still reaches its UDP mapping: the
+// tcp box has nothing on that external port, so the packet is offered to the udp box.
+BOOST_AUTO_TEST_CASE(a_udp_peer_on_the_libp2p_port_reaches_its_udp_mapping) {
+  Net net(NatConfig::port_restricted_cone());
+  auto h = net.open(net.host, kHost.port);
+  auto s1 = net.open(net.s1, kTcpPort);
+  const Endpoint remote{kS1.ip, kTcpPort};
+  h->send(remote);  // from a UDP (non-libp2p) socket: the udp box maps it
+  net.run(100ms);
+  BOOST_REQUIRE_EQUAL(s1->got.size(), 1u);
+  BOOST_TEST(net.udp.live_mapping_count(net.kernel.now()) == 1u);
+  s1->send(s1->got[0].from);  // the answer comes from remote port 4001
+  net.run(100ms);
+  BOOST_TEST(h->got.size() == 1u);
+  BOOST_TEST(net.nat().dropped_inbound() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(hairpin_is_dropped) {
   Net net(NatConfig::full_cone());
   auto h = net.open(net.host, kHost.port);
