@@ -424,10 +424,16 @@ store::Task<store::DialOutcome> World::send(std::size_t from, store::PeerId peer
   const store::PeerId sender = config_.wallets[from].peer_id;
   const std::size_t to = *target;
   auto dropped = [this] { ++counters_.messages_dropped; };
-  post(legs, [this, connection_id, sender, to, protocol = std::move(protocol),
-                                 payload = std::move(payload)] {
+  const std::size_t from_wallet = from;
+  post(legs, [this, connection_id, sender, from_wallet, to, protocol = std::move(protocol),
+              payload = std::move(payload)] {
     const Connection& conn = connections_.at(connection_id);
-    if (!conn.alive || !wallets_[to]->online()) {
+    // A partition drops what crosses it (as the packet backend's core does), even over a
+    // connection neither end has yet found dead.
+    const bool cut = conn.relay ? !reachable(wallet_host(from_wallet), relay_host(*conn.relay)) ||
+                                      !reachable(relay_host(*conn.relay), wallet_host(to))
+                                : !reachable(wallet_host(from_wallet), wallet_host(to));
+    if (!conn.alive || !wallets_[to]->online() || cut) {
       ++counters_.messages_dropped;
       return;
     }
