@@ -9,23 +9,15 @@
 
 #include <ns3/boolean.h>
 #include <ns3/global-value.h>
-#include <ns3/inet-socket-address.h>
-#include <ns3/packet.h>
-#include <ns3/socket.h>
-#include <ns3/udp-socket-factory.h>
 
 #include "sim/kernel.hpp"
 #include "sim/packet/topology.hpp"
+#include "tests/sim/udp_end.hpp"
 
 using namespace std::chrono_literals;
-using connsim::sim::Duration;
-using connsim::sim::Endpoint;
-using connsim::sim::ipv4;
-using connsim::sim::Kernel;
-using connsim::sim::NatBox;
-using connsim::sim::NatConfig;
-using connsim::sim::packet::CoreLinkSpec;
-using connsim::sim::packet::Topology;
+using namespace connsim::sim;
+using namespace connsim::sim::packet;
+using connsim::sim::testing::UdpEnd;
 
 namespace {
 
@@ -35,38 +27,7 @@ constexpr Endpoint kS1{ipv4(198, 51, 100, 7), 4000};
 constexpr Endpoint kS2{ipv4(192, 0, 2, 9), 4000};
 constexpr std::uint16_t kTcpPort = 4001;
 
-struct Rx {
-  Endpoint from;
-  Duration at;
-};
 
-/// A UDP socket on a node that logs what it receives.
-class UdpEnd {
- public:
-  UdpEnd(Kernel& kernel, ns3::Ptr<ns3::Node> node, Endpoint bind) : kernel_(kernel) {
-    socket_ = ns3::Socket::CreateSocket(node, ns3::UdpSocketFactory::GetTypeId());
-    BOOST_REQUIRE(socket_->Bind(ns3::InetSocketAddress(ns3::Ipv4Address(bind.ip), bind.port)) == 0);
-    socket_->SetRecvCallback(ns3::Callback<void, ns3::Ptr<ns3::Socket>>([this](ns3::Ptr<ns3::Socket> s) {
-      ns3::Address from;
-      while (ns3::Ptr<ns3::Packet> p = s->RecvFrom(from)) {
-        const auto a = ns3::InetSocketAddress::ConvertFrom(from);
-        got.push_back(Rx{Endpoint{a.GetIpv4().Get(), a.GetPort()}, kernel_.now()});
-      }
-    }));
-  }
-  ~UdpEnd() { socket_->SetRecvCallback(ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>>()); }
-  UdpEnd(const UdpEnd&) = delete;
-  UdpEnd& operator=(const UdpEnd&) = delete;
-
-  void send(Endpoint to) {
-    socket_->SendTo(ns3::Create<ns3::Packet>(100), 0, ns3::InetSocketAddress(ns3::Ipv4Address(to.ip), to.port));
-  }
-  std::vector<Rx> got;
-
- private:
-  Kernel& kernel_;
-  ns3::Ptr<ns3::Socket> socket_;
-};
 
 /// One NATed host and two public servers. Member order: the boxes outlive the topology and
 /// the kernel; the sockets go first.

@@ -12,23 +12,14 @@
 #include <utility>
 #include <vector>
 
-#include <ns3/inet-socket-address.h>
-#include <ns3/packet.h>
-#include <ns3/socket.h>
-#include <ns3/udp-socket-factory.h>
-
 #include "sim/kernel.hpp"
 #include "sim/packet/nat_routing.hpp"
+#include "tests/sim/udp_end.hpp"
 
 using namespace std::chrono_literals;
-using connsim::sim::Duration;
-using connsim::sim::Endpoint;
-using connsim::sim::ipv4;
-using connsim::sim::Kernel;
-using connsim::sim::NatBox;
-using connsim::sim::NatConfig;
-using connsim::sim::packet::CoreLinkSpec;
-using connsim::sim::packet::Topology;
+using namespace connsim::sim;
+using namespace connsim::sim::packet;
+using connsim::sim::testing::UdpEnd;
 
 namespace {
 
@@ -39,36 +30,6 @@ constexpr std::uint32_t kPrivateIp = ipv4(10, 0, 0, 2);
 /// One 100-byte datagram on a core link: 130 B (PPP 2 + IP 20 + UDP 8) at 100 Mb/s.
 constexpr Duration kSerialization = std::chrono::nanoseconds(10400);
 
-/// A UDP socket that records arrival times.
-class UdpEnd {
- public:
-  UdpEnd(Kernel& kernel, ns3::Ptr<ns3::Node> node, Endpoint bind) : kernel_(kernel) {
-    socket_ = ns3::Socket::CreateSocket(node, ns3::UdpSocketFactory::GetTypeId());
-    BOOST_REQUIRE(socket_->Bind(ns3::InetSocketAddress(ns3::Ipv4Address(bind.ip), bind.port)) == 0);
-    socket_->SetRecvCallback(ns3::Callback<void, ns3::Ptr<ns3::Socket>>([this](ns3::Ptr<ns3::Socket> s) {
-      ns3::Address from;
-      while (auto p = s->RecvFrom(from)) {
-        arrivals.push_back(kernel_.now());
-        sizes.push_back(p->GetSize());
-        const auto source = ns3::InetSocketAddress::ConvertFrom(from);
-        sources.push_back(Endpoint{source.GetIpv4().Get(), source.GetPort()});
-      }
-    }));
-  }
-  ~UdpEnd() { socket_->SetRecvCallback(ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>>()); }
-  UdpEnd(const UdpEnd&) = delete;
-  UdpEnd& operator=(const UdpEnd&) = delete;
-  void send(Endpoint to, std::uint32_t size = 100) {
-    socket_->SendTo(ns3::Create<ns3::Packet>(size), 0, ns3::InetSocketAddress(ns3::Ipv4Address(to.ip), to.port));
-  }
-  std::vector<Duration> arrivals;
-  std::vector<std::uint32_t> sizes;   // payload bytes, per arrival
-  std::vector<Endpoint> sources;      // the datagram's source as the receiver sees it, per arrival
-
- private:
-  Kernel& kernel_;
-  ns3::Ptr<ns3::Socket> socket_;
-};
 
 /// Two public hosts a and b; `count` datagrams a -> b, 1 ms apart, with loss on a's link.
 /// Returns how many arrived.
@@ -81,8 +42,8 @@ std::size_t send_with_loss(double loss, int count, std::int64_t first_stream = 1
   UdpEnd receiver(kernel, topology.node(b), kB);
   for (int i = 0; i < count; ++i) kernel.schedule(Duration(i * 1ms), [&] { sender.send(kB); });
   kernel.run_until(Duration(count * 1ms) + 1s);
-  BOOST_TEST(topology.packets_delivered() == 2 * receiver.arrivals.size());  // core + b
-  return receiver.arrivals.size();
+  BOOST_TEST(topology.packets_delivered() == 2 * receiver.got.size());  // core + b
+  return receiver.got.size();
 }
 
 bool have(const char* tool) {
@@ -119,7 +80,7 @@ BOOST_AUTO_TEST_CASE(set_core_loss_applies_at_run_time) {
   topology.set_core_loss(a, 0.0);
   sender.send(kB);
   kernel.run_until(30ms);
-  BOOST_TEST(receiver.arrivals.size() == 2u);
+  BOOST_TEST(receiver.got.size() == 2u);
   BOOST_CHECK_THROW(topology.set_core_loss(a, 1.5), std::invalid_argument);
 }
 
@@ -136,12 +97,12 @@ BOOST_AUTO_TEST_CASE(set_core_delay_changes_the_one_way_delay_exactly) {
   topology.set_core_delay(a, 20ms);
   sender.send(kB);
   kernel.run_until(200ms);
-  BOOST_REQUIRE_EQUAL(receiver.arrivals.size(), 2u);
+  BOOST_REQUIRE_EQUAL(receiver.got.size(), 2u);
   const auto near = [](Duration got, Duration want) {
     return got > want - 2us && got < want + 2us;
   };
-  BOOST_TEST(near(receiver.arrivals[0] - 1ms, 15ms + 2 * kSerialization));
-  BOOST_TEST(near(receiver.arrivals[1] - 100ms, 25ms + 2 * kSerialization));
+  BOOST_TEST(near(receiver.got[0].at - 1ms, 15ms + 2 * kSerialization));
+  BOOST_TEST(near(receiver.got[1].at - 100ms, 25ms + 2 * kSerialization));
   BOOST_CHECK_THROW(topology.set_core_delay(a, -1ms), std::invalid_argument);
 }
 
@@ -161,8 +122,8 @@ BOOST_AUTO_TEST_CASE(a_natted_host_crosses_three_links) {
   kernel.run_until(1ms);
   sender.send(kB);
   kernel.run_until(100ms);
-  BOOST_REQUIRE_EQUAL(receiver.arrivals.size(), 1u);
-  BOOST_TEST((receiver.arrivals[0] - 1ms).count() == (7ms + 2 * kSerialization).count());  // the LAN is free
+  BOOST_REQUIRE_EQUAL(receiver.got.size(), 1u);
+  BOOST_TEST((receiver.got[0].at - 1ms).count() == (7ms + 2 * kSerialization).count());  // the LAN is free
   BOOST_TEST(topology.packets_delivered() == 3u);  // NAT, core, b
 }
 
@@ -197,7 +158,7 @@ BOOST_AUTO_TEST_CASE(pcap_files_are_written_per_device) {
     kernel.run_until(1ms);
     sender.send(kB);
     kernel.run_until(100ms);
-    BOOST_TEST(receiver.arrivals.size() == 1u);
+    BOOST_TEST(receiver.got.size() == 1u);
   }  // ns-3 buffers pcap output: complete once the devices are gone
   for (const char* name : {"h-1.pcap", "h-nat-1.pcap", "h-nat-2.pcap", "b-1.pcap", "core-1.pcap", "core-2.pcap"}) {
     const auto path = dir / name;
@@ -249,7 +210,7 @@ BOOST_AUTO_TEST_CASE(two_runs_in_one_process_both_work) {
       kernel->run_until(1ms);
       sender.send(kB);
       kernel->run_until(50ms);
-      BOOST_TEST(receiver.arrivals.size() == 1u, "run " << run);
+      BOOST_TEST(receiver.got.size() == 1u, "run " << run);
     }
     if (run == 0) {
       topology.reset();
@@ -280,8 +241,8 @@ std::pair<Duration, std::uint64_t> one_way_with_hold(
   kernel.run_until(1ms);
   sender.send(kB);
   kernel.run_until(200ms);
-  BOOST_REQUIRE_EQUAL(receiver.arrivals.size(), 1u);
-  return {receiver.arrivals[0] - 1ms, topology.core()->held()};
+  BOOST_REQUIRE_EQUAL(receiver.got.size(), 1u);
+  return {receiver.got[0].at - 1ms, topology.core()->held()};
 }
 
 }  // namespace
@@ -317,13 +278,13 @@ BOOST_AUTO_TEST_CASE(the_hold_sees_the_real_source_and_destination) {
   kernel.run_until(1ms);
   host.send(kB);
   kernel.run_until(100ms);
-  BOOST_REQUIRE_EQUAL(peer.arrivals.size(), 1u);
-  BOOST_TEST(peer.sources[0].ip == kNatIp);
-  BOOST_TEST((peer.arrivals[0] - 1ms).count() == (7ms + 2ms + 2 * kSerialization).count());
-  peer.send(peer.sources[0]);  // back to the mapping (full cone admits it)
+  BOOST_REQUIRE_EQUAL(peer.got.size(), 1u);
+  BOOST_TEST(peer.got[0].from.ip == kNatIp);
+  BOOST_TEST((peer.got[0].at - 1ms).count() == (7ms + 2ms + 2 * kSerialization).count());
+  peer.send(peer.got[0].from);  // back to the mapping (full cone admits it)
   kernel.run_until(200ms);
-  BOOST_REQUIRE_EQUAL(host.arrivals.size(), 1u);
-  BOOST_TEST((host.arrivals[0] - 100ms).count() == (7ms + 5ms + 2 * kSerialization).count());
+  BOOST_REQUIRE_EQUAL(host.got.size(), 1u);
+  BOOST_TEST((host.got[0].at - 100ms).count() == (7ms + 5ms + 2 * kSerialization).count());
   BOOST_REQUIRE_EQUAL(calls.size(), 2u);
   BOOST_TEST(calls[0].first == kNatIp);
   BOOST_TEST(calls[0].second == kB.ip);
@@ -346,13 +307,13 @@ BOOST_AUTO_TEST_CASE(a_per_packet_hold_can_reorder) {
   kernel.schedule(1ms, [&] { sender.send(kB, 100); });
   kernel.schedule(2ms, [&] { sender.send(kB, 200); });
   kernel.run_until(100ms);
-  BOOST_REQUIRE_EQUAL(receiver.arrivals.size(), 2u);
+  BOOST_REQUIRE_EQUAL(receiver.got.size(), 2u);
   BOOST_TEST(calls == 2);
-  BOOST_TEST(receiver.sizes[0] == 200u);  // the second, unheld
-  BOOST_TEST(receiver.sizes[1] == 100u);
+  BOOST_TEST(receiver.got[0].size == 200u);  // the second, unheld
+  BOOST_TEST(receiver.got[1].size == 100u);
   constexpr Duration kSerialization200 = std::chrono::nanoseconds(18400);  // 230 B at 100 Mb/s
-  BOOST_TEST((receiver.arrivals[0] - 2ms).count() == (5ms + 2 * kSerialization200).count());
-  BOOST_TEST((receiver.arrivals[1] - 1ms).count() == (5ms + 10ms + 2 * kSerialization).count());
+  BOOST_TEST((receiver.got[0].at - 2ms).count() == (5ms + 2 * kSerialization200).count());
+  BOOST_TEST((receiver.got[1].at - 1ms).count() == (5ms + 10ms + 2 * kSerialization).count());
   BOOST_TEST(topology.core()->held() == 1u);
 }
 
@@ -368,8 +329,8 @@ BOOST_AUTO_TEST_CASE(held_counts_the_held_packets) {
   for (int i = 0; i < 5; ++i) kernel.schedule(Duration(1ms * (i + 1)), [&] { end_a.send(kB); });
   for (int i = 0; i < 4; ++i) kernel.schedule(Duration(1ms * (i + 1)), [&] { end_b.send(kA); });
   kernel.run_until(100ms);
-  BOOST_TEST(end_b.arrivals.size() == 5u);
-  BOOST_TEST(end_a.arrivals.size() == 4u);
+  BOOST_TEST(end_b.got.size() == 5u);
+  BOOST_TEST(end_a.got.size() == 4u);
   BOOST_TEST(topology.core()->held() == 5u);
   BOOST_TEST(topology.core()->dropped() == 0u);
 }
@@ -394,9 +355,9 @@ BOOST_AUTO_TEST_CASE(filtered_packets_are_dropped_before_any_hold) {
   end_a.send(kB);
   end_b.send(kA);
   kernel.run_until(1s);
-  BOOST_TEST(end_b.arrivals.empty());
-  BOOST_REQUIRE_EQUAL(end_a.arrivals.size(), 1u);
-  BOOST_TEST((end_a.arrivals[0] - 1ms).count() == (2ms + 4ms + 2 * kSerialization).count());
+  BOOST_TEST(end_b.got.empty());
+  BOOST_REQUIRE_EQUAL(end_a.got.size(), 1u);
+  BOOST_TEST((end_a.got[0].at - 1ms).count() == (2ms + 4ms + 2 * kSerialization).count());
   BOOST_REQUIRE_EQUAL(calls.size(), 1u);
   BOOST_TEST(calls[0].first == kB.ip);
   BOOST_TEST(calls[0].second == kA.ip);
