@@ -59,6 +59,7 @@ std::string stats_line(const RunReport& report) {
     line["packets"] = report.stats.packets;
     line["packets_per_wall_second"] =
         report.stats.wall_seconds > 0 ? static_cast<double>(report.stats.packets) / report.stats.wall_seconds : 0.0;
+    for (const auto& [name, value] : report.stats.backend_counters) line[name] = value;
   }
   return line.dump();
 }

@@ -325,6 +325,7 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
     report.stats.presence_deliveries = world.counters().presence_deliveries;
     report.stats.backend = options.backend.value_or(scenario.network.backend);
     report.stats.packets = world.paths().packets();
+    report.stats.backend_counters = world.paths().named_counters();
     report.history = world.history().entries();
     append_invariant_failures(report, check_invariants(observe_run(scenario, report, world)));
   }

@@ -73,6 +73,7 @@ struct RunStats {
   std::uint64_t presence_deliveries = 0;  // presence records handed to a store (gossip fan-out)
   Backend backend = Backend::message;
   std::uint64_t packets = 0;              // packet backend: datagrams received by the nodes' devices
+  std::vector<std::pair<std::string, std::uint64_t>> backend_counters;  // Paths::named_counters()
 };
 
 struct RunReport {

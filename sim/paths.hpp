@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/async.hpp"
@@ -89,6 +90,8 @@ class Paths {
   virtual void link_changed() {}
   /// Counters for --stats (backend-specific, e.g. packets).
   virtual std::uint64_t packets() const { return 0; }
+  /// The backend's own counters by name, for --stats (none for the fast model).
+  virtual std::vector<std::pair<std::string, std::uint64_t>> named_counters() const { return {}; }
 };
 
 }  // namespace connsim::sim

@@ -16,6 +16,7 @@
 #include <ns3/udp-socket-factory.h>
 
 #include "sim/packet/ice_agent.hpp"
+#include "sim/packet/nat_routing.hpp"
 #include "sim/packet/topology.hpp"
 #include "sim/wallet_node.hpp"
 #include "sim/world.hpp"
@@ -303,6 +304,13 @@ void PacketPaths::link_changed() {
 }
 
 std::uint64_t PacketPaths::packets() const { return topology_->packets_delivered(); }
+
+std::vector<std::pair<std::string, std::uint64_t>> PacketPaths::named_counters() const {
+  return {{"datagrams_sent", counters_.datagrams_sent},   {"retransmissions", counters_.retransmissions},
+          {"hellos", counters_.hellos},                   {"journeys_lost", counters_.journeys_lost},
+          {"ice_attempts", counters_.ice_attempts},       {"keepalives", counters_.keepalives},
+          {"core_dropped", topology_->core()->dropped()}, {"core_held", topology_->core()->held()}};
+}
 
 HostId PacketPaths::hosts_in_world() const {
   return static_cast<HostId>(world_.wallet_count() + world_.relay_count() + 1);

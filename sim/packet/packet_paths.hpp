@@ -92,6 +92,7 @@ class PacketPaths final : public Paths {
   void nat_rebound(std::size_t wallet) override;
   void link_changed() override;
   std::uint64_t packets() const override;
+  std::vector<std::pair<std::string, std::uint64_t>> named_counters() const override;
 
   const PacketCounters& counters() const { return counters_; }
   const Topology& topology() const { return *topology_; }
