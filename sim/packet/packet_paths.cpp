@@ -13,6 +13,7 @@
 #include <ns3/ipv4-address.h>
 #include <ns3/packet.h>
 #include <ns3/rng-seed-manager.h>
+#include <ns3/simulator.h>
 #include <ns3/udp-socket-factory.h>
 
 #include "sim/packet/ice_agent.hpp"
@@ -580,7 +581,10 @@ void PacketPaths::connection_opened(const Connection& connection) {
 void PacketPaths::connection_closed(const Connection& connection) {
   auto it = webrtc_.find(connection.id);
   if (it == webrtc_.end()) return;
-  it->second->close();
+  // Closed from a fresh event: the close may come from inside one of these sockets' own
+  // receive callbacks (an arrival drains the stores), and ns-3 frees a callback replaced while
+  // it runs.
+  ns3::Simulator::ScheduleNow([sockets = it->second] { sockets->close(); });
   webrtc_.erase(it);
 }
 
