@@ -29,12 +29,14 @@ struct Connection;
 /// `from` to `to` (2k trips are k round trips). Each trip is retransmitted after the link's
 /// retransmit timeout until it arrives or max_transmissions were lost. `connection` names the
 /// wallet-to-wallet connection the trips belong to (0: a control exchange on the libp2p port,
-/// with a relay, the bootstrap, or a dial's handshake).
+/// with a relay, the bootstrap, or a dial's handshake). `bytes`: what each trip carries, for
+/// a backend with real links (0: a small control message); the fast model ignores it.
 struct Leg {
   HostId from = 0;
   HostId to = 0;
   int trips = 1;
   std::uint64_t connection = 0;
+  std::uint32_t bytes = 0;
 };
 
 /// A journey's end as seen by the one waiting for it.

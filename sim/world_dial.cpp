@@ -415,9 +415,11 @@ store::Task<store::DialOutcome> World::send(std::size_t from, store::PeerId peer
   }
   c.last_activity = kernel_.now();
   if (c.type == store::ConnectionType::webrtc) watch_nat_expiry(c.id);
-  std::array<Leg, 2> route{Leg{wallet_host(from), wallet_host(*target), 1, c.id}, Leg{}};
+  const auto size = static_cast<std::uint32_t>(std::min<std::uint64_t>(bytes, UINT32_MAX));
+  std::array<Leg, 2> route{Leg{wallet_host(from), wallet_host(*target), 1, c.id, size}, Leg{}};
   if (c.relay) {
-    route = {Leg{wallet_host(from), relay_host(*c.relay), 1, c.id}, Leg{relay_host(*c.relay), wallet_host(*target), 1, c.id}};
+    route = {Leg{wallet_host(from), relay_host(*c.relay), 1, c.id, size},
+             Leg{relay_host(*c.relay), wallet_host(*target), 1, c.id, size}};
   }
   const std::span<const Leg> legs(route.data(), c.relay ? 2 : 1);
   const std::uint64_t connection_id = c.id;

@@ -35,8 +35,11 @@ constexpr std::uint32_t kStunIp = ipv4(74, 125, 250, 129);
 constexpr std::uint16_t kStunPort = 19302;
 /// RFC 5382 §5: an established TCP connection's NAT binding lasts at least 2 h 4 min.
 constexpr Duration kTcpMappingTimeout = std::chrono::minutes(124);
-/// Every datagram is at least this long on the wire (payload; UDP/IP headers come on top).
+/// A control datagram's payload (UDP/IP headers come on top); a message's datagram carries the
+/// message's bytes, up to kMaxDatagramBytes (one unfragmented datagram: NAT nodes drop
+/// fragments, as NatBox has no fragment reassembly).
 constexpr std::uint32_t kDatagramBytes = 96;
+constexpr std::uint32_t kMaxDatagramBytes = 1400;
 
 // The wire header of connsim's datagrams (network byte order), then zero padding.
 constexpr std::uint32_t kMagic = 0x4353494d;  // "CSIM"
@@ -50,8 +53,8 @@ struct Header {
 };
 constexpr std::size_t kHeaderBytes = 4 + 1 + 1 + 4 + 8 + 8;
 
-ns3::Ptr<ns3::Packet> encode(const Header& h) {
-  std::array<std::uint8_t, kDatagramBytes> bytes{};
+ns3::Ptr<ns3::Packet> encode(const Header& h, std::uint32_t payload = kDatagramBytes) {
+  std::vector<std::uint8_t> bytes(std::clamp(payload, kDatagramBytes, kMaxDatagramBytes));
   std::size_t at = 0;
   auto put = [&](std::uint64_t value, int width) {
     for (int i = width - 1; i >= 0; --i) bytes[at++] = static_cast<std::uint8_t>(value >> (8 * i));
@@ -423,7 +426,7 @@ void PacketPaths::send_datagram(const std::shared_ptr<JourneyState>& journey, in
       const bool dialer = from == sockets.dialer;
       ++counters_.datagrams_sent;
       (dialer ? sockets.dialer_socket : sockets.listener_socket)
-          ->SendTo(encode(header), 0, to_ns3(dialer ? sockets.dialer_remote : sockets.listener_remote));
+          ->SendTo(encode(header, leg.bytes), 0, to_ns3(dialer ? sockets.dialer_remote : sockets.listener_remote));
       return;
     }
   }
@@ -443,7 +446,7 @@ void PacketPaths::send_datagram(const std::shared_ptr<JourneyState>& journey, in
     return;
   }
   ++counters_.datagrams_sent;
-  libp2p_[from]->SendTo(encode(header), 0, to_ns3(*destination));
+  libp2p_[from]->SendTo(encode(header, leg.bytes), 0, to_ns3(*destination));
 }
 
 void PacketPaths::receive(HostId at, ns3::Ptr<ns3::Socket> socket, bool libp2p) {

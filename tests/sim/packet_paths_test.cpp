@@ -37,8 +37,8 @@ WorldConfig config_with(double loss, NatConfig alice_nat = NatConfig::none()) {
 
 /// A world on the packet backend, driven journey by journey.
 struct Fixture {
-  explicit Fixture(WorldConfig config)
-      : world(kernel, std::move(config), true, packet::packet_paths_factory({})) {}
+  explicit Fixture(WorldConfig config, packet::PacketOptions options = {})
+      : world(kernel, std::move(config), true, packet::packet_paths_factory(options)) {}
 
   packet::PacketPaths& paths() { return static_cast<packet::PacketPaths&>(world.paths()); }
 
@@ -169,4 +169,27 @@ BOOST_AUTO_TEST_CASE(the_same_lossy_journeys_twice_give_the_same_times) {
     return ends;
   };
   BOOST_TEST((run() == run()));
+}
+
+BOOST_AUTO_TEST_CASE(a_message_datagram_carries_its_bytes_up_to_one_unfragmented_datagram) {
+  // At 1 Mb/s a datagram's serialization shows on each of the two core links it crosses:
+  // control datagrams carry 96 bytes, a message its own size, at most 1400.
+  auto arrival = [](std::uint32_t bytes) {
+    packet::PacketOptions options;
+    options.bits_per_second = 1'000'000;
+    Fixture f(config_with(0), options);
+    std::optional<Duration> at;
+    f.kernel.schedule(1s, [&] {
+      f.world.paths().post({Leg{alice, bob, 1, 0, bytes}}, [&] { at = f.kernel.now(); }, [] {});
+    });
+    f.kernel.run_until(10s);
+    BOOST_TEST_REQUIRE(at.has_value());
+    return *at - 1s - 40ms;
+  };
+  // Frame = payload + UDP 8 + IP 20 + PPP 2; two links.
+  auto serialization = [](std::uint32_t payload) { return Duration(2 * (payload + 30) * 8 * 1000); };
+  BOOST_TEST(arrival(0).count() == serialization(96).count());
+  BOOST_TEST(arrival(50).count() == serialization(96).count());
+  BOOST_TEST(arrival(1000).count() == serialization(1000).count());
+  BOOST_TEST(arrival(100000).count() == serialization(1400).count());
 }
