@@ -207,7 +207,7 @@ store::Task<bool> World::reserve(std::size_t w, std::size_t r, std::uint64_t gen
   const Duration deadline = kernel_.now() + transport.address_dial_timeout;
   const std::uint64_t epoch = relay.epoch;
   const Arrival setup =
-      co_await paths_->arrive(paths_->depart({Leg{host, relay_host_id, 2 * (transport.setup_round_trips + 1)}}), deadline);
+      co_await travel({Leg{host, relay_host_id, 2 * (transport.setup_round_trips + 1)}}, deadline);
   if (setup != Arrival::arrived) {
     if (kernel_.now() < deadline) co_await kernel_.sleep(deadline - kernel_.now());
     history_.record(kernel_.now(), HistoryKind::reservation, subject, "failed (Connection timeout)");

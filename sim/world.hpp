@@ -168,6 +168,8 @@ class World {
   int live_slot_count(const RelayState& relay) const;
 
   bool online(std::size_t wallet) const;
+  /// Departs `legs` now and waits for them until `deadline` (Paths::depart then arrive).
+  store::Task<Arrival> travel(std::vector<Leg> legs, Duration deadline);
   /// paths_->post, without type erasure when the backend is the fast one (the hot path of
   /// gossip and messages: see MessagePaths::post_inline).
   template <class Arrive, class Lost>

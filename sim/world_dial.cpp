@@ -22,6 +22,10 @@ bool is_relayed(const Connection& c) { return c.type == store::ConnectionType::r
 
 }  // namespace
 
+store::Task<Arrival> World::travel(std::vector<Leg> legs, Duration deadline) {
+  co_return co_await paths_->arrive(paths_->depart(std::move(legs)), deadline);
+}
+
 store::Task<bool> World::wait_within(Duration delay, Duration deadline) {
   const Duration now = kernel_.now();
   if (now + delay > deadline) {
@@ -139,7 +143,7 @@ store::Task<store::DialOutcome> World::dial_direct(std::size_t from, std::size_t
     co_await kernel_.sleep(budget);
     co_return store::DialOutcome::failure(kTimeout);
   }
-  if (co_await paths_->arrive(paths_->depart({Leg{a, b}}), deadline) != Arrival::arrived) {
+  if (co_await travel({Leg{a, b}}, deadline) != Arrival::arrived) {
     co_return store::DialOutcome::failure(kTimeout);
   }
   if (!wallets_[target]->online()) {
@@ -147,12 +151,12 @@ store::Task<store::DialOutcome> World::dial_direct(std::size_t from, std::size_t
     co_return store::DialOutcome::failure(kTimeout);
   }
   if (!admit_inbound(target, a)) {
-    co_await paths_->arrive(paths_->depart({Leg{b, a}}), deadline);
+    co_await travel({Leg{b, a}}, deadline);
     co_return store::DialOutcome::failure(kRefused);
   }
   // The rest of TCP + Noise + Yamux: the SYN was the first of 2 * setup_round_trips trips.
   const Arrival rest =
-      co_await paths_->arrive(paths_->depart({Leg{b, a, 2 * config_.transport.setup_round_trips - 1}}), deadline);
+      co_await travel({Leg{b, a, 2 * config_.transport.setup_round_trips - 1}}, deadline);
   if (rest == Arrival::lost) co_await wait_within(budget, deadline);
   if (rest != Arrival::arrived) co_return store::DialOutcome::failure(kTimeout);
   if (wallets_[from]->generation() != gen_from || !wallets_[target]->online() || !reachable(a, b)) {
@@ -192,8 +196,7 @@ store::Task<store::DialOutcome> World::dial_circuit(std::size_t from, std::size_
         co_await wait_within(paths_->notice_delay(a, relay_id) + paths_->notice_delay(relay_id, a), deadline);
         co_return store::DialOutcome::failure(kRefused);
       }
-      const Arrival setup = co_await paths_->arrive(
-          paths_->depart({Leg{a, relay_id, 2 * config_.transport.setup_round_trips}}), deadline);
+      const Arrival setup = co_await travel({Leg{a, relay_id, 2 * config_.transport.setup_round_trips}}, deadline);
       if (setup != Arrival::arrived) co_return store::DialOutcome::failure(kTimeout);
       if (dialer.generation() != gen_from || !relay.up) co_return store::DialOutcome::failure(kReset);
       auto& fresh = dialer.relay_links()[r];
@@ -220,7 +223,7 @@ store::Task<store::DialOutcome> World::dial_circuit(std::size_t from, std::size_
       co_return store::DialOutcome::failure(kNoReservation);
     }
     // 3. STOP reaches the target, whose inbound limit counts the relay as the remote host.
-    if (co_await paths_->arrive(paths_->depart({Leg{relay_id, b}}), deadline) != Arrival::arrived) {
+    if (co_await travel({Leg{relay_id, b}}, deadline) != Arrival::arrived) {
       co_return store::DialOutcome::failure(kTimeout);
     }
     if (!wallets_[target]->online() || !relay.up) co_return co_await fail_by_deadline(kTimeout);
