@@ -1,6 +1,7 @@
 // The `connsim` command: run and check scenario files (contract: scenario-format.md).
 //   connsim run FILE|DIR... [--seed N] [--junit FILE] [--trace FILE] [--log] [--stats]
 //               [--determinism] [--backend message|packet] [--pcap DIR]
+//               [--max-events N] [--max-wall-seconds S]
 //   connsim check FILE|DIR...
 //   connsim crosscheck FILE|DIR... [--seed N] [--seeds N]   (both backends; outcomes must be
 //                                                         equal; --seeds: in distribution)
@@ -105,6 +106,14 @@ int main(int argc, char** argv) {
   std::string pcap_directory;
   run->add_option("--pcap", pcap_directory,
                   "Packet backend: write one pcap per node interface under DIR/<scenario name>/");
+  std::optional<std::uint64_t> max_events;
+  run->add_option("--max-events", max_events,
+                  "Stop a scenario that runs more than N simulator events and fail it (a runaway guard)")
+      ->check(uint64_text);
+  std::optional<double> max_wall_seconds;
+  run->add_option("--max-wall-seconds", max_wall_seconds,
+                  "Stop a scenario that takes more than S seconds of real time and fail it")
+      ->check(CLI::PositiveNumber);
   bool determinism = false;
   run->add_flag("--determinism", determinism,
                 "Run each scenario twice and fail when the two histories differ (names the first "
@@ -177,6 +186,8 @@ int main(int argc, char** argv) {
   options.keep_history = true;
   if (backend) options.backend = *backend == "packet" ? Backend::packet : Backend::message;
   options.pcap_directory = pcap_directory;
+  options.max_events = max_events;
+  options.max_wall_seconds = max_wall_seconds;
   if (!pcap_directory.empty() && options.backend != Backend::packet) {
     // Packets are written only for packet runs; say so rather than write nothing.
     bool any_packet = false;

@@ -71,6 +71,9 @@ class Driver {
         snapshots_(scenario.expectations.size()) {}
 
   void run() {
+    std::optional<std::chrono::duration<double>> max_wall;
+    if (options_.max_wall_seconds) max_wall = std::chrono::duration<double>(*options_.max_wall_seconds);
+    kernel_.set_limits(options_.max_events, max_wall);
     world_.start();
     std::vector<std::size_t> order(scenario_.timeline.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -311,8 +314,17 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
     }
     report.steps = driver.steps();
     report.metrics = compute_metrics(scenario, report.records, report.steps, scenario.until);
-    CheckContext context{scenario, report, driver.snapshots(), world.history()};
-    report.failures = check_expectations(context);
+    const auto& stopped = driver.kernel().stopped_early();
+    if (stopped) {
+      // A run cut short says so, and nothing else: its expectations and invariants would only
+      // report the missing rest of the run.
+      report.failures.push_back(Failure{0, "", "stopped early at " + sim::format_time(driver.kernel().now()) + " of " +
+                                                   sim::format_time(scenario.until) + ": " + *stopped,
+                                        ""});
+    } else {
+      CheckContext context{scenario, report, driver.snapshots(), world.history()};
+      report.failures = check_expectations(context);
+    }
     report.stats.events = driver.kernel().events_executed();
     report.stats.connections = world.counters().connections_opened;
     report.stats.fingerprint = world.history().fingerprint_hex();
@@ -327,7 +339,7 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
     report.stats.packets = world.paths().packets();
     report.stats.backend_counters = world.paths().named_counters();
     report.history = world.history().entries();
-    append_invariant_failures(report, check_invariants(observe_run(scenario, report, world)));
+    if (!stopped) append_invariant_failures(report, check_invariants(observe_run(scenario, report, world)));
   }
   for (const auto& records : report.records) {
     report.stats.connect_attempts += records.attempts.size();

@@ -24,6 +24,10 @@ struct RunOptions {
   bool keep_history = true;           // entries for traces and failure slices
   std::optional<Backend> backend;     // --backend: overrides the scenario's network.backend
   std::string pcap_directory;         // --pcap: packet backend only, one pcap per interface
+  /// --max-events / --max-wall-seconds: a run past either stops early and fails (sim::Kernel::
+  /// set_limits); unset: no limit.
+  std::optional<std::uint64_t> max_events;
+  std::optional<double> max_wall_seconds;
 };
 
 /// The signing session one run of a propose_spend step created.

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <optional>
+#include <cstdio>
 #include <stdexcept>
 
 #include <boost/asio/any_completion_handler.hpp>
@@ -35,6 +36,28 @@ Duration Kernel::now() const { return Duration(ns3::Simulator::Now().GetNanoSeco
 void Kernel::schedule_event(Duration delay, ns3::Ptr<ns3::EventImpl> event) {
   if (delay < Duration::zero()) delay = Duration::zero();
   ns3::Simulator::Schedule(ns3::NanoSeconds(delay.count()), event);
+}
+
+void Kernel::set_limits(std::optional<std::uint64_t> max_events,
+                        std::optional<std::chrono::duration<double>> max_wall) {
+  max_events_ = max_events;
+  max_wall_ = max_wall;
+  limited_ = max_events || max_wall;
+  started_ = std::chrono::steady_clock::now();
+  until_check_ = kCheckEvery;
+}
+
+void Kernel::check_limits() {
+  until_check_ = kCheckEvery;
+  if (stopped_early_) return;
+  if (max_events_ && ns3::Simulator::GetEventCount() > *max_events_) {
+    stopped_early_ = "more than " + std::to_string(*max_events_) + " simulator events";
+  } else if (max_wall_ && std::chrono::steady_clock::now() - started_ > *max_wall_) {
+    char text[64];
+    std::snprintf(text, sizeof text, "more than %g s of wall time", max_wall_->count());
+    stopped_early_ = text;
+  }
+  if (stopped_early_) ns3::Simulator::Stop();
 }
 
 void Kernel::run_until(Duration until) {

@@ -7,7 +7,10 @@
 // destructor calls Simulator::Destroy so the next run starts clean.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <functional>
 #include <memory>
 #include <type_traits>
@@ -52,17 +55,35 @@ class Kernel {
   /// Kernel events executed so far.
   std::uint64_t events_executed() const { return events_executed_; }
 
+  /// A safety net for runaway runs: run_until stops early once the simulator has executed
+  /// more than `max_events` events (all of ns-3's, packets included) or the run has taken
+  /// more than `max_wall` of real time. Checked every kCheckEvery kernel events, so a run
+  /// stops at most that many kernel events late. Unset: no limit.
+  void set_limits(std::optional<std::uint64_t> max_events, std::optional<std::chrono::duration<double>> max_wall);
+  /// Why the run stopped before its end ("more than N simulator events", "more than S s of
+  /// wall time"), or nullopt.
+  const std::optional<std::string>& stopped_early() const { return stopped_early_; }
+
  private:
+  static constexpr std::uint32_t kCheckEvery = 1024;
+  void check_limits();
   template <typename F>
   class Event;
   void schedule_event(Duration delay, ns3::Ptr<ns3::EventImpl> event);
   void after_event() {
     ++events_executed_;
+    if (limited_ && --until_check_ == 0) check_limits();
   }
 
   // Single-threaded by construction: the unsafe hint drops the scheduler's locking.
   boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
   std::uint64_t events_executed_ = 0;
+  bool limited_ = false;
+  std::uint32_t until_check_ = kCheckEvery;
+  std::optional<std::uint64_t> max_events_;
+  std::optional<std::chrono::duration<double>> max_wall_;
+  std::chrono::steady_clock::time_point started_;
+  std::optional<std::string> stopped_early_;
 };
 
 /// An ns-3 event that owns its action: counts itself, runs the action, drains the executor.

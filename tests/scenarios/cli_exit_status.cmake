@@ -110,3 +110,14 @@ connsim_cli_test(NAME crosscheck.seeds-zero EXIT 2 ARGS crosscheck ${CONNSIM_CLI
 connsim_cli_test(NAME run.pcap-with-message-backend EXIT 2
                  ARGS run ${CONNSIM_CLI_DIR}/passes.json --backend message --pcap pcaps
                  STDERR "--pcap needs the packet backend")
+
+# The runaway guard: a run past its event budget stops early and fails (exit 1) with the reason;
+# a budget it stays within changes nothing; bad budgets exit 2.
+connsim_cli_test(NAME run.max-events-stops-early EXIT 1
+                 ARGS run ${PROJECT_SOURCE_DIR}/scenarios/library/25-population-200.json --max-events 5000
+                 STDOUT "FAIL population-200: stopped early at [0-9.]+s of 120.000000s: more than 5000 simulator events")
+connsim_cli_test(NAME run.max-events-generous EXIT 0
+                 ARGS run ${CONNSIM_CLI_DIR}/passes.json --max-events 100000000 --max-wall-seconds 600
+                 STDOUT "PASS cli-passes")
+connsim_cli_test(NAME run.max-events-negative EXIT 2 ARGS run ${CONNSIM_CLI_DIR}/passes.json --max-events -1)
+connsim_cli_test(NAME run.max-wall-seconds-zero EXIT 2 ARGS run ${CONNSIM_CLI_DIR}/passes.json --max-wall-seconds 0)
