@@ -263,12 +263,7 @@ void PacketPaths::build_topology() {
   install_stun_server(topology_->node(stun), kStunPort);
 
   // The core drops what a partition separates; addresses the world does not know pass.
-  std::unordered_map<std::uint32_t, HostId> host_by_ip;
-  for (std::size_t w = 0; w < wallets; ++w) host_by_ip[world_.wallet(w).public_ip()] = static_cast<HostId>(w);
-  for (std::size_t r = 0; r < config.relays.size(); ++r) host_by_ip[relay_ip(r)] = world_.relay_host(r);
-  host_by_ip[kBootstrapIp] = world_.bootstrap_host();
-  host_by_ip[kStunIp] = static_cast<HostId>(hosts);
-  host_by_ip_ = std::move(host_by_ip);
+  for (std::size_t h = 0; h <= hosts; ++h) host_by_ip_[public_ip(static_cast<HostId>(h))] = static_cast<HostId>(h);
   topology_->set_filter([this](std::uint32_t src, std::uint32_t dst) {
     auto a = host_by_ip_.find(src);
     auto b = host_by_ip_.find(dst);
@@ -354,12 +349,16 @@ bool PacketPaths::behind_nat(HostId host) const {
 
 // --- journeys -------------------------------------------------------------------------------------
 
-std::shared_ptr<PacketPaths::JourneyState> PacketPaths::start(std::vector<Leg> legs) {
+std::shared_ptr<PacketPaths::JourneyState> PacketPaths::start(std::vector<Leg> legs, std::function<void()> on_arrival,
+                                                               std::function<void()> on_lost) {
   auto journey = std::make_shared<JourneyState>();
   journey->id = next_journey_++;
   journey->legs = std::move(legs);
-  if (!journey->settle()) {
-    journey->result = Arrival::arrived;  // nothing to carry
+  journey->on_arrival = std::move(on_arrival);
+  journey->on_lost = std::move(on_lost);
+  if (!journey->settle()) {  // nothing to carry: arrived now
+    journey->result = Arrival::arrived;
+    if (journey->on_arrival) kernel_.schedule(Duration::zero(), std::move(journey->on_arrival));
     return journey;
   }
   in_flight_.emplace(journey->id, journey);
@@ -367,20 +366,10 @@ std::shared_ptr<PacketPaths::JourneyState> PacketPaths::start(std::vector<Leg> l
   return journey;
 }
 
-JourneyPtr PacketPaths::depart(std::vector<Leg> legs) { return start(std::move(legs)); }
+JourneyPtr PacketPaths::depart(std::vector<Leg> legs) { return start(std::move(legs), {}, {}); }
 
 void PacketPaths::post(std::vector<Leg> legs, std::function<void()> on_arrival, std::function<void()> on_lost) {
-  auto journey = std::make_shared<JourneyState>();
-  journey->id = next_journey_++;
-  journey->legs = std::move(legs);
-  journey->on_arrival = std::move(on_arrival);
-  journey->on_lost = std::move(on_lost);
-  if (!journey->settle()) {
-    kernel_.schedule(Duration::zero(), std::move(journey->on_arrival));
-    return;
-  }
-  in_flight_.emplace(journey->id, journey);
-  transmit(journey);
+  start(std::move(legs), std::move(on_arrival), std::move(on_lost));
 }
 
 store::Task<Arrival> PacketPaths::arrive(JourneyPtr base, Duration deadline) {

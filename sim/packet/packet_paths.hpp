@@ -104,7 +104,9 @@ class PacketPaths final : public Paths {
  private:
   void build_topology();
   Duration jitter(HostId from, HostId to);
-  std::shared_ptr<JourneyState> start(std::vector<Leg> legs);
+  /// Sets a journey off now; `on_arrival`/`on_lost` (optional) run when it ends.
+  std::shared_ptr<JourneyState> start(std::vector<Leg> legs, std::function<void()> on_arrival,
+                                      std::function<void()> on_lost);
   void transmit(const std::shared_ptr<JourneyState>& journey);
   /// Sends the journey's current trip (or the hello that must precede it) now.
   void send_datagram(const std::shared_ptr<JourneyState>& journey, int transmission);
