@@ -30,16 +30,9 @@ MessagePaths::MessagePaths(World& world) : world_(world), kernel_(world.kernel()
 }
 
 Duration MessagePaths::one_way(HostId from, HostId to) {
-  const WorldConfig& config = world_.config();
   Stream& rng = streams_[from];
-  Duration delay = config.link.latency.sample(rng);
-  auto access = [&](HostId host) {
-    if (host < config.wallets.size()) return config.wallets[host].access_latency.sample(rng);
-    if (host < config.wallets.size() + config.relays.size()) {
-      return world_.relay(host - config.wallets.size()).config.access_latency.sample(rng);
-    }
-    return Duration::zero();
-  };
+  Duration delay = world_.config().link.latency.sample(rng);
+  auto access = [&](HostId host) { return world_.access_latency(host).sample(rng); };
   return delay + access(from) + access(to);
 }
 

@@ -132,6 +132,10 @@ class World {
   const std::unordered_map<std::uint64_t, Connection>& connections() const { return connections_; }
   /// The bootstrap's peer-exchange message as it would be sent now (public for the benchmarks).
   std::shared_ptr<const nlohmann::json> build_peer_exchange() const;
+  /// The extra one-way delay on every hop from or to `host`: a wallet's or relay's
+  /// access_latency; none for the bootstrap or a host outside the world (the packet
+  /// backend's STUN server).
+  const LatencyModel& access_latency(HostId host) const;
   /// How messages travel (the backend).
   Paths& paths() { return *paths_; }
   const Paths& paths() const { return *paths_; }

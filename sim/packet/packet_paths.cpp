@@ -217,14 +217,7 @@ std::uint32_t private_ip(std::size_t wallet) {
 /// A host's share of the deterministic one-way delay: half the network's floor plus its own
 /// access floor (the STUN server: half the network's).
 static Duration core_share(const World& world, HostId host) {
-  const WorldConfig& config = world.config();
-  Duration share = config.link.latency.floor() / 2;
-  if (host < config.wallets.size()) {
-    share += config.wallets[host].access_latency.floor();
-  } else if (host < config.wallets.size() + config.relays.size()) {
-    share += world.relay(host - config.wallets.size()).config.access_latency.floor();
-  }
-  return share;
+  return world.config().link.latency.floor() / 2 + world.access_latency(host).floor();
 }
 
 void PacketPaths::build_topology() {
@@ -316,19 +309,11 @@ HostId PacketPaths::hosts_in_world() const {
 }
 
 Duration PacketPaths::jitter(HostId from, HostId to) {
-  const WorldConfig& config = world_.config();
   Stream& rng = streams_[from];
   auto rest = [&](const LatencyModel& model) {
     return model.kind == LatencyModel::Kind::fixed ? Duration::zero() : model.sample(rng) - model.floor();
   };
-  auto access = [&](HostId host) {
-    if (host < config.wallets.size()) return rest(config.wallets[host].access_latency);
-    if (host < config.wallets.size() + config.relays.size()) {
-      return rest(world_.relay(host - config.wallets.size()).config.access_latency);
-    }
-    return Duration::zero();
-  };
-  return rest(config.link.latency) + access(from) + access(to);
+  return rest(world_.config().link.latency) + rest(world_.access_latency(from)) + rest(world_.access_latency(to));
 }
 
 Duration PacketPaths::notice_delay(HostId from, HostId to) {
