@@ -16,6 +16,7 @@
 
 #include "scenarios/limits.hpp"
 #include "scenarios/loader.hpp"
+#include "tests/support/printable_utf8.hpp"
 
 namespace {
 
@@ -23,21 +24,6 @@ using namespace connsim::scenarios;
 
 void require(bool holds) {
   if (!holds) __builtin_trap();
-}
-
-bool printable_utf8(const std::string& text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    if (b < 0x20 || b == 0x7F) return false;
-    const std::size_t length = b < 0x80 ? 1 : (b >= 0xC2 && b <= 0xDF) ? 2 : (b >= 0xE0 && b <= 0xEF) ? 3
-                               : (b >= 0xF0 && b <= 0xF4) ? 4 : 0;
-    if (length == 0 || i + length > text.size()) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0u) != 0x80u) return false;
-    }
-    i += length;
-  }
-  return true;
 }
 
 void check_errors(const LoadResult& result) {
@@ -48,9 +34,9 @@ void check_errors(const LoadResult& result) {
     require(error.file == "fuzz.json");
     require(error.line >= 1 && error.column >= 1);
     require(!error.message.empty() && error.message.size() <= 2000);
-    require(printable_utf8(error.message));
+    require(connsim::testing::is_printable_utf8(error.message));
     const std::string line = error.to_string();
-    require(line.size() <= 3000 && printable_utf8(line));
+    require(line.size() <= 3000 && connsim::testing::is_printable_utf8(line));
   }
 }
 

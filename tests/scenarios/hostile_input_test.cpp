@@ -20,6 +20,7 @@
 
 #include "scenarios/limits.hpp"
 #include "scenarios/loader.hpp"
+#include "tests/support/printable_utf8.hpp"
 
 using namespace connsim::scenarios;
 namespace fs = std::filesystem;
@@ -27,21 +28,6 @@ namespace fs = std::filesystem;
 namespace {
 
 // --- what every failed load must look like ---------------------------------------------------
-
-bool is_printable_utf8(const std::string& text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    if (b < 0x20 || b == 0x7F) return false;
-    std::size_t length = b < 0x80 ? 1 : (b >= 0xC2 && b <= 0xDF) ? 2 : (b >= 0xE0 && b <= 0xEF) ? 3
-                                       : (b >= 0xF0 && b <= 0xF4) ? 4 : 0;
-    if (length == 0 || i + length > text.size()) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0u) != 0x80u) return false;
-    }
-    i += length;
-  }
-  return true;
-}
 
 /// Every error names the file and a position, says something short and printable.
 void check_errors_well_formed(const LoadResult& result, const std::string& file) {
@@ -54,10 +40,10 @@ void check_errors_well_formed(const LoadResult& result, const std::string& file)
     BOOST_TEST(error.column >= 1u);
     BOOST_TEST(!error.message.empty());
     BOOST_TEST(error.message.size() <= 2000u, "message of " << error.message.size() << " bytes");
-    BOOST_TEST(is_printable_utf8(error.message), "not printable: " << error.message.substr(0, 200));
+    BOOST_TEST(connsim::testing::is_printable_utf8(error.message), "not printable: " << error.message.substr(0, 200));
     const std::string line = error.to_string();
     BOOST_TEST(line.size() <= 3000u, "line of " << line.size() << " bytes");
-    BOOST_TEST(is_printable_utf8(line), "not printable: " << line.substr(0, 200));
+    BOOST_TEST(connsim::testing::is_printable_utf8(line), "not printable: " << line.substr(0, 200));
   }
 }
 
@@ -163,8 +149,8 @@ void check_isolated(const std::string& what, const std::function<std::string()>&
         const LoadResult result = load_scenario_text(text, "h.json");
         if (result.ok()) _exit(3);
         for (const auto& error : result.errors()) {
-          if (error.message.size() > 2000 || !is_printable_utf8(error.message)) _exit(4);
-          if (error.to_string().size() > 3000 || !is_printable_utf8(error.to_string())) _exit(4);
+          if (error.message.size() > 2000 || !connsim::testing::is_printable_utf8(error.message)) _exit(4);
+          if (error.to_string().size() > 3000 || !connsim::testing::is_printable_utf8(error.to_string())) _exit(4);
         }
         for (const auto& error : result.errors()) {
           if (contains(error.to_string(), needle)) _exit(0);
