@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <utility>
 
 namespace connsim::scenarios {
 
@@ -139,11 +140,20 @@ CrossCheck compare_runs(const RunReport& message, const RunReport& packet) {
   return check;
 }
 
-CrossCheck cross_check(const Scenario& scenario, RunOptions options) {
+namespace {
+
+/// The scenario run with `options` on the fast model, then on packets.
+std::pair<RunReport, RunReport> run_on_both(const Scenario& scenario, RunOptions options) {
   options.backend = Backend::message;
-  const RunReport message = run_scenario(scenario, options);
+  RunReport message = run_scenario(scenario, options);
   options.backend = Backend::packet;
-  const RunReport packet = run_scenario(scenario, options);
+  return {std::move(message), run_scenario(scenario, options)};
+}
+
+}  // namespace
+
+CrossCheck cross_check(const Scenario& scenario, RunOptions options) {
+  const auto [message, packet] = run_on_both(scenario, std::move(options));
   return compare_runs(message, packet);
 }
 
@@ -175,10 +185,7 @@ SeedSweep cross_check_seeds(const Scenario& scenario, std::uint64_t first_seed, 
   sweep.seeds = seeds;
   for (std::size_t i = 0; i < seeds; ++i) {
     options.seed = first_seed + i;
-    options.backend = Backend::message;
-    const RunReport message = run_scenario(scenario, options);
-    options.backend = Backend::packet;
-    const RunReport packet = run_scenario(scenario, options);
+    const auto [message, packet] = run_on_both(scenario, options);
     if (compare_runs(message, packet).equal()) ++sweep.equal;
     sweep.message_passed += message.passed ? 1 : 0;
     sweep.packet_passed += packet.passed ? 1 : 0;
