@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs, from Debian 12 packages, everything connsim needs to build, test and plot.
-# Idempotent: when every package is already installed it does nothing.
+# Installs, from Debian 12 packages, everything connsim needs to build, test and plot, and the
+# npm packages of the JavaScript store (js/, pinned by js/package-lock.json).
+# Idempotent: when everything is already installed it does nothing.
 set -euo pipefail
 
 packages=(
@@ -10,18 +11,39 @@ packages=(
   nlohmann-json3-dev libcli11-dev libbenchmark-dev librapidcheck-dev
   gnuplot-nox
 )
+# Node.js for the JavaScript store: Debian's when no `node` is on PATH (any Node >= 18 with its
+# npm will do, e.g. one from nodesource, which must not be mixed with Debian's npm package).
+if ! command -v node >/dev/null 2>&1; then packages+=(nodejs npm); fi
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The JavaScript store's npm packages: `npm ci` when js/node_modules is missing or was installed
+# from another lockfile.
+js_dir="$(cd "$(dirname "$0")/.." && pwd)/js"
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "install-deps: error: the JavaScript store needs node (>= 18) and npm on PATH; install Node.js with npm (Debian: sudo apt-get install nodejs npm) and rerun" >&2
+  exit 1
+fi
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$node_major" -lt 18 ]; then
+  echo "install-deps: error: the JavaScript store needs Node >= 18, found $(node --version); install a newer Node.js and rerun" >&2
+  exit 1
+fi
+lock_sum="$(sha256sum "$js_dir/package-lock.json" | cut -d' ' -f1)"
+stamp="$js_dir/node_modules/.connsim-lock-sha256"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
+  echo "install-deps: npm ci in js/"
+  (cd "$js_dir" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock_sum" > "$stamp"
+fi

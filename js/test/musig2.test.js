@@ -1,0 +1,105 @@
+'use strict';
+// The MuSig2 store through the host, with two and three wallets in one host process: a spend
+// between connected participants runs its signing rounds to completion over the world's
+// messages; unreachable participants give the seed's error.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { Driver, FakeWorld, presence, SECOND, MS } = require('./support/driver');
+
+const STORE = process.env.CONNSIM_JS_STORE || undefined;
+
+/// A world that carries protocol messages between the hosted wallets (40 ms one way).
+function messaging_world() {
+  const world = new FakeWorld();
+  const base = world.on_call.bind(world);
+  world.on_call = (call, driver) => {
+    if (call.call !== 'send') return base(call, driver);
+    world.calls.push(call);
+    const reachable = world.connections.has(`${call.wallet}>${call.peer}`);
+    const t = driver.now + 40 * MS;
+    world.at(t, async () => {
+      await driver.send({ op: 'resolve', id: call.id, t, ok: reachable, ...(reachable ? {} : { error: 'Not connected' }) });
+      if (reachable) {
+        await driver.send({ op: 'event', wallet: call.peer, t, kind: 'message', from: call.wallet, protocol: call.protocol, payload: call.payload });
+      }
+    });
+  };
+  return world;
+}
+
+async function create(driver, wallets, shared, options = {}) {
+  for (const w of wallets) {
+    await driver.send({ op: 'create', wallet: w, peer_id: w, options, t: 0, shared_wallets: [shared] });
+  }
+  for (const w of wallets) {
+    for (const other of wallets) {
+      if (other !== w) await driver.send({ op: 'event', wallet: w, t: 0, kind: 'presence', presence: presence(other) });
+    }
+  }
+}
+
+test('a 3-party spend between connected wallets completes; both sides report their sessions', async () => {
+  const world = messaging_world();
+  world.dial_policy = (call) => ({ ok: true, type: 'relay', after: 100 * MS, peer: call.addr ? call.addr.split('/').at(-1) : call.peer });
+  const driver = await Driver.start({ store: STORE, world });
+  try {
+    const shared = { id: 'vault', participants: ['alice', 'bob', 'carol'].map((p) => ({ peer_id: p })) };
+    await create(driver, ['alice', 'bob', 'carol'], shared);
+    for (const [a, b] of [['alice', 'bob'], ['alice', 'carol'], ['bob', 'alice'], ['carol', 'alice']]) world.connect(a, b, 'webrtc');
+    await driver.send({ op: 'event', wallet: 'alice', t: 0, kind: 'peer_connect', peer: 'bob', connection_type: 'webrtc' });
+    const id = await driver.action('alice', 'propose_spend', { shared_wallet: 'vault', recipient: 'lotus_x', amount_sats: 5000 }, SECOND);
+    await world.run(driver, 10 * SECOND);
+    const result = driver.settled(id);
+    assert.deepEqual(result.value, { success: true, session_id: 'pending-1000', error: null });
+    // carol was not connected in the store's eyes: the ladder ran for her only (already connected)
+    assert.deepEqual(driver.reports('alice', ['status']).map((m) => `${m.peer} ${m.status}`), ['carol connecting', 'carol connected']);
+    const sessions = driver.log.filter((m) => m.ev === 'session').map((m) => `${m.wallet} ${m.state}${m.coordinator ? ' (coordinator)' : ''}`);
+    assert.deepEqual(sessions, [
+      'alice collecting_nonces (coordinator)',
+      'bob collecting_nonces', 'carol collecting_nonces',
+      'alice signing (coordinator)',
+      'bob signing', 'carol signing',
+      'alice completed (coordinator)',
+      'bob completed', 'carol completed',
+    ]);
+    const proposal = JSON.parse(world.calls.find((c) => c.call === 'send').payload);
+    assert.deepEqual(Object.keys(proposal), ['amountSats', 'participants', 'recipient', 'sessionId', 'type', 'walletId']);
+  } finally {
+    await driver.close();
+  }
+});
+
+test('unreachable participants: "Cannot reach participants: <12 chars>..."; unknown wallet', async () => {
+  const world = messaging_world();
+  world.dial_policy = () => ({ ok: false, error: 'Connection refused', after: 10 * MS });
+  const driver = await Driver.start({ store: STORE, world });
+  try {
+    const shared = { id: 'vault', participants: [{ peer_id: 'alice' }, { peer_id: 'bob-with-a-long-peer-id' }] };
+    await driver.send({ op: 'create', wallet: 'alice', peer_id: 'alice', t: 0, shared_wallets: [shared] });
+    await driver.send({ op: 'event', wallet: 'alice', t: 0, kind: 'presence', presence: presence('bob-with-a-long-peer-id') });
+    const id = await driver.action('alice', 'propose_spend', { shared_wallet: 'vault' }, SECOND);
+    const missing = await driver.action('alice', 'propose_spend', { shared_wallet: 'nope' }, SECOND);
+    await world.run(driver, 30 * SECOND);
+    assert.deepEqual(driver.settled(id).value, { success: false, session_id: null, error: 'Cannot reach participants: bob-with-a-l...' });
+    assert.deepEqual(driver.settled(missing).value, { success: false, session_id: null, error: 'Shared wallet not found' });
+  } finally {
+    await driver.close();
+  }
+});
+
+test('a participant that never answers: the nonce round times out after 60 s', async () => {
+  const world = messaging_world();
+  const driver = await Driver.start({ store: STORE, world });
+  try {
+    const shared = { id: 'vault', participants: [{ peer_id: 'alice' }, { peer_id: 'bob' }] };
+    await driver.send({ op: 'create', wallet: 'alice', peer_id: 'alice', t: 0, shared_wallets: [shared] });
+    await driver.send({ op: 'event', wallet: 'alice', t: 0, kind: 'peer_connect', peer: 'bob', connection_type: 'relay' });
+    const id = await driver.action('alice', 'propose_spend', { shared_wallet: 'vault' }, SECOND);
+    await world.run(driver, 400 * SECOND);
+    assert.equal(driver.settled(id).value.success, true);
+    const states = driver.log.filter((m) => m.ev === 'session').map((m) => [m.state, m.failure, m.t / SECOND]);
+    assert.deepEqual(states, [['collecting_nonces', null, 1], ['failed', 'Nonce collection timed out', 61]]);
+  } finally {
+    await driver.close();
+  }
+});
