@@ -240,3 +240,22 @@ test('getters, peer:disconnect and mark_disconnected_on_close', async () => {
     await driver.close();
   }
 });
+
+test('exponential-jitter draws from the world: random() is a synchronous call per wait', async () => {
+  const world = new FakeWorld();
+  world.randoms = [0, 0.75];
+  world.dial_policy = () => ({ ok: false, error: 'nope', after: 0 });
+  const driver = await Driver.start({ store: STORE, world });
+  try {
+    await wallet_with_peers(driver, 'alice', ['bob'], { retry: { policy: 'exponential-jitter' } });
+    const id = await driver.action('alice', 'connect', { peer: 'bob' }, 0);
+    await world.run(driver, 60 * SECOND);
+    // waits: 1 s × (0.5 + 0) = 0.5 s, then 2 s × (0.5 + 0.75) = 2.5 s; as in the C++ port the
+    // wait is drawn before asking whether to retry, so the last failure draws one more
+    assert.equal(driver.log.filter((m) => m.call === 'random').length, 3);
+    assert.deepEqual(driver.log.filter((m) => m.ev === 'attempt').map((m) => m.started / MS), [0, 500, 3000]);
+    assert.equal(driver.settled(id).t, 3000 * MS);
+  } finally {
+    await driver.close();
+  }
+});
