@@ -8,7 +8,8 @@
 #   ./build.sh sanitize  the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer
 #                        (preset `sanitize`, build-sanitize/), plus 20 s of the loader fuzzer
 #                        (label fuzz). Skips the labels in CONNSIM_SANITIZE_SKIP (default
-#                        "bench": timings mean nothing under ASan).
+#                        "bench|js": timings mean nothing under ASan, and the JavaScript
+#                        suites run no sanitized code).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -19,7 +20,7 @@ scripts/install-deps.sh
 if [ "$what" = sanitize ]; then
   cmake --preset sanitize >/dev/null
   cmake --build --preset sanitize -j 2
-  ctest --preset sanitize -LE "${CONNSIM_SANITIZE_SKIP:-bench}"
+  ctest --preset sanitize -LE "${CONNSIM_SANITIZE_SKIP:-bench|js}"
   exit 0
 fi
 cmake --preset default >/dev/null

@@ -144,3 +144,23 @@ test('reload: fresh stores; the retired process is detached (its calls fail, its
     await driver.close();
   }
 });
+
+test('invoke and the state getter: any action, Maps as entry lists', async () => {
+  const driver = await Driver.start();
+  try {
+    await driver.send({ op: 'create', wallet: 'a', peer_id: 'a', t: 5 * SECOND });
+    const set = await driver.action('a', 'invoke', { store: 'p2p', action: '_updatePeerConnectionStatus', args: ['b', 'failed', null, 'why'] });
+    assert.equal(driver.settled(set).ev, 'result');
+    const status = await driver.action('a', 'invoke', { store: 'p2p', action: 'getPeerConnectionStatus', args: ['b'] });
+    assert.deepEqual(driver.settled(status).value, { status: 'failed', connectionType: null, lastAttempt: 5000, error: 'why' });
+    const state = await driver.action('a', 'getter', { getter: 'state' });
+    const value = driver.settled(state).value;
+    assert.deepEqual(value.p2p.peerConnectionStatus, [['b', { status: 'failed', connectionType: null, lastAttempt: 5000, error: 'why' }]]);
+    assert.equal(value.p2p.peerId, 'a');
+    assert.deepEqual(value.musig2.sharedWallets, []);
+    const nope = await driver.action('a', 'invoke', { store: 'p2p', action: 'fly' });
+    assert.match(driver.settled(nope).message, /has no action "fly"/);
+  } finally {
+    await driver.close();
+  }
+});
