@@ -164,3 +164,27 @@ test('invoke and the state getter: any action, Maps as entry lists', async () =>
     await driver.close();
   }
 });
+
+test('npm packages missing: a fatal line saying how to install them, exit 2', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'connsim-no-modules-'));
+  fs.cpSync(path.join(__dirname, '..', 'host'), path.join(dir, 'host'), { recursive: true });
+  const { spawnSync } = require('node:child_process');
+  const run = spawnSync(process.execPath, [path.join(dir, 'host', 'main.js')], { input: '', encoding: 'utf8', cwd: dir });
+  fs.rmSync(dir, { recursive: true });
+  assert.equal(run.status, 2);
+  const fatal = JSON.parse(run.stdout.split('\n')[0]);
+  assert.equal(fatal.ev, 'fatal');
+  assert.equal(fatal.kind, 'environment');
+  assert.match(fatal.message, /missing from js\/node_modules: run scripts\/install-deps.sh/);
+  assert.match(run.stderr, /install-deps/);
+});
+
+test('input ends while a reply is awaited: exit 3', async () => {
+  const driver = await Driver.start();
+  await driver.send({ op: 'create', wallet: 'a', peer_id: 'a', t: 0 });
+  await driver.send({ op: 'event', wallet: 'a', t: 0, kind: 'presence', presence: presence('b') });
+  driver.write({ op: 'action', id: 1, wallet: 'a', t: 0, name: 'connect', peer: 'b' });
+  driver.child.stdin.end();
+  assert.equal(await driver.exit, 3);
+  assert.match(driver.stderr, /input ended while waiting for the reply to call 1/);
+});
