@@ -73,7 +73,7 @@ class Driver {
     this.stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (d) => { this.stderr += d; });
-    this.exit = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    this.exit = new Promise((resolve) => child.on('close', (code) => resolve(code)));  // after stdout/stderr end
     this.log = [];  // every message from the host, in order
     this.next_timer = null;
     this.now = 0;
