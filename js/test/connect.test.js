@@ -52,6 +52,23 @@ test('a batch of already connected peers: every member writes connecting before 
   }
 });
 
+test('a batch mixing a connected peer and one to dial: both write connecting first, the connected one finishes at once', async () => {
+  const world = new FakeWorld();
+  world.dial_policy = () => ({ ok: true, type: 'relay', after: 300 * MS });
+  const driver = await Driver.start({ store: STORE, world });
+  try {
+    await wallet_with_peers(driver, 'alice', [{ id: 'carol', fields: { relayAddrs: ['/r/p2p-circuit/p2p/carol'] } }, 'bob']);
+    world.connect('alice', 'bob', 'webrtc');
+    const id = await driver.action('alice', 'connect_many', { peers: ['carol', 'bob'] }, SECOND);
+    await world.run(driver, 10 * SECOND);
+    const timed = driver.log.filter((m) => m.wallet === 'alice' && m.ev === 'status').map((m) => `${m.t / MS} ${m.peer} ${m.status}`);
+    assert.deepEqual(timed, ['1000 carol connecting', '1000 bob connecting', '1000 bob connected', '1300 carol connected']);
+    assert.deepEqual(driver.settled(id).value.map(([peer]) => peer), ['carol', 'bob']);
+  } finally {
+    await driver.close();
+  }
+});
+
 test('the ladder: webrtc fails, the first relay address fails, the second one connects', async () => {
   const world = new FakeWorld();
   world.dial_policy = (call) => {
