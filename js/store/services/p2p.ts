@@ -170,7 +170,6 @@ function sleepNs(ns: number): Promise<void> {
 
 export async function connectWithPolicy(presence: UIPresenceAdvertisement, policy: RetryOptions): Promise<ConnectResult> {
   let lastError: string | undefined
-  let errorSeen = false
   const started = node.now()
   let failed = 0
   while (failed < policy.maxAttempts) {
@@ -179,17 +178,12 @@ export async function connectWithPolicy(presence: UIPresenceAdvertisement, polic
     node.reportAttempt(presence.peerId, failed + 1, attemptStarted, result)
     if (result.success) return result
     lastError = result.error  // `lastError = result.error`, even when undefined
-    errorSeen = true
     failed += 1
     const delay = delayAfterFailureNs(policy, failed, () => node.random())
     if (!mayRetry(policy, failed, node.now() - started, delay)) break
     await sleepNs(delay)
   }
-  return {
-    success: false,
-    connectionType: 'none',
-    error: errorSeen && lastError !== undefined ? lastError : MAX_RETRIES_EXCEEDED,
-  }
+  return { success: false, connectionType: 'none', error: lastError ?? MAX_RETRIES_EXCEEDED }
 }
 
 export async function connectToDiscoveredPeerWithRetry(
