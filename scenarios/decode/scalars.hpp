@@ -1,0 +1,114 @@
+// Decoders of single values: each checks the JSON type and bounds of the value at a pointer and
+// either returns it or adds one error there and returns nullopt. Also enums (by a table of
+// spellings) and arrays (by a decoder of their elements).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scenarios/decode/decode_context.hpp"
+#include "scenarios/decode/text.hpp"
+
+namespace connsim::scenarios::decode {
+
+std::optional<std::string> get_string(DecodeContext& ctx, const json& value,
+                                      const JsonPointer& pointer);
+
+/// An id of something this file defines.
+std::optional<std::string> get_id(DecodeContext& ctx, const json& value,
+                                  const JsonPointer& pointer);
+
+std::optional<bool> get_bool(DecodeContext& ctx, const json& value, const JsonPointer& pointer);
+
+/// An integer in [min, max].
+std::optional<std::int64_t> get_integer(DecodeContext& ctx, const json& value,
+                                        const JsonPointer& pointer, std::int64_t min,
+                                        std::int64_t max);
+
+std::optional<int> get_int(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
+                           int min, int max);
+
+std::optional<std::uint64_t> get_uint64(DecodeContext& ctx, const json& value,
+                                        const JsonPointer& pointer);
+
+/// A number in [min, max] (max: none when nullopt).
+std::optional<double> get_number(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
+                                 double min, std::optional<double> max);
+
+std::optional<Duration> get_time(DecodeContext& ctx, const json& value, const JsonPointer& pointer);
+
+/// A time greater than 0.
+std::optional<Duration> get_positive_time(DecodeContext& ctx, const json& value,
+                                          const JsonPointer& pointer);
+
+/// A time at which something is checked or happens: not after `until`.
+std::optional<Duration> get_moment(DecodeContext& ctx, const json& value,
+                                   const JsonPointer& pointer);
+
+template <class E>
+struct Name {
+  std::string_view name;
+  E value;
+};
+
+template <class E, std::size_t N>
+std::string names_of(const Name<E> (&names)[N]) {
+  std::string out;
+  for (std::size_t i = 0; i < N; ++i) {
+    if (i > 0) out += (i + 1 == N) ? (N == 2 ? " or " : ", or ") : ", ";
+    out += quote(names[i].name);
+  }
+  return out;
+}
+
+template <class E, std::size_t N>
+std::optional<E> find_name(const Name<E> (&names)[N], std::string_view text) {
+  for (const auto& entry : names) {
+    if (entry.name == text) return entry.value;
+  }
+  return std::nullopt;
+}
+
+template <class E, std::size_t N>
+std::optional<E> get_enum(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
+                          const Name<E> (&names)[N]) {
+  if (value.is_string()) {
+    if (auto found = find_name(names, value.get_ref<const std::string&>())) return found;
+  }
+  ctx.error(pointer, "expected " + names_of(names) + ", got " + describe(value));
+  return std::nullopt;
+}
+
+template <class T, class Decode>
+std::optional<std::vector<T>> get_array(DecodeContext& ctx, const json& value,
+                                        const JsonPointer& pointer, std::size_t max_size,
+                                        Decode decode) {
+  if (!value.is_array()) {
+    ctx.error(pointer, "expected an array, got " + describe(value));
+    return std::nullopt;
+  }
+  if (value.size() > max_size) {
+    ctx.error(pointer, "at most " + std::to_string(max_size) + " elements, got " +
+                           std::to_string(value.size()));
+    return std::nullopt;
+  }
+  std::vector<T> out;
+  out.reserve(value.size());
+  bool ok = true;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    std::optional<T> element = decode(ctx, value[i], pointer_child(pointer, i));
+    if (element) {
+      out.push_back(std::move(*element));
+    } else {
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+}  // namespace connsim::scenarios::decode

@@ -1,0 +1,16 @@
+// Values with several written forms: a latency (a time, a log-normal or a uniform distribution)
+// and a NAT (a named type, a mapping/filtering pair, or a weighted mix).
+#pragma once
+
+#include <optional>
+
+#include "scenarios/decode/decode_context.hpp"
+
+namespace connsim::scenarios::decode {
+
+std::optional<LatencySpec> get_latency(DecodeContext& ctx, const json& value,
+                                       const JsonPointer& pointer);
+
+std::optional<NatSpec> get_nat(DecodeContext& ctx, const json& value, const JsonPointer& pointer);
+
+}  // namespace connsim::scenarios::decode
