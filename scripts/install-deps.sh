@@ -9,7 +9,7 @@ packages=(
   libboost1.81-dev libboost-test1.81-dev
   libns3-dev ns3 libgsl-dev
   nlohmann-json3-dev libcli11-dev libbenchmark-dev librapidcheck-dev
-  gnuplot-nox
+  gnuplot-nox patch
 )
 # Node.js for the JavaScript store: Debian's when no `node` is on PATH (any Node >= 18 with its
 # npm will do, e.g. one from nodesource, which must not be mixed with Debian's npm package).

@@ -7,9 +7,6 @@
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/post.hpp>
 
-// CONNSIM_DEFECT_* switches are never defined in a normal build: tests/negative_controls.cmake
-// compiles this file once per deliberate defect, for the negative-control tests only.
-
 namespace connsim::store {
 
 std::string_view to_string(PresenceUpdate update) {
@@ -162,9 +159,7 @@ Task<ConnectResult> P2PStore::connect_to_presence(PresencePtr presence) {
 
 Task<ConnectResult> P2PStore::connect_to_presence_once(PresencePtr presence) {
   const PeerId peer = presence->peer_id;
-#if !defined(CONNSIM_DEFECT_NO_CONNECTING_WRITE)  // negative control (tests/negative_controls.cmake)
   update_peer_connection_status(peer, ConnectionStatus::connecting);
-#endif
   emit_connection_event(ConnectionStatus::connecting, peer, *presence);
   if (observer_ != nullptr) observer_->on_connect_started(peer);
 
@@ -202,10 +197,7 @@ Task<ResultMap<ConnectResult>> P2PStore::connect_to_multiple_peers(std::vector<P
 
 Task<ResultMap<ConnectResult>> P2PStore::connect_in_batches(const std::vector<PeerId>& peers) {
   ResultMap<ConnectResult> results;
-  std::size_t limit = static_cast<std::size_t>(std::max(1, options_.concurrency.limit));
-#if defined(CONNSIM_DEFECT_BATCHES_OF_4)  // negative control: one more per batch (4 by default)
-  limit += 1;
-#endif
+  const std::size_t limit = static_cast<std::size_t>(std::max(1, options_.concurrency.limit));
   for (std::size_t i = 0; i < peers.size(); i += limit) {
     const std::size_t end = std::min(peers.size(), i + limit);
     using Op = decltype(asio::co_spawn(executor_, connect_to_online_peer(PeerId{}), asio::deferred));
@@ -264,13 +256,11 @@ void P2PStore::update_peer_connection_status(const PeerId& peer, ConnectionStatu
   PeerConnectionStatus record{status, type, now, std::move(error)};
   if (observer_ != nullptr) observer_->on_status_written(peer, record);
   peer_connection_status_[peer] = std::move(record);
-#if !defined(CONNSIM_DEFECT_STATUS_NOT_MIRRORED)  // negative control: onlinePeers not updated
   if (OnlinePeer* online = find_online_peer_mutable(peer)) {
     online->connection_status = status;
     online->connection_type = type;
     online->last_connection_attempt = now;
   }
-#endif
 }
 
 PeerConnectionStatus P2PStore::get_peer_connection_status(const PeerId& peer) const {
@@ -311,11 +301,7 @@ void P2PStore::emit_connection_event(ConnectionStatus event, const PeerId& peer,
       break;
     case ConnectionStatus::connected:
       add_activity_event("peer_joined", peer,
-#if defined(CONNSIM_DEFECT_WRONG_EVENT_TEXT)  // negative control: the seed's text, one word off
-                         "Connected with " + name + "... via " +
-#else
                          "Connected to " + name + "... via " +
-#endif
                              std::string(type ? to_string(*type) : "undefined"));
       break;
     case ConnectionStatus::failed:
@@ -331,11 +317,7 @@ void P2PStore::add_activity_event(std::string type, const PeerId& peer, std::str
   ActivityEvent event{next_event_id_++, std::move(type), peer, std::move(message), clock_.now_ms()};
   if (observer_ != nullptr) observer_->on_activity_event(event);
   activity_events_.push_front(std::move(event));
-#if defined(CONNSIM_DEFECT_FEED_KEEPS_51)  // negative control: the feed keeps one event too many
-  while (activity_events_.size() > options_.activity_feed_limit + 1) activity_events_.pop_back();
-#else
   while (activity_events_.size() > options_.activity_feed_limit) activity_events_.pop_back();
-#endif
 }
 
 }  // namespace connsim::store

@@ -42,11 +42,7 @@ Duration RetryPolicy::delay_after_failure(int failed_attempts, Rng* rng) const {
 }
 
 bool RetryPolicy::may_retry(int failed_attempts, Duration elapsed, Duration next_delay) const {
-#if defined(CONNSIM_DEFECT_ONE_RETRY_FEWER)  // negative control (tests/negative_controls.cmake)
-  if (failed_attempts >= max_attempts - 1) return false;
-#else
   if (failed_attempts >= max_attempts) return false;
-#endif
   if (kind == RetryKind::deadline_bounded && deadline > Duration::zero()) {
     return elapsed + next_delay <= deadline;
   }
