@@ -345,8 +345,8 @@ InvariantInput observe_run(const Scenario& scenario, const RunReport& report, co
     WalletRules rules;
     rules.id = config.id;
     rules.peer_id = config.peer_id;
-    rules.presence_update = config.p2p.presence_update;
-    rules.mark_disconnected_on_close = config.p2p.mark_disconnected_on_close;
+    rules.presence_update = config.store.p2p.presence_update;
+    rules.mark_disconnected_on_close = config.store.p2p.mark_disconnected_on_close;
     rules.activity_feed_limit = kActivityFeedLimit;
     input.wallets.push_back(std::move(rules));
     input.feed_sizes.push_back(world.wallet(w).stores().p2p.activity_events().size());
@@ -356,7 +356,7 @@ InvariantInput observe_run(const Scenario& scenario, const RunReport& report, co
   input.history_kept = world.history().keeps_entries();
   for (const Relay& relay : scenario.network.relays) {
     input.relays.push_back(RelayLimits{relay.id, relay.circuit_duration, relay.circuit_bytes,
-                                       relay.circuit_byte_counting == CircuitByteCounting::both_directions});
+                                       relay.circuit_byte_counting == sim::CircuitByteCounting::both_directions});
   }
   for (const auto& [id, connection] : world.connections()) {
     if (!connection.relay) continue;

@@ -17,4 +17,4 @@ add_library(connsim_scenarios_loader
   ${CMAKE_CURRENT_LIST_DIR}/decode/expectations.cpp
 )
 target_include_directories(connsim_scenarios_loader PUBLIC ${PROJECT_SOURCE_DIR})
-target_link_libraries(connsim_scenarios_loader PUBLIC connsim_store nlohmann_json::nlohmann_json)
+target_link_libraries(connsim_scenarios_loader PUBLIC connsim_store connsim_sim_settings nlohmann_json::nlohmann_json)

@@ -112,13 +112,13 @@ void check_run_budget(DecodeContext& ctx) {
                ticks * wallets, "deliveries");
     }
   }
-  if (sc.network.readvertise_interval > Duration::zero()) {
+  if (sc.network.bootstrap.readvertise_interval > Duration::zero()) {
     const double ticks =
-        std::floor(until / static_cast<double>(sc.network.readvertise_interval.count()));
+        std::floor(until / static_cast<double>(sc.network.bootstrap.readvertise_interval.count()));
     const double deliveries = ticks * wallets * std::max(0.0, wallets - 1);
     if (deliveries > limit) {
       too_much(written_or(ctx, "/network/readvertise_interval", "/until"),
-               "re-advertising every " + format_time(sc.network.readvertise_interval) + " among " +
+               "re-advertising every " + format_time(sc.network.bootstrap.readvertise_interval) + " among " +
                    format_count(wallets) + (wallets == 1 ? " wallet" : " wallets"),
                deliveries, "deliveries");
     }
@@ -127,7 +127,7 @@ void check_run_budget(DecodeContext& ctx) {
   const Wallet* worst = nullptr;
   double worst_redials = 0;
   for (const Wallet& wallet : sc.wallets) {
-    if (wallet.relay_reconnect.kind != RelayReconnectKind::interval) continue;
+    if (wallet.relay_reconnect.mode != RelayReconnect::Mode::interval) continue;
     const double mine =
         std::floor(until / static_cast<double>(wallet.relay_reconnect.interval.count())) *
         static_cast<double>(wallet.relays.size());

@@ -20,6 +20,7 @@
 #include <variant>
 #include <vector>
 
+#include "sim/config.hpp"
 #include "store/clock.hpp"
 #include "store/connection_service.hpp"
 #include "store/musig2_store.hpp"
@@ -29,6 +30,15 @@
 namespace connsim::scenarios {
 
 using store::Duration;
+// The settings types the model reuses from the world (sim/config.hpp, sim/nat.hpp).
+using sim::CircuitByteCounting;
+using sim::LatencyModel;
+using sim::NatBehaviour;
+using sim::NatConfig;
+using sim::RelayImplementation;
+using sim::RelayReconnect;
+using sim::SdkOptions;
+using sim::WalletStoreOptions;
 
 /// Where a model element came from, for messages: its JSON pointer ("/timeline/3") and the
 /// 1-based line and column of its first character in `Scenario::source_file`.
@@ -40,43 +50,8 @@ struct SourceRef {
 
 // --- values -------------------------------------------------------------------------------------
 
-/// One-way delay: a time.
-struct FixedLatency {
-  Duration delay = Duration::zero();
-};
-/// Log-normal one-way delay with the given median and 99th percentile (p99 >= median > 0).
-struct LogNormalLatency {
-  Duration median = Duration::zero();
-  Duration p99 = Duration::zero();
-};
-/// Uniform one-way delay in [min, max] (min <= max).
-struct UniformLatency {
-  Duration min = Duration::zero();
-  Duration max = Duration::zero();
-};
-using LatencySpec = std::variant<FixedLatency, LogNormalLatency, UniformLatency>;
-
-/// RFC 4787 mapping behaviour.
-enum class NatMapping { endpoint_independent, address_dependent, address_and_port_dependent };
-/// RFC 4787 filtering behaviour.
-enum class NatFiltering { endpoint_independent, address_dependent, address_and_port_dependent };
-
-inline constexpr Duration kDefaultNatMappingTimeout = std::chrono::minutes(2);
-
-/// A concrete NAT (or none).
-struct NatBehavior {
-  bool is_public = true;  // "none": a public address, mapping/filtering unused
-  NatMapping mapping = NatMapping::endpoint_independent;
-  NatFiltering filtering = NatFiltering::endpoint_independent;
-  /// An idle UDP mapping expires after this (object form's `mapping_timeout`).
-  Duration mapping_timeout = kDefaultNatMappingTimeout;
-  /// "none", "full-cone", "restricted-cone", "port-restricted-cone", "symmetric", or for the
-  /// object form "<mapping>/<filtering>" (e.g. "endpoint-independent/address-dependent").
-  std::string label = "none";
-};
-
 struct NatMixEntry {
-  NatBehavior nat;
+  sim::NatConfig nat;
   double weight = 0;  // > 0 (entries of weight 0 are dropped by the loader)
 };
 /// `{"mix": {...}}`: each wallet draws one entry with probability weight / sum of weights, from
@@ -84,104 +59,40 @@ struct NatMixEntry {
 struct NatMix {
   std::vector<NatMixEntry> entries;
 };
-using NatSpec = std::variant<NatBehavior, NatMix>;
+/// A wallet's NAT: one (public when NatConfig::public_host) or a mix to draw from.
+using NatSpec = std::variant<sim::NatConfig, NatMix>;
 
 // --- network ------------------------------------------------------------------------------------
 
-enum class RelayImplementation { go, js };
-
-/// How a relay counts `circuit_bytes`.
-enum class CircuitByteCounting {
-  per_direction,    // go: each direction may carry circuit_bytes
-  both_directions,  // js: one counter for both directions, handshake and framing included
-};
-
-struct Relay {
-  std::string id;
-  RelayImplementation implementation = RelayImplementation::go;
-  /// Extra one-way delay on every hop to or from this relay, added to the network's.
-  LatencySpec latency = FixedLatency{};
-  int max_reservations = 128;                      // js: 15
-  Duration reservation_ttl = std::chrono::hours(1);  // js: 2h
-  /// go: a reservation ends when its wallet disconnects; js: the slot stays taken until its TTL.
-  bool reservation_ends_on_disconnect = true;
-  CircuitByteCounting circuit_byte_counting = CircuitByteCounting::per_direction;
-  Duration circuit_duration = std::chrono::minutes(2);  // 0 = no limit
-  std::uint64_t circuit_bytes = 131072;                 // 0 = no limit
+/// A relay of the file: its settings (defaults and the go/js numbers in sim/config.hpp) and where
+/// it was written.
+struct Relay : sim::RelayConfig {
   SourceRef source;
-};
-
-struct BootstrapOptions {
-  Duration peer_exchange_interval = std::chrono::seconds(10);  // > 0
-  Duration first_peer_exchange = std::chrono::seconds(2);
-};
-
-struct IceOptions {
-  Duration check_interval = std::chrono::milliseconds(200);  // > 0
-  Duration failed_timeout = std::chrono::seconds(30);
 };
 
 /// Which network model carries the run (connsim extension; --backend overrides).
 enum class Backend { message, packet };
 
+/// `network`: the world's settings as the file gives them (defaults in sim/config.hpp).
 struct NetworkSpec {
   Backend backend = Backend::message;
   /// Link speed of every host's link in the packet backend (the message model ignores it);
   /// none: unlimited, no serialization delay, so latencies mean the same on both backends.
   std::optional<double> bandwidth_mbps;
-  LatencySpec latency = FixedLatency{std::chrono::milliseconds(40)};
-  double loss = 0;  // 0..1
+  sim::LinkConfig link;            // latency, loss
+  sim::TransportConfig transport;  // dial_timeout, address_dial_timeout, close_detection
+  sim::BootstrapConfig bootstrap;  // bootstrap.*, presence_ttl, readvertise_interval
+  sim::IceConfig ice;
   std::vector<Relay> relays;
-  BootstrapOptions bootstrap;
-  IceOptions ice;
-  Duration dial_timeout = std::chrono::seconds(10);
-  Duration address_dial_timeout = std::chrono::seconds(6);
-  /// Time for the far end to notice a closed connection.
-  Duration close_detection = std::chrono::seconds(1);
-  Duration presence_ttl = std::chrono::hours(1);
-  /// Each online wallet re-advertises its presence at this interval; 0 = never.
-  Duration readvertise_interval = Duration::zero();
 };
 
 // --- wallets ------------------------------------------------------------------------------------
 
-enum class RelayReconnectKind {
-  none,        // a lost reservation is not renewed until the wallet reloads (js-libp2p default)
-  keep_alive,  // redial about 0, 1, 3, 7, 15 and 31 s after the loss, then give up
-  interval,    // redial each lost relay every `RelayReconnect::interval` until it holds one again
-};
-struct RelayReconnect {
-  RelayReconnectKind kind = RelayReconnectKind::none;
-  Duration interval = Duration::zero();  // > 0 for `interval`, else zero
-};
-
-/// The wallet's stores, decoded from `store`. Defaults are the seed's production values.
-struct WalletStoreOptions {
-  store::P2PStoreOptions p2p;
-  store::ConnectionServiceOptions connection;
-  store::Musig2StoreOptions musig2;
-};
-
-/// The wallet's SDK (below the stores).
-struct SdkOptions {
-  /// Field bug 2: the SDK's broadcast skips relay-circuit connections.
-  bool broadcast_skips_relay = true;
-};
-
-struct Wallet {
-  std::string id;       // after expansion: "<group>-<k>"
-  std::string peer_id;  // default: the id
-  std::optional<std::string> nickname;
-  NatSpec nat = NatBehavior{};
+/// A wallet of the file: its settings (defaults in sim/config.hpp), its NAT as written (a mix is
+/// drawn by the runner) and its relays by id.
+struct Wallet : sim::WalletSettings {
+  NatSpec nat = sim::NatConfig::none();
   std::vector<std::string> relays;  // relay ids, in order; default: every relay of the network
-  bool webrtc = true;
-  Duration online_at = Duration::zero();
-  /// Added to the network's latency on every hop from or to this wallet.
-  LatencySpec access_latency = FixedLatency{};
-  RelayReconnect relay_reconnect;
-  int inbound_limit = 5;  // new inbound connections accepted per second per remote host
-  WalletStoreOptions store;
-  SdkOptions sdk;
   /// The `id` written in the file when this wallet came from a `count`; empty otherwise.
   std::string group;
   int group_index = 0;  // 1..count within its group; 0 when not from a `count`
@@ -260,7 +171,7 @@ struct NatRebindAction {
   std::string wallet;
 };
 struct SetNetworkAction {
-  std::optional<LatencySpec> latency;  // at least one of the two is set
+  std::optional<sim::LatencyModel> latency;  // at least one of the two is set
   std::optional<double> loss;
 };
 
@@ -490,28 +401,6 @@ inline std::string_view to_string(Getter getter) {
     case Getter::connected_online_peer_count: return "connected_online_peer_count";
     case Getter::is_peer_connected: return "is_peer_connected";
     case Getter::peer_status: return "peer_status";
-  }
-  return "?";
-}
-
-inline std::string_view to_string(RelayImplementation implementation) {
-  return implementation == RelayImplementation::go ? "go" : "js";
-}
-
-inline std::string_view to_string(NatMapping mapping) {
-  switch (mapping) {
-    case NatMapping::endpoint_independent: return "endpoint-independent";
-    case NatMapping::address_dependent: return "address-dependent";
-    case NatMapping::address_and_port_dependent: return "address-and-port-dependent";
-  }
-  return "?";
-}
-
-inline std::string_view to_string(NatFiltering filtering) {
-  switch (filtering) {
-    case NatFiltering::endpoint_independent: return "endpoint-independent";
-    case NatFiltering::address_dependent: return "address-dependent";
-    case NatFiltering::address_and_port_dependent: return "address-and-port-dependent";
   }
   return "?";
 }

@@ -283,9 +283,7 @@ class Driver {
   }
   void run_action(const Step&, const std::string& tag, const SetNetworkAction& a) {
     log(tag + ": set network");
-    std::optional<sim::LatencyModel> latency;
-    if (a.latency) latency = to_latency_model(*a.latency);
-    world_.set_link(latency, a.loss, tag);
+    world_.set_link(a.latency, a.loss, tag);
   }
 
   const Scenario& scenario_;

@@ -1,6 +1,7 @@
-// Builds the simulator's WorldConfig from a loaded Scenario: knobs mapped one to one, relay ids
-// and shared wallets turned into indices, and each NAT `mix` drawn from the seed (one stream
-// per wallet, so a wallet's draw does not depend on the others).
+// Builds the simulator's WorldConfig from a loaded Scenario. The scenario already holds the
+// world's settings types (sim/config.hpp); what is left is resolving relay and wallet ids into
+// indices and drawing each NAT `mix` from the seed (one stream per wallet, so a wallet's draw
+// does not depend on the others).
 #pragma once
 
 #include <cstdint>
@@ -9,9 +10,6 @@
 #include "sim/config.hpp"
 
 namespace connsim::scenarios {
-
-sim::LatencyModel to_latency_model(const LatencySpec& spec);
-sim::NatConfig to_nat_config(const NatBehavior& nat);
 
 /// The world for `scenario` under run seed `seed` (the scenario's own, or --seed).
 sim::WorldConfig build_world_config(const Scenario& scenario, std::uint64_t seed);

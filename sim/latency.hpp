@@ -28,6 +28,8 @@ struct LatencyModel {
   /// (The packet backend puts this part into its links and the rest into per-packet holds.)
   Duration floor() const;
   std::string describe() const;
+
+  bool operator==(const LatencyModel&) const = default;
 };
 
 }  // namespace connsim::sim

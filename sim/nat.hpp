@@ -60,24 +60,24 @@ struct NatConfig {
   /// 2 min (recommends 5 min); many home routers use 30–120 s. 120 s is the default here.
   Duration mapping_timeout = std::chrono::seconds(120);
 
-  static NatConfig none() { return NatConfig{.public_host = true}; }
-  static NatConfig of(NatBehaviour mapping, NatBehaviour filtering) {
+  static constexpr NatConfig none() { return NatConfig{.public_host = true}; }
+  static constexpr NatConfig of(NatBehaviour mapping, NatBehaviour filtering) {
     return NatConfig{.mapping = mapping, .filtering = filtering};
   }
   /// EIM + EIF.
-  static NatConfig full_cone() {
+  static constexpr NatConfig full_cone() {
     return of(NatBehaviour::endpoint_independent, NatBehaviour::endpoint_independent);
   }
   /// EIM + ADF.
-  static NatConfig restricted_cone() {
+  static constexpr NatConfig restricted_cone() {
     return of(NatBehaviour::endpoint_independent, NatBehaviour::address_dependent);
   }
   /// EIM + APDF.
-  static NatConfig port_restricted_cone() {
+  static constexpr NatConfig port_restricted_cone() {
     return of(NatBehaviour::endpoint_independent, NatBehaviour::address_and_port_dependent);
   }
   /// APDM + APDF.
-  static NatConfig symmetric() {
+  static constexpr NatConfig symmetric() {
     return of(NatBehaviour::address_and_port_dependent, NatBehaviour::address_and_port_dependent);
   }
 

@@ -11,19 +11,6 @@
 
 namespace connsim::sim {
 
-RelayConfig relay_defaults(const std::string& id, const std::string& implementation) {
-  RelayConfig relay;
-  relay.id = id;
-  relay.implementation = implementation;
-  if (implementation == "js") {
-    relay.max_reservations = 15;
-    relay.reservation_ttl = 2h;
-    relay.bytes_both_directions = true;
-    relay.slot_held_after_disconnect = true;
-  }
-  return relay;
-}
-
 World::World(Kernel& kernel, WorldConfig config, bool keep_history, PathsFactory paths)
     : kernel_(kernel),
       config_(std::move(config)),
@@ -247,7 +234,7 @@ void World::lose_reservation(std::size_t w, std::size_t r, std::string_view caus
   RelayState& relay = relays_[r];
   auto slot = relay.slots.find(w);
   if (slot != relay.slots.end()) {
-    if (relay.config.slot_held_after_disconnect && relay.up) {
+    if (!relay.config.reservation_ends_on_disconnect && relay.up) {
       slot->second.holder_connected = false;
       slot->second.expires_at = kernel_.now() + relay.config.reservation_ttl;
     } else {

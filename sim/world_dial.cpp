@@ -307,7 +307,7 @@ std::uint64_t World::open_connection(std::size_t dialer, std::size_t listener, s
                       config_.wallets[listener].id + (relay ? " via " + relays_[*relay].config.id : ""));
   if (!dialer_had) wallets_[dialer]->deliver_peer_connected(config_.wallets[listener].peer_id, type);
   if (!listener_had) wallets_[listener]->deliver_peer_connected(config_.wallets[dialer].peer_id, type);
-  if (relay) {
+  if (relay && relays_[*relay].config.circuit_duration > Duration::zero()) {  // 0: no limit
     const std::size_t r = *relay;
     kernel_.schedule(relays_[r].config.circuit_duration, [this, id, r] {
       auto it = connections_.find(id);
@@ -325,9 +325,10 @@ bool World::charge_circuit(Connection& c, std::uint64_t bytes, bool forward) {
   if (!c.relay) return true;
   (forward ? c.bytes_forward : c.bytes_backward) += bytes;
   const RelayConfig& relay = relays_[*c.relay].config;
-  const std::uint64_t counted = relay.bytes_both_directions ? c.bytes_forward + c.bytes_backward
-                                                            : std::max(c.bytes_forward, c.bytes_backward);
-  if (counted <= relay.circuit_bytes) {
+  const std::uint64_t counted = relay.circuit_byte_counting == CircuitByteCounting::both_directions
+                                    ? c.bytes_forward + c.bytes_backward
+                                    : std::max(c.bytes_forward, c.bytes_backward);
+  if (relay.circuit_bytes == 0 || counted <= relay.circuit_bytes) {  // 0: no limit
     (forward ? c.carried_forward : c.carried_backward) += bytes;
     c.last_carried = kernel_.now();
     return true;
@@ -401,7 +402,7 @@ store::Task<store::DialOutcome> World::send(std::size_t from, store::PeerId peer
   if (!id) co_return store::DialOutcome::failure("Peer not connected");
   Connection& c = connections_.at(*id);
   const std::string subject = config_.wallets[from].id;
-  if (is_relayed(c) && wallets_[from]->config().broadcast_skips_relay) {
+  if (is_relayed(c) && wallets_[from]->config().sdk.broadcast_skips_relay) {
     ++counters_.messages_dropped;
     history_.record(kernel_.now(), HistoryKind::fault, subject,
                     "message to " + config_.wallets[*target].id + " skipped: relay-only connection");

@@ -17,21 +17,6 @@
 namespace connsim::scenarios::decode {
 namespace {
 
-void apply_implementation(Relay& relay, RelayImplementation implementation) {
-  relay.implementation = implementation;
-  if (implementation == RelayImplementation::go) {
-    relay.max_reservations = 128;
-    relay.reservation_ttl = std::chrono::hours(1);
-    relay.reservation_ends_on_disconnect = true;
-    relay.circuit_byte_counting = CircuitByteCounting::per_direction;
-  } else {
-    relay.max_reservations = 15;
-    relay.reservation_ttl = std::chrono::hours(2);
-    relay.reservation_ends_on_disconnect = false;
-    relay.circuit_byte_counting = CircuitByteCounting::both_directions;
-  }
-}
-
 // `implementation` comes before the keys that override its numbers (tables decode in order).
 constexpr Field<Relay> kRelayFields[] = {
     {"id", true,
@@ -41,12 +26,12 @@ constexpr Field<Relay> kRelayFields[] = {
     {"implementation", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, Relay& r) {
        if (auto implementation = get_enum(c, v, p, kImplementations)) {
-         apply_implementation(r, *implementation);
+         sim::set_implementation(r, *implementation);
        }
      }},
     {"latency", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, Relay& r) {
-       assign(r.latency, get_latency(c, v, p));
+       assign(r.access_latency, get_latency(c, v, p));
      }},
     {"max_reservations", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, Relay& r) {
@@ -95,24 +80,24 @@ void decode_relays(DecodeContext& ctx, const json& value, const JsonPointer& poi
   }
 }
 
-constexpr Field<BootstrapOptions> kBootstrapFields[] = {
+constexpr Field<sim::BootstrapConfig> kBootstrapFields[] = {
     {"peer_exchange_interval", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, BootstrapOptions& b) {
+     [](DecodeContext& c, const json& v, const JsonPointer& p, sim::BootstrapConfig& b) {
        assign(b.peer_exchange_interval, get_positive_time(c, v, p));
      }},
     {"first_peer_exchange", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, BootstrapOptions& b) {
+     [](DecodeContext& c, const json& v, const JsonPointer& p, sim::BootstrapConfig& b) {
        assign(b.first_peer_exchange, get_time(c, v, p));
      }},
 };
 
-constexpr Field<IceOptions> kIceFields[] = {
+constexpr Field<sim::IceConfig> kIceFields[] = {
     {"check_interval", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, IceOptions& i) {
+     [](DecodeContext& c, const json& v, const JsonPointer& p, sim::IceConfig& i) {
        assign(i.check_interval, get_positive_time(c, v, p));
      }},
     {"failed_timeout", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, IceOptions& i) {
+     [](DecodeContext& c, const json& v, const JsonPointer& p, sim::IceConfig& i) {
        assign(i.failed_timeout, get_positive_time(c, v, p));
      }},
 };
@@ -120,11 +105,11 @@ constexpr Field<IceOptions> kIceFields[] = {
 constexpr Field<NetworkSpec> kNetworkFields[] = {
     {"latency", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, NetworkSpec& n) {
-       assign(n.latency, get_latency(c, v, p));
+       assign(n.link.latency, get_latency(c, v, p));
      }},
     {"loss", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, NetworkSpec& n) {
-       assign(n.loss, get_number(c, v, p, 0, 1));
+       assign(n.link.loss, get_number(c, v, p, 0, 1));
      }},
     {"relays", false, decode_relays},
     {"bootstrap", false,
@@ -137,23 +122,23 @@ constexpr Field<NetworkSpec> kNetworkFields[] = {
      }},
     {"dial_timeout", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, NetworkSpec& n) {
-       assign(n.dial_timeout, get_positive_time(c, v, p));
+       assign(n.transport.dial_timeout, get_positive_time(c, v, p));
      }},
     {"address_dial_timeout", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, NetworkSpec& n) {
-       assign(n.address_dial_timeout, get_positive_time(c, v, p));
+       assign(n.transport.address_dial_timeout, get_positive_time(c, v, p));
      }},
     {"close_detection", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, NetworkSpec& n) {
-       assign(n.close_detection, get_time(c, v, p));
+       assign(n.transport.close_detection, get_time(c, v, p));
      }},
     {"presence_ttl", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, NetworkSpec& n) {
-       assign(n.presence_ttl, get_positive_time(c, v, p));
+       assign(n.bootstrap.presence_ttl, get_positive_time(c, v, p));
      }},
     {"readvertise_interval", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, NetworkSpec& n) {
-       assign(n.readvertise_interval, get_time(c, v, p));
+       assign(n.bootstrap.readvertise_interval, get_time(c, v, p));
      }},
     // connsim extensions: the packet backend.
     {"backend", false,

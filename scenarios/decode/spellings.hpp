@@ -11,14 +11,10 @@ namespace connsim::scenarios::decode {
 
 inline constexpr Name<RelayImplementation> kImplementations[] = {{"go", RelayImplementation::go},
                                                                  {"js", RelayImplementation::js}};
-inline constexpr Name<NatMapping> kMappings[] = {
-    {"endpoint-independent", NatMapping::endpoint_independent},
-    {"address-dependent", NatMapping::address_dependent},
-    {"address-and-port-dependent", NatMapping::address_and_port_dependent}};
-inline constexpr Name<NatFiltering> kFilterings[] = {
-    {"endpoint-independent", NatFiltering::endpoint_independent},
-    {"address-dependent", NatFiltering::address_dependent},
-    {"address-and-port-dependent", NatFiltering::address_and_port_dependent}};
+inline constexpr Name<NatBehaviour> kNatBehaviours[] = {
+    {"endpoint-independent", NatBehaviour::endpoint_independent},
+    {"address-dependent", NatBehaviour::address_dependent},
+    {"address-and-port-dependent", NatBehaviour::address_and_port_dependent}};
 inline constexpr Name<store::RetryKind> kRetryKinds[] = {
     {"exponential", store::RetryKind::exponential},
     {"fixed", store::RetryKind::fixed},
@@ -81,19 +77,12 @@ inline constexpr Name<Metric> kMetrics[] = {
 inline constexpr Name<store::SessionState> kSessionStates[] = {
     {"completed", store::SessionState::completed}, {"failed", store::SessionState::failed}};
 
-struct NamedNat {
-  bool is_public;
-  NatMapping mapping;
-  NatFiltering filtering;
-};
-inline constexpr Name<NamedNat> kNamedNats[] = {
-    {"none", {true, NatMapping::endpoint_independent, NatFiltering::endpoint_independent}},
-    {"full-cone", {false, NatMapping::endpoint_independent, NatFiltering::endpoint_independent}},
-    {"restricted-cone", {false, NatMapping::endpoint_independent, NatFiltering::address_dependent}},
-    {"port-restricted-cone",
-     {false, NatMapping::endpoint_independent, NatFiltering::address_and_port_dependent}},
-    {"symmetric",
-     {false, NatMapping::address_and_port_dependent, NatFiltering::address_and_port_dependent}}};
+inline constexpr Name<NatConfig> kNamedNats[] = {
+    {"none", NatConfig::none()},
+    {"full-cone", NatConfig::full_cone()},
+    {"restricted-cone", NatConfig::restricted_cone()},
+    {"port-restricted-cone", NatConfig::port_restricted_cone()},
+    {"symmetric", NatConfig::symmetric()}};
 
 inline constexpr Name<Backend> kBackends[] = {{"message", Backend::message},
                                               {"packet", Backend::packet}};

@@ -31,7 +31,7 @@ struct StepDraft {
   std::string relay;
   std::optional<Duration> for_duration;
   std::array<std::vector<std::string>, 2> between;
-  std::optional<LatencySpec> latency;
+  std::optional<LatencyModel> latency;
   std::optional<double> loss;
 };
 

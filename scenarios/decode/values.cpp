@@ -12,6 +12,15 @@ namespace connsim::scenarios::decode {
 
 namespace {
 
+struct LogNormalLatency {
+  Duration median = Duration::zero();
+  Duration p99 = Duration::zero();
+};
+struct UniformLatency {
+  Duration min = Duration::zero();
+  Duration max = Duration::zero();
+};
+
 constexpr Field<LogNormalLatency> kLogNormalFields[] = {
     {"median", true,
      [](DecodeContext& c, const json& v, const JsonPointer& p, LogNormalLatency& l) {
@@ -38,12 +47,12 @@ constexpr std::string_view kLatencyExpected =
     "expected a latency: a time, {\"median\", \"p99\"} or {\"min\", \"max\"}, got ";
 }  // namespace
 
-std::optional<LatencySpec> get_latency(DecodeContext& ctx, const json& value,
-                                       const JsonPointer& pointer) {
+std::optional<LatencyModel> get_latency(DecodeContext& ctx, const json& value,
+                                        const JsonPointer& pointer) {
   if (value.is_string() || value.is_number()) {
     const auto delay = get_time(ctx, value, pointer);
     if (!delay) return std::nullopt;
-    return FixedLatency{*delay};
+    return LatencyModel::fixed(*delay);
   }
   if (value.is_object() && (value.contains("median") || value.contains("p99"))) {
     LogNormalLatency latency;
@@ -53,7 +62,7 @@ std::optional<LatencySpec> get_latency(DecodeContext& ctx, const json& value,
                 "p99 must not be less than median (" + format_time(latency.median) + ")");
       return std::nullopt;
     }
-    return latency;
+    return LatencyModel::lognormal(latency.median, latency.p99);
   }
   if (value.is_object() && (value.contains("min") || value.contains("max"))) {
     UniformLatency latency;
@@ -63,7 +72,7 @@ std::optional<LatencySpec> get_latency(DecodeContext& ctx, const json& value,
                 "max must not be less than min (" + format_time(latency.min) + ")");
       return std::nullopt;
     }
-    return latency;
+    return LatencyModel::uniform(latency.min, latency.max);
   }
   ctx.error(pointer, std::string(kLatencyExpected) +
                          (value.is_object() ? "an object without those keys" : describe(value)));
@@ -72,27 +81,18 @@ std::optional<LatencySpec> get_latency(DecodeContext& ctx, const json& value,
 
 namespace {
 
-NatBehavior named_nat(std::string_view name, const NamedNat& nat) {
-  NatBehavior behavior;
-  behavior.is_public = nat.is_public;
-  behavior.mapping = nat.mapping;
-  behavior.filtering = nat.filtering;
-  behavior.label = std::string(name);
-  return behavior;
-}
-
 struct NatObjectDraft {
-  NatBehavior nat;
+  NatConfig nat;
 };
 
 constexpr Field<NatObjectDraft> kNatObjectFields[] = {
     {"mapping", true,
      [](DecodeContext& c, const json& v, const JsonPointer& p, NatObjectDraft& d) {
-       assign(d.nat.mapping, get_enum(c, v, p, kMappings));
+       assign(d.nat.mapping, get_enum(c, v, p, kNatBehaviours));
      }},
     {"filtering", true,
      [](DecodeContext& c, const json& v, const JsonPointer& p, NatObjectDraft& d) {
-       assign(d.nat.filtering, get_enum(c, v, p, kFilterings));
+       assign(d.nat.filtering, get_enum(c, v, p, kNatBehaviours));
      }},
     {"mapping_timeout", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, NatObjectDraft& d) {
@@ -121,7 +121,7 @@ constexpr Field<NatMix> kNatMixFields[] = {
            continue;
          }
          const auto weight = get_number(c, it.value(), entry, 0, std::nullopt);
-         if (weight && *weight > 0) mix.entries.push_back({named_nat(it.key(), *named), *weight});
+         if (weight && *weight > 0) mix.entries.push_back({*named, *weight});
        }
        if (c.error_count() == before && mix.entries.empty()) {
          c.error(p, "a mix needs a weight greater than 0");
@@ -137,19 +137,14 @@ constexpr std::string_view kNatExpected =
 
 std::optional<NatSpec> get_nat(DecodeContext& ctx, const json& value, const JsonPointer& pointer) {
   if (value.is_string()) {
-    if (auto named = find_name(kNamedNats, value.get_ref<const std::string&>())) {
-      return named_nat(value.get_ref<const std::string&>(), *named);
-    }
+    if (auto named = find_name(kNamedNats, value.get_ref<const std::string&>())) return *named;
   } else if (value.is_object() && value.contains("mix")) {
     NatMix mix;
     if (!decode_object(ctx, value, pointer, kNatMixFields, mix)) return std::nullopt;
     return mix;
   } else if (value.is_object()) {
     NatObjectDraft draft;
-    draft.nat.is_public = false;
     if (!decode_object(ctx, value, pointer, kNatObjectFields, draft)) return std::nullopt;
-    draft.nat.label = std::string(to_string(draft.nat.mapping)) + "/" +
-                      std::string(to_string(draft.nat.filtering));
     return draft.nat;
   }
   ctx.error(pointer, std::string(kNatExpected) + describe(value));

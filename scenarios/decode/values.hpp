@@ -8,8 +8,8 @@
 
 namespace connsim::scenarios::decode {
 
-std::optional<LatencySpec> get_latency(DecodeContext& ctx, const json& value,
-                                       const JsonPointer& pointer);
+std::optional<LatencyModel> get_latency(DecodeContext& ctx, const json& value,
+                                        const JsonPointer& pointer);
 
 std::optional<NatSpec> get_nat(DecodeContext& ctx, const json& value, const JsonPointer& pointer);
 

@@ -146,16 +146,16 @@ constexpr Field<SdkOptions> kSdkFields[] = {
 std::optional<RelayReconnect> get_relay_reconnect(DecodeContext& ctx, const json& value,
                                                   const JsonPointer& pointer) {
   if (value.is_string() && value.get_ref<const std::string&>() == "none") {
-    return RelayReconnect{RelayReconnectKind::none, Duration::zero()};
+    return RelayReconnect{RelayReconnect::Mode::none, Duration::zero()};
   }
   if (value.is_string() && value.get_ref<const std::string&>() == "keep-alive") {
-    return RelayReconnect{RelayReconnectKind::keep_alive, Duration::zero()};
+    return RelayReconnect{RelayReconnect::Mode::keep_alive, Duration::zero()};
   }
   Duration interval{};
   switch (decode_time(value, interval)) {
     case TimeIssue::none:
       if (interval > Duration::zero())
-        return RelayReconnect{RelayReconnectKind::interval, interval};
+        return RelayReconnect{RelayReconnect::Mode::interval, interval};
       ctx.error(pointer, "a redial interval must be greater than 0, got " + describe(value));
       return std::nullopt;
     case TimeIssue::syntax:

@@ -69,18 +69,18 @@ BOOST_AUTO_TEST_CASE(minimal_scenario_has_every_default) {
   BOOST_TEST(s.seed == 1u);
   BOOST_TEST((s.until == 10min));
   const NetworkSpec& n = s.network;
-  BOOST_TEST((as<FixedLatency>(n.latency).delay == 40ms));
-  BOOST_TEST(n.loss == 0.0);
+  BOOST_TEST((n.link.latency == LatencyModel::fixed(40ms)));
+  BOOST_TEST(n.link.loss == 0.0);
   BOOST_TEST(n.relays.empty());
   BOOST_TEST((n.bootstrap.peer_exchange_interval == 10s));
   BOOST_TEST((n.bootstrap.first_peer_exchange == 2s));
   BOOST_TEST((n.ice.check_interval == 200ms));
   BOOST_TEST((n.ice.failed_timeout == 30s));
-  BOOST_TEST((n.dial_timeout == 10s));
-  BOOST_TEST((n.address_dial_timeout == 6s));
-  BOOST_TEST((n.close_detection == 1s));
-  BOOST_TEST((n.presence_ttl == 1h));
-  BOOST_TEST((n.readvertise_interval == 0s));
+  BOOST_TEST((n.transport.dial_timeout == 10s));
+  BOOST_TEST((n.transport.address_dial_timeout == 6s));
+  BOOST_TEST((n.transport.close_detection == 1s));
+  BOOST_TEST((n.bootstrap.presence_ttl == 1h));
+  BOOST_TEST((n.bootstrap.readvertise_interval == 0s));
   BOOST_TEST(s.wallets.empty());
   BOOST_TEST(s.shared_wallets.empty());
   BOOST_TEST(s.timeline.empty());
@@ -97,19 +97,17 @@ BOOST_AUTO_TEST_CASE(top_level_keys) {
   BOOST_TEST(s.description == "d");
   BOOST_TEST(s.seed == 18446744073709551615u);
   BOOST_TEST((s.until == 1h));
-  const auto& latency = as<LogNormalLatency>(s.network.latency);
-  BOOST_TEST((latency.median == 30ms));
-  BOOST_TEST((latency.p99 == 300ms));
-  BOOST_TEST(s.network.loss == 0.25);
+  BOOST_TEST((s.network.link.latency == LatencyModel::lognormal(30ms, 300ms)));
+  BOOST_TEST(s.network.link.loss == 0.25);
   BOOST_TEST((s.network.bootstrap.peer_exchange_interval == 5s));
   BOOST_TEST((s.network.bootstrap.first_peer_exchange == 0s));
   BOOST_TEST((s.network.ice.check_interval == 50ms));
   BOOST_TEST((s.network.ice.failed_timeout == 10s));
-  BOOST_TEST((s.network.dial_timeout == 3s));
-  BOOST_TEST((s.network.address_dial_timeout == 2s));
-  BOOST_TEST((s.network.close_detection == 30ms));
-  BOOST_TEST((s.network.presence_ttl == 2h));
-  BOOST_TEST((s.network.readvertise_interval == 5min));
+  BOOST_TEST((s.network.transport.dial_timeout == 3s));
+  BOOST_TEST((s.network.transport.address_dial_timeout == 2s));
+  BOOST_TEST((s.network.transport.close_detection == 30ms));
+  BOOST_TEST((s.network.bootstrap.presence_ttl == 2h));
+  BOOST_TEST((s.network.bootstrap.readvertise_interval == 5min));
 }
 
 BOOST_AUTO_TEST_CASE(format_is_checked_first_and_alone) {
@@ -249,19 +247,14 @@ BOOST_AUTO_TEST_CASE(time_errors) {
 
 BOOST_AUTO_TEST_CASE(latency_forms) {
   const auto latency = [](const std::string& value) {
-    return load_ok(file(R"("network": {"latency": )" + value + "}")).network.latency;
+    return load_ok(file(R"("network": {"latency": )" + value + "}")).network.link.latency;
   };
-  BOOST_TEST((as<FixedLatency>(latency("\"25ms\"")).delay == 25ms));
-  BOOST_TEST((as<FixedLatency>(latency("7")).delay == 7ms));
-  BOOST_TEST((as<FixedLatency>(latency("0")).delay == 0ms));
-  const auto log_normal = as<LogNormalLatency>(latency(R"({"median": "20ms", "p99": 200})"));
-  BOOST_TEST((log_normal.median == 20ms));
-  BOOST_TEST((log_normal.p99 == 200ms));
-  const auto same = as<LogNormalLatency>(latency(R"({"median": "20ms", "p99": "20ms"})"));
-  BOOST_TEST((same.p99 == 20ms));
-  const auto uniform = as<UniformLatency>(latency(R"({"min": "10ms", "max": "30ms"})"));
-  BOOST_TEST((uniform.min == 10ms));
-  BOOST_TEST((uniform.max == 30ms));
+  BOOST_TEST((latency("\"25ms\"") == LatencyModel::fixed(25ms)));
+  BOOST_TEST((latency("7") == LatencyModel::fixed(7ms)));
+  BOOST_TEST((latency("0") == LatencyModel::fixed(0ms)));
+  BOOST_TEST((latency(R"({"median": "20ms", "p99": 200})") == LatencyModel::lognormal(20ms, 200ms)));
+  BOOST_TEST((latency(R"({"median": "20ms", "p99": "20ms"})") == LatencyModel::lognormal(20ms, 20ms)));
+  BOOST_TEST((latency(R"({"min": "10ms", "max": "30ms"})") == LatencyModel::uniform(10ms, 30ms)));
 }
 
 BOOST_AUTO_TEST_CASE(latency_errors) {
@@ -284,8 +277,8 @@ BOOST_AUTO_TEST_CASE(latency_errors) {
 }
 
 BOOST_AUTO_TEST_CASE(loss_bounds) {
-  BOOST_TEST(load_ok(file(R"("network": {"loss": 1})")).network.loss == 1.0);
-  BOOST_TEST(load_ok(file(R"("network": {"loss": 0})")).network.loss == 0.0);
+  BOOST_TEST(load_ok(file(R"("network": {"loss": 1})")).network.link.loss == 1.0);
+  BOOST_TEST(load_ok(file(R"("network": {"loss": 0})")).network.link.loss == 0.0);
   BOOST_TEST(error_of(file(R"("network": {"loss": 1.5})")) ==
              "x.json:2:21: /network/loss: must be between 0 and 1, got 1.5");
   BOOST_TEST(error_of(file(R"("network": {"loss": -0.1})")) ==
@@ -311,7 +304,7 @@ BOOST_AUTO_TEST_CASE(relay_implementations_and_overrides) {
   BOOST_TEST((g.circuit_byte_counting == CircuitByteCounting::per_direction));
   BOOST_TEST((g.circuit_duration == 2min));
   BOOST_TEST(g.circuit_bytes == 131072u);
-  BOOST_TEST((as<FixedLatency>(g.latency).delay == 0s));
+  BOOST_TEST((g.access_latency == LatencyModel::fixed(0s)));
   BOOST_TEST(g.source.pointer == "/network/relays/0");
   BOOST_TEST(g.source.line == 3u);
   BOOST_TEST(g.source.column == 3u);
@@ -331,7 +324,7 @@ BOOST_AUTO_TEST_CASE(relay_implementations_and_overrides) {
   BOOST_TEST(!jo.reservation_ends_on_disconnect);
   BOOST_TEST((jo.circuit_duration == 10min));
   BOOST_TEST(jo.circuit_bytes == 0u);
-  BOOST_TEST((as<FixedLatency>(jo.latency).delay == 15ms));
+  BOOST_TEST((jo.access_latency == LatencyModel::fixed(15ms)));
 
   const Relay& go = s.network.relays[3];
   BOOST_TEST(go.max_reservations == 2);
@@ -374,14 +367,12 @@ BOOST_AUTO_TEST_CASE(wallet_defaults) {
   BOOST_TEST(w.id == "alice");
   BOOST_TEST(w.peer_id == "alice");
   BOOST_TEST(!w.nickname.has_value());
-  const auto& nat = as<NatBehavior>(w.nat);
-  BOOST_TEST(nat.is_public);
-  BOOST_TEST(nat.label == "none");
+  BOOST_TEST((as<NatConfig>(w.nat) == NatConfig::none()));
   BOOST_TEST((w.relays == std::vector<std::string>{"r1", "r2"}));
   BOOST_TEST(w.webrtc);
   BOOST_TEST((w.online_at == 0s));
-  BOOST_TEST((as<FixedLatency>(w.access_latency).delay == 0s));
-  BOOST_TEST((w.relay_reconnect.kind == RelayReconnectKind::none));
+  BOOST_TEST((w.access_latency == LatencyModel::fixed(0s)));
+  BOOST_TEST((w.relay_reconnect.mode == RelayReconnect::Mode::none));
   BOOST_TEST(w.inbound_limit == 5);
   BOOST_TEST(w.sdk.broadcast_skips_relay);
   BOOST_TEST(w.group == "");
@@ -426,20 +417,20 @@ BOOST_AUTO_TEST_CASE(wallet_keys) {
   const Wallet& a = s.wallets[0];
   BOOST_TEST(a.peer_id == "12D3KooWalice");
   BOOST_TEST(a.nickname.value() == "Alice");
-  BOOST_TEST(as<NatBehavior>(a.nat).label == "symmetric");
+  BOOST_TEST((as<NatConfig>(a.nat) == NatConfig::symmetric()));
   BOOST_TEST((a.relays == std::vector<std::string>{"r2"}));
   BOOST_TEST(!a.webrtc);
   BOOST_TEST((a.online_at == 3s));
-  BOOST_TEST((as<UniformLatency>(a.access_latency).max == 9ms));
-  BOOST_TEST((a.relay_reconnect.kind == RelayReconnectKind::keep_alive));
+  BOOST_TEST((a.access_latency == LatencyModel::uniform(1ms, 9ms)));
+  BOOST_TEST((a.relay_reconnect.mode == RelayReconnect::Mode::keep_alive));
   BOOST_TEST(a.inbound_limit == 0);
   BOOST_TEST(!a.sdk.broadcast_skips_relay);
   const Wallet& b = s.wallets[1];
   BOOST_TEST(b.relays.empty());
-  BOOST_TEST((b.relay_reconnect.kind == RelayReconnectKind::interval));
+  BOOST_TEST((b.relay_reconnect.mode == RelayReconnect::Mode::interval));
   BOOST_TEST((b.relay_reconnect.interval == 5s));
   BOOST_TEST((s.wallets[2].relay_reconnect.interval == 2500ms));
-  BOOST_TEST((s.wallets[3].relay_reconnect.kind == RelayReconnectKind::none));
+  BOOST_TEST((s.wallets[3].relay_reconnect.mode == RelayReconnect::Mode::none));
 }
 
 BOOST_AUTO_TEST_CASE(nat_forms) {
@@ -448,41 +439,41 @@ BOOST_AUTO_TEST_CASE(nat_forms) {
   };
   struct Named {
     const char* name;
-    NatMapping mapping;
-    NatFiltering filtering;
+    NatBehaviour mapping;
+    NatBehaviour filtering;
   };
   for (const Named& named :
-       {Named{"full-cone", NatMapping::endpoint_independent, NatFiltering::endpoint_independent},
-        Named{"restricted-cone", NatMapping::endpoint_independent, NatFiltering::address_dependent},
-        Named{"port-restricted-cone", NatMapping::endpoint_independent,
-              NatFiltering::address_and_port_dependent},
-        Named{"symmetric", NatMapping::address_and_port_dependent,
-              NatFiltering::address_and_port_dependent}}) {
-    const auto n = as<NatBehavior>(nat(std::string("\"") + named.name + "\""));
-    BOOST_TEST(!n.is_public);
+       {Named{"full-cone", NatBehaviour::endpoint_independent, NatBehaviour::endpoint_independent},
+        Named{"restricted-cone", NatBehaviour::endpoint_independent, NatBehaviour::address_dependent},
+        Named{"port-restricted-cone", NatBehaviour::endpoint_independent,
+              NatBehaviour::address_and_port_dependent},
+        Named{"symmetric", NatBehaviour::address_and_port_dependent,
+              NatBehaviour::address_and_port_dependent}}) {
+    const auto n = as<NatConfig>(nat(std::string("\"") + named.name + "\""));
+    BOOST_TEST(!n.public_host);
     BOOST_TEST((n.mapping == named.mapping));
     BOOST_TEST((n.filtering == named.filtering));
     BOOST_TEST((n.mapping_timeout == 2min));
-    BOOST_TEST(n.label == named.name);
+    BOOST_TEST(describe(n) == named.name);
   }
-  BOOST_TEST(as<NatBehavior>(nat("\"none\"")).is_public);
+  BOOST_TEST((as<NatConfig>(nat("\"none\"")) == NatConfig::none()));
 
-  const auto custom = as<NatBehavior>(nat(
+  const auto custom = as<NatConfig>(nat(
       R"({"mapping": "address-dependent", "filtering": "endpoint-independent", "mapping_timeout": "30s"})"));
-  BOOST_TEST(!custom.is_public);
-  BOOST_TEST((custom.mapping == NatMapping::address_dependent));
-  BOOST_TEST((custom.filtering == NatFiltering::endpoint_independent));
+  BOOST_TEST(!custom.public_host);
+  BOOST_TEST((custom.mapping == NatBehaviour::address_dependent));
+  BOOST_TEST((custom.filtering == NatBehaviour::endpoint_independent));
   BOOST_TEST((custom.mapping_timeout == 30s));
-  BOOST_TEST(custom.label == "address-dependent/endpoint-independent");
-  const auto no_timeout = as<NatBehavior>(
+  BOOST_TEST(describe(custom) == "ADM+EIF");
+  const auto no_timeout = as<NatConfig>(
       nat(R"({"mapping": "endpoint-independent", "filtering": "address-and-port-dependent"})"));
   BOOST_TEST((no_timeout.mapping_timeout == 2min));
 
   const auto mix = as<NatMix>(nat(R"({"mix": {"symmetric": 1, "none": 2.5, "full-cone": 0}})"));
   BOOST_TEST_REQUIRE(mix.entries.size() == 2u);  // weight 0 dropped, sorted by name
-  BOOST_TEST(mix.entries[0].nat.label == "none");
+  BOOST_TEST((mix.entries[0].nat == NatConfig::none()));
   BOOST_TEST(mix.entries[0].weight == 2.5);
-  BOOST_TEST(mix.entries[1].nat.label == "symmetric");
+  BOOST_TEST((mix.entries[1].nat == NatConfig::symmetric()));
   BOOST_TEST(mix.entries[1].weight == 1.0);
 }
 
@@ -794,7 +785,7 @@ BOOST_AUTO_TEST_CASE(every_action) {
   BOOST_TEST(as<DropConnectionAction>(t[12].action).peer == "bob");
   BOOST_TEST(as<NatRebindAction>(t[13].action).wallet == "bob");
   const auto& net = as<SetNetworkAction>(t[14].action);
-  BOOST_TEST((as<LogNormalLatency>(net.latency.value()).p99 == 90ms));
+  BOOST_TEST((net.latency.value() == LatencyModel::lognormal(10ms, 90ms)));
   BOOST_TEST(net.loss.value() == 0.5);
   BOOST_TEST(!as<SetNetworkAction>(t[15].action).latency.has_value());
   BOOST_TEST(as<SetNetworkAction>(t[15].action).loss.value() == 0.0);

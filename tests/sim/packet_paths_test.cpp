@@ -21,9 +21,10 @@ namespace {
 
 WorldConfig config_with(double loss, NatConfig alice_nat = NatConfig::none()) {
   WorldConfig config;
+  config.transport.close_detection = 0ms;  // these tests were written against this value
   config.link.latency = LatencyModel::fixed(40ms);
   config.link.loss = loss;
-  config.relays.push_back(relay_defaults("relay", "go"));
+  config.relays.push_back(relay_defaults("relay", RelayImplementation::go));
   for (const char* id : {"alice", "bob"}) {
     WalletConfig wallet;
     wallet.id = id;

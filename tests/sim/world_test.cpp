@@ -24,7 +24,8 @@ WalletConfig wallet(const std::string& id, NatConfig nat, std::vector<std::size_
 
 WorldConfig two_wallets(NatConfig a, NatConfig b, bool with_relay = true) {
   WorldConfig config;
-  if (with_relay) config.relays.push_back(relay_defaults("relay", "go"));
+  config.transport.close_detection = 0ms;  // these tests were written against this value
+  if (with_relay) config.relays.push_back(relay_defaults("relay", RelayImplementation::go));
   const std::vector<std::size_t> relays = with_relay ? std::vector<std::size_t>{0} : std::vector<std::size_t>{};
   config.wallets.push_back(wallet("alice", a, relays));
   config.wallets.push_back(wallet("bob", b, relays));
@@ -101,6 +102,7 @@ namespace {
 /// A world with `n` public wallets w0..w(n-1) on one relay.
 WorldConfig crowd(std::size_t n, RelayConfig relay) {
   WorldConfig config;
+  config.transport.close_detection = 0ms;  // these tests were written against this value
   config.relays.push_back(std::move(relay));
   for (std::size_t i = 0; i < n; ++i) config.wallets.push_back(wallet("w" + std::to_string(i), NatConfig::symmetric()));
   return config;
@@ -125,7 +127,7 @@ void connect_at(Kernel& kernel, World& world, std::size_t from, const std::strin
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(relay_refuses_reservations_beyond_its_maximum) {
-  RelayConfig relay = relay_defaults("relay", "js");
+  RelayConfig relay = relay_defaults("relay", RelayImplementation::js);
   relay.max_reservations = 2;
   Kernel kernel;
   World world(kernel, crowd(3, relay));
@@ -137,7 +139,7 @@ BOOST_AUTO_TEST_CASE(relay_refuses_reservations_beyond_its_maximum) {
 }
 
 BOOST_AUTO_TEST_CASE(js_relay_keeps_a_departed_wallets_slot_go_relay_frees_it) {
-  for (const std::string implementation : {"js", "go"}) {
+  for (const auto implementation : {RelayImplementation::js, RelayImplementation::go}) {
     RelayConfig relay = relay_defaults("relay", implementation);
     relay.max_reservations = 1;
     WorldConfig config = crowd(2, relay);
@@ -148,12 +150,13 @@ BOOST_AUTO_TEST_CASE(js_relay_keeps_a_departed_wallets_slot_go_relay_frees_it) {
     kernel.schedule(10s, [&] { world.go_offline(0, "test"); });
     kernel.run_until(30s);
     const bool second_reserved = count_history(world, HistoryKind::reservation, "w1 relay reserved") == 1;
-    BOOST_TEST(second_reserved == (implementation == "go"), implementation);
+    BOOST_TEST(second_reserved == (implementation == RelayImplementation::go),
+               (implementation == RelayImplementation::go ? "go" : "js"));
   }
 }
 
 BOOST_AUTO_TEST_CASE(relayed_connection_closes_at_the_circuit_duration_limit) {
-  RelayConfig relay = relay_defaults("relay", "go");
+  RelayConfig relay = relay_defaults("relay", RelayImplementation::go);
   relay.circuit_duration = 30s;
   Kernel kernel;
   World world(kernel, crowd(2, relay));
@@ -169,7 +172,7 @@ BOOST_AUTO_TEST_CASE(relayed_connection_closes_at_the_circuit_duration_limit) {
 
 BOOST_AUTO_TEST_CASE(relay_outage_drops_circuits_and_reservations_and_keep_alive_recovers) {
   for (auto mode : {RelayReconnect::Mode::none, RelayReconnect::Mode::keep_alive}) {
-    WorldConfig config = crowd(2, relay_defaults("relay", "go"));
+    WorldConfig config = crowd(2, relay_defaults("relay", RelayImplementation::go));
     for (auto& w : config.wallets) w.relay_reconnect.mode = mode;
     Kernel kernel;
     World world(kernel, std::move(config));
@@ -188,8 +191,8 @@ BOOST_AUTO_TEST_CASE(relay_outage_drops_circuits_and_reservations_and_keep_alive
 }
 
 BOOST_AUTO_TEST_CASE(peer_exchange_arrives_at_two_seconds_then_every_ten) {
-  WorldConfig config = crowd(2, relay_defaults("relay", "go"));
-  config.wallets[0].service.peer_exchange_reader = store::PeerExchangeReader::fixed;
+  WorldConfig config = crowd(2, relay_defaults("relay", RelayImplementation::go));
+  config.wallets[0].store.connection.peer_exchange_reader = store::PeerExchangeReader::fixed;
   Kernel kernel;
   World world(kernel, std::move(config));
   world.start();
@@ -205,7 +208,7 @@ BOOST_AUTO_TEST_CASE(peer_exchange_arrives_at_two_seconds_then_every_ten) {
 }
 
 BOOST_AUTO_TEST_CASE(presence_reaches_others_after_two_trips_and_expires_at_the_bootstrap) {
-  WorldConfig config = crowd(3, relay_defaults("relay", "go"));
+  WorldConfig config = crowd(3, relay_defaults("relay", RelayImplementation::go));
   config.bootstrap.presence_ttl = 30s;
   config.wallets[2].online_at = 40s;  // joins after w0's record expired
   Kernel kernel;
@@ -220,7 +223,7 @@ BOOST_AUTO_TEST_CASE(presence_reaches_others_after_two_trips_and_expires_at_the_
 // Three attempts of the whole ladder take about two minutes when every dial times out.
 BOOST_AUTO_TEST_CASE(partition_blocks_connects_until_healed) {
   Kernel kernel;
-  World world(kernel, crowd(2, relay_defaults("relay", "go")));
+  World world(kernel, crowd(2, relay_defaults("relay", RelayImplementation::go)));
   world.start();
   std::optional<store::ConnectResult> during;
   std::optional<store::ConnectResult> after;
@@ -240,7 +243,7 @@ BOOST_AUTO_TEST_CASE(partition_blocks_connects_until_healed) {
 
 BOOST_AUTO_TEST_CASE(inbound_limit_refuses_the_sixth_relayed_dial_within_a_second) {
   Kernel kernel;
-  World world(kernel, crowd(8, relay_defaults("relay", "go")));
+  World world(kernel, crowd(8, relay_defaults("relay", RelayImplementation::go)));
   world.start();
   std::vector<std::optional<store::ConnectResult>> results(7);
   for (std::size_t i = 1; i <= 7; ++i) {
