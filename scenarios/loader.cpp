@@ -18,6 +18,7 @@
 #include "scenarios/decode/times.hpp"
 #include "scenarios/json_positions.hpp"
 #include "scenarios/limits.hpp"
+#include "scenarios/run_cost.hpp"
 
 namespace connsim::scenarios {
 namespace {
@@ -69,120 +70,6 @@ constexpr Field<Scenario> kScenarioFields[] = {
     {"timeline", false, decode_timeline},
     {"expect", false, decode_expectations},
 };
-
-/// The blame for a budget: the value at `pointer` when the file has it, else `fallback`.
-JsonPointer written_or(const DecodeContext& ctx, const JsonPointer& pointer,
-                       const JsonPointer& fallback) {
-  return ctx.doc.value_positions.count(pointer) != 0 ? pointer : fallback;
-}
-
-std::string format_count(double n) {
-  if (n < 1e15) return std::to_string(static_cast<std::uint64_t>(n));
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1e", n);
-  return buffer;
-}
-
-/// Periodic activities whose work before `until` the file sets: each must stay within
-/// limits::kMaxPeriodicEvents (and a hole punch within limits::kMaxIceChecks), or the run would
-/// exhaust the machine rather than end. Estimates in double: the products overflow 64 bits.
-void check_run_budget(DecodeContext& ctx) {
-  const Scenario& sc = ctx.sc;
-  const double until = static_cast<double>(sc.until.count());
-  const double wallets = static_cast<double>(sc.wallets.size());
-  const double limit = static_cast<double>(limits::kMaxPeriodicEvents);
-  const auto too_much = [&](const JsonPointer& pointer, const std::string& what, double estimate,
-                            std::string_view unit) {
-    ctx.error(pointer, what + " makes about " + format_count(estimate) + " " + std::string(unit) +
-                           " before `until`; the limit is " +
-                           std::to_string(limits::kMaxPeriodicEvents) +
-                           " (raise the interval, shorten `until` or use fewer wallets)");
-  };
-
-  const auto& bootstrap = sc.network.bootstrap;
-  if (sc.until >= bootstrap.first_peer_exchange) {
-    const double ticks =
-        std::floor(static_cast<double>((sc.until - bootstrap.first_peer_exchange).count()) /
-                   static_cast<double>(bootstrap.peer_exchange_interval.count())) +
-        1;
-    if (ticks * wallets > limit) {
-      too_much(written_or(ctx, "/network/bootstrap/peer_exchange_interval", "/until"),
-               "peer exchange every " + format_time(bootstrap.peer_exchange_interval) + " to " +
-                   format_count(wallets) + (wallets == 1 ? " wallet" : " wallets"),
-               ticks * wallets, "deliveries");
-    }
-  }
-  if (sc.network.bootstrap.readvertise_interval > Duration::zero()) {
-    const double ticks =
-        std::floor(until / static_cast<double>(sc.network.bootstrap.readvertise_interval.count()));
-    const double deliveries = ticks * wallets * std::max(0.0, wallets - 1);
-    if (deliveries > limit) {
-      too_much(written_or(ctx, "/network/readvertise_interval", "/until"),
-               "re-advertising every " + format_time(sc.network.bootstrap.readvertise_interval) + " among " +
-                   format_count(wallets) + (wallets == 1 ? " wallet" : " wallets"),
-               deliveries, "deliveries");
-    }
-  }
-  double redials = 0;
-  const Wallet* worst = nullptr;
-  double worst_redials = 0;
-  for (const Wallet& wallet : sc.wallets) {
-    if (wallet.relay_reconnect.mode != RelayReconnect::Mode::interval) continue;
-    const double mine =
-        std::floor(until / static_cast<double>(wallet.relay_reconnect.interval.count())) *
-        static_cast<double>(wallet.relays.size());
-    redials += mine;
-    if (worst == nullptr || mine > worst_redials) {
-      worst = &wallet;
-      worst_redials = mine;
-    }
-  }
-  if (redials > limit && worst != nullptr) {
-    too_much(written_or(ctx, pointer_child(worst->source.pointer, "relay_reconnect"), "/until"),
-             "redialing lost relays every " + format_time(worst->relay_reconnect.interval) +
-                 " (over all wallets)",
-             redials, "redials");
-  }
-  // Presence gossip: wallets that come online within one second advertise together, and each
-  // advertisement is one delivery to every online wallet.
-  if (!sc.wallets.empty()) {
-    std::vector<std::pair<Duration, std::size_t>> joins;
-    for (std::size_t i = 0; i < sc.wallets.size(); ++i) {
-      if (sc.wallets[i].online_at <= sc.until) joins.emplace_back(sc.wallets[i].online_at, i);
-    }
-    std::sort(joins.begin(), joins.end());
-    std::size_t best = 0;
-    std::size_t best_from = 0;
-    for (std::size_t from = 0, to = 0; from < joins.size(); ++from) {
-      while (to < joins.size() && joins[to].first < joins[from].first + std::chrono::seconds(1))
-        ++to;
-      if (to - from > best) {
-        best = to - from;
-        best_from = from;
-      }
-    }
-    const double in_flight = static_cast<double>(best) * wallets;
-    if (in_flight > static_cast<double>(limits::kMaxPresenceInFlight)) {
-      const Wallet& first = sc.wallets[joins[best_from].second];
-      ctx.error(
-          written_or(ctx, pointer_child(first.source.pointer, "online_at"), first.source.pointer),
-          std::to_string(best) + " wallets come online within one second (from " +
-              format_time(joins[best_from].first) + ") and each advertisement reaches all " +
-              format_count(wallets) + " wallets: about " + format_count(in_flight) +
-              " presence deliveries at once; the limit is " +
-              std::to_string(limits::kMaxPresenceInFlight) + " (stagger online_at)");
-    }
-  }
-  const auto& ice = sc.network.ice;
-  const double checks = static_cast<double>(ice.failed_timeout.count()) /
-                        static_cast<double>(ice.check_interval.count());
-  if (checks > static_cast<double>(limits::kMaxIceChecks)) {
-    ctx.error(written_or(ctx, "/network/ice/check_interval", "/network/ice/failed_timeout"),
-              "an ICE check every " + format_time(ice.check_interval) + " for " +
-                  format_time(ice.failed_timeout) + " makes " + format_count(checks) +
-                  " checks per hole punch; the limit is " + std::to_string(limits::kMaxIceChecks));
-  }
-}
 
 std::vector<LoadError> finish_errors(std::vector<LoadError> errors, std::size_t dropped) {
   std::stable_sort(errors.begin(), errors.end(), [](const LoadError& a, const LoadError& b) {
@@ -277,7 +164,17 @@ LoadResult load_scenario_text(std::string_view text, std::string source_name) {
   }
   ctx.sc.source_file = source_name;
   decode_object(ctx, root, "", kScenarioFields, ctx.sc);
-  if (ctx.error_count() == 0) check_run_budget(ctx);
+  // The run-cost pass (scenarios/run_cost.hpp), over what was decoded.
+  if (ctx.until_valid) {
+    if (const auto over = timeline_over_budget(ctx.sc)) {
+      ctx.error_found_at(ctx.step_marks[over->step], over->finding.pointer, over->finding.message);
+    }
+  }
+  if (ctx.error_count() == 0) {
+    for (auto& finding : periodic_over_budget(ctx.sc, ctx.doc)) {
+      ctx.error(finding.pointer, std::move(finding.message));
+    }
+  }
   if (ctx.error_count() > 0) return LoadResult{finish_errors(std::move(ctx.errors), ctx.dropped)};
   return LoadResult{std::move(ctx.sc)};
 }

@@ -3,6 +3,7 @@
 // (ids defined so far, in file order, and whether each list was read completely).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -43,7 +44,25 @@ class DecodeContext {
   void key_error(const JsonPointer& pointer, std::string message) {
     add(doc.key_position_of(pointer), pointer, std::move(message));
   }
+  /// Errors found so far, kept or dropped.
   std::size_t error_count() const { return errors.size() + dropped; }
+  /// An error about the value at `pointer`, added as if it had been found when error_count() was
+  /// `mark`: which errors are kept under limits::kMaxCollectedErrors (the first ones found) and
+  /// the order of errors at one position then do not depend on when a later pass runs.
+  void error_found_at(std::size_t mark, const JsonPointer& pointer, std::string message) {
+    if (mark >= limits::kMaxCollectedErrors) {
+      ++dropped;
+      return;
+    }
+    // Found before the cap was reached: it displaces the error found last, if that one was kept.
+    if (errors.size() >= limits::kMaxCollectedErrors) {
+      errors.pop_back();
+      ++dropped;
+    }
+    const TextPosition at = doc.position_of(pointer);
+    errors.insert(errors.begin() + static_cast<std::ptrdiff_t>(std::min(mark, errors.size())),
+                  LoadError{file, at.line, at.column, pointer, std::move(message)});
+  }
   SourceRef source(const JsonPointer& pointer) const {
     const TextPosition at = doc.position_of(pointer);
     return SourceRef{pointer, at.line, at.column};
@@ -73,10 +92,9 @@ class DecodeContext {
   bool shared_complete = true;
   bool steps_complete = true;
   std::uint64_t total_wallets = 0;
-  std::uint64_t total_runs = 0;
-  std::uint64_t total_attempts = 0;  // for limits::kMaxTimelineAttempts
-  std::map<std::string, std::uint64_t, std::less<>> relay_holders;  // relay id -> wallets on it
-  bool relay_holders_counted = false;
+  /// error_count() when each step of sc.timeline was decoded: where a later pass's error about
+  /// that step stands among the errors found (see error_found_at).
+  std::vector<std::size_t> step_marks;
   std::uint64_t total_expanded = 0;  // ids expanded, for limits::kMaxExpandedIds
   bool expansion_reported = false;
 

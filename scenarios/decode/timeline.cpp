@@ -286,13 +286,6 @@ Action make_action(StepDraft& d) {
   return HealAction{};
 }
 
-/// Runs of a step up to `until`.
-std::uint64_t runs_of(const Step& step, Duration until) {
-  if (step.at > until) return 0;
-  if (!step.repeat) return 1;
-  const std::uint64_t fit = static_cast<std::uint64_t>((until - step.at) / step.repeat->every) + 1;
-  return step.repeat->times ? std::min(*step.repeat->times, fit) : fit;
-}
 }  // namespace
 
 void decode_timeline(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
@@ -308,7 +301,6 @@ void decode_timeline(DecodeContext& ctx, const json& value, const JsonPointer& p
     ctx.steps_complete = false;
     return;
   }
-  bool runs_reported = false;
   for (std::size_t i = 0; i < value.size(); ++i) {
     const JsonPointer element = pointer_child(pointer, i);
     const json& object = value[i];
@@ -351,73 +343,9 @@ void decode_timeline(DecodeContext& ctx, const json& value, const JsonPointer& p
     step.action = make_action(draft);
     step.index = i;
     step.source = ctx.source(element);
-    if (ctx.until_valid && !runs_reported) {
-      // A run's cost is the connects it starts: connect_many one per peer, propose_spend one per
-      // participant (each run leaves that many records and history entries).
-      std::uint64_t weight = 1;
-      if (draft.kind == ActionKind::connect_many) {
-        weight = std::max<std::uint64_t>(1, draft.peers.size());
-      } else if (draft.kind == ActionKind::propose_spend) {
-        const auto shared = sc.shared_wallet_index.find(draft.shared_wallet);
-        if (shared != sc.shared_wallet_index.end()) {
-          weight =
-              std::max<std::uint64_t>(1, sc.shared_wallets[shared->second].participants.size());
-        }
-      } else if (draft.kind == ActionKind::reload || draft.kind == ActionKind::go_online ||
-                 draft.kind == ActionKind::partition) {
-        // A rejoin's advertisement reaches every wallet; a partition checks every connection
-        // and relay link.
-        weight = std::max<std::uint64_t>(1, sc.wallets.size());
-      } else if (draft.kind == ActionKind::relay_down) {
-        // Every wallet on the relay loses its reservation (and may redial it).
-        if (!ctx.relay_holders_counted) {
-          for (const Wallet& w : sc.wallets) {
-            for (const auto& r : w.relays) ++ctx.relay_holders[r];
-          }
-          ctx.relay_holders_counted = true;
-        }
-        const auto holders = ctx.relay_holders.find(draft.relay);
-        weight =
-            std::max<std::uint64_t>(1, holders == ctx.relay_holders.end() ? 0 : holders->second);
-      }
-      const unsigned __int128 runs =
-          static_cast<unsigned __int128>(runs_of(step, sc.until)) * weight + ctx.total_runs;
-      ctx.total_runs = runs > limits::kMaxTimelineRuns ? limits::kMaxTimelineRuns + 1
-                                                       : static_cast<std::uint64_t>(runs);
-      // Each connect may make retry.max_attempts passes down the ladder, each one recorded.
-      std::uint64_t max_attempts = 1;
-      if (draft.kind == ActionKind::connect || draft.kind == ActionKind::connect_many ||
-          draft.kind == ActionKind::propose_spend) {
-        const auto connecting = sc.wallet_index.find(draft.wallet);
-        if (connecting != sc.wallet_index.end()) {
-          max_attempts = static_cast<std::uint64_t>(
-              std::max(1, sc.wallets[connecting->second].store.p2p.retry.max_attempts));
-        }
-      }
-      const unsigned __int128 attempts =
-          static_cast<unsigned __int128>(runs_of(step, sc.until)) * weight * max_attempts +
-          ctx.total_attempts;
-      ctx.total_attempts = attempts > limits::kMaxTimelineAttempts
-                               ? limits::kMaxTimelineAttempts + 1
-                               : static_cast<std::uint64_t>(attempts);
-      if (ctx.total_runs > limits::kMaxTimelineRuns) {
-        ctx.error(step.repeat ? pointer_child(element, "repeat") : element,
-                  "the timeline runs more than " + std::to_string(limits::kMaxTimelineRuns) +
-                      " steps before `until` (the limit; a connect_many counts once per peer, a "
-                      "propose_spend once per participant, a reload, go_online or partition once "
-                      "per wallet, a relay_down once per wallet on the relay)");
-        runs_reported = true;
-      } else if (ctx.total_attempts > limits::kMaxTimelineAttempts) {
-        ctx.error(step.repeat ? pointer_child(element, "repeat") : element,
-                  "the timeline may make more than " +
-                      std::to_string(limits::kMaxTimelineAttempts) +
-                      " connection attempts before `until` (the limit): each run of a connect "
-                      "counts its wallet's retry.max_attempts, once per peer");
-        runs_reported = true;
-      }
-    }
     if (step.id) sc.step_index.emplace(*step.id, sc.timeline.size());
     sc.timeline.push_back(std::move(step));
+    ctx.step_marks.push_back(ctx.error_count());
   }
 }
 }  // namespace connsim::scenarios::decode

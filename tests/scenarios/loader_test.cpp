@@ -824,6 +824,19 @@ BOOST_AUTO_TEST_CASE(repeat_extension) {
 "timeline": [{"at": 0, "do": "heal", "repeat": {"every": "1ns", "times": 1000}}])"));
 }
 
+// The run-cost pass runs after decoding, yet its error stands where the step's decoding found it:
+// a step over the budget before more than limits::kMaxCollectedErrors errors is still reported.
+BOOST_AUTO_TEST_CASE(timeline_budget_error_is_kept_among_many_errors) {
+  std::string steps = R"({"at": 0, "do": "heal", "repeat": {"every": "1ns"}})";
+  for (int i = 0; i < 1100; ++i) steps += R"(, {"at": 0, "do": "reload"})";
+  const auto errors = errors_of(file(kTwoWallets + "\n\"timeline\": [" + steps + "]"));
+  BOOST_TEST_REQUIRE(errors.size() == 51u);
+  BOOST_TEST(errors.front().rfind("x.json:3:48: /timeline/0/repeat: the timeline runs more than "
+                                  "250000 steps before `until`",
+                                  0) == 0u);
+  BOOST_TEST(errors.back() == "x.json:3:1390: 1051 more errors not shown");
+}
+
 BOOST_AUTO_TEST_CASE(unknown_references_in_steps) {
   // The contract's example, exactly.
   BOOST_TEST(error_of(file(kTwoWallets + R"(
