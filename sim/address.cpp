@@ -1,6 +1,8 @@
 #include "sim/address.hpp"
 
 #include <charconv>
+
+#include "sim/host_layout.hpp"
 #include <vector>
 
 namespace connsim::sim {
@@ -67,6 +69,27 @@ std::optional<ParsedAddress> parse_address(std::string_view address) {
     return parsed;
   }
   return std::nullopt;
+}
+
+std::string format_ipv4(std::uint32_t ip) {
+  std::string text;
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    text += std::to_string((ip >> shift) & 0xffU);
+    if (shift > 0) text += '.';
+  }
+  return text;
+}
+
+std::string format_address(const ParsedAddress& address) {
+  switch (address.kind) {
+    case AddressKind::direct:
+      return "/ip4/" + format_ipv4(address.ip) + "/tcp/" + std::to_string(kLibp2pPort) + "/p2p/" + address.peer;
+    case AddressKind::circuit:
+      return "/p2p/" + address.relay + "/p2p-circuit/p2p/" + address.peer;
+    case AddressKind::webrtc:
+      break;
+  }
+  return "/p2p/" + address.relay + "/p2p-circuit/webrtc/p2p/" + address.peer;
 }
 
 }  // namespace connsim::sim

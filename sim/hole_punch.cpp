@@ -8,16 +8,13 @@ namespace connsim::sim {
 
 namespace {
 
-constexpr std::uint16_t kWebrtcPort = 50000;
-// @libp2p/webrtc's default STUN servers are public hosts that are none of the peers.
-constexpr std::uint32_t kStunIp = ipv4(74, 125, 250, 129);
-constexpr std::uint16_t kStunPort = 19302;
-
-IceHost ice_host(WalletNode& node) {
+// @libp2p/webrtc's default STUN servers are public hosts that are none of the peers: the
+// layout's STUN server, which has no host in the message model but its address.
+IceHost ice_host(const HostLayout& hosts, WalletNode& node) {
   IceHost host;
   host.nat = &node.nat();
   host.local = Endpoint{node.private_ip(), kWebrtcPort};
-  host.stun_server = Endpoint{kStunIp, kStunPort};
+  host.stun_server = Endpoint{hosts.public_ip(hosts.stun()), kStunPort};
   return host;
 }
 
@@ -27,7 +24,7 @@ HolePunchResult punch_hole(World& world, std::size_t dialer, std::size_t listene
   WalletNode& a = world.wallet(dialer);
   WalletNode& b = world.wallet(listener);
   const IceOutcome outcome =
-      run_ice(ice_host(a), ice_host(b), one_way, world.kernel().now(), world.config().ice);
+      run_ice(ice_host(world.hosts(), a), ice_host(world.hosts(), b), one_way, world.kernel().now(), world.config().ice);
   return HolePunchResult{outcome.connected, outcome.elapsed, outcome.detail};
 }
 

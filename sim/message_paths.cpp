@@ -23,16 +23,15 @@ class DrawnJourney final : public Journey {
 }  // namespace
 
 MessagePaths::MessagePaths(World& world) : world_(world), kernel_(world.kernel()) {
-  const auto& config = world.config();
-  const std::size_t hosts = config.wallets.size() + config.relays.size() + 1;
+  const std::size_t hosts = world.hosts().world_host_count();
   streams_.reserve(hosts);
-  for (std::size_t h = 0; h < hosts; ++h) streams_.emplace_back(stream_seed(config.seed, "host", h));
+  for (std::size_t h = 0; h < hosts; ++h) streams_.emplace_back(stream_seed(world.config().seed, "host", h));
 }
 
 Duration MessagePaths::one_way(HostId from, HostId to) {
-  Stream& rng = streams_[from];
+  Stream& rng = streams_[from.value];
   Duration delay = world_.config().link.latency.sample(rng);
-  auto access = [&](HostId host) { return world_.access_latency(host).sample(rng); };
+  auto access = [&](HostId host) { return world_.hosts().access_latency(host).sample(rng); };
   return delay + access(from) + access(to);
 }
 
@@ -40,7 +39,7 @@ std::optional<Duration> MessagePaths::trip(HostId from, HostId to) {
   Duration total = Duration::zero();
   const LinkConfig& link = world_.config().link;
   for (int transmission = 1; transmission <= std::max(1, link.max_transmissions); ++transmission) {
-    if (!streams_[from].chance(link.loss)) return total + one_way(from, to);
+    if (!streams_[from.value].chance(link.loss)) return total + one_way(from, to);
     total += link.retransmit_timeout;
   }
   return std::nullopt;

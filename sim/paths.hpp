@@ -16,13 +16,13 @@
 #include <utility>
 #include <vector>
 
+#include "sim/host_ids.hpp"
 #include "store/async.hpp"
 #include "store/clock.hpp"
 
 namespace connsim::sim {
 
 using store::Duration;
-using HostId = std::uint32_t;
 struct Connection;
 
 /// One stretch of a journey: `trips` one-way trips alternating in direction, the first from
@@ -32,8 +32,8 @@ struct Connection;
 /// with a relay, the bootstrap, or a dial's handshake). `bytes`: what each trip carries, for
 /// a backend with real links (0: a small control message); the fast model ignores it.
 struct Leg {
-  HostId from = 0;
-  HostId to = 0;
+  HostId from;
+  HostId to;
   int trips = 1;
   std::uint64_t connection = 0;
   std::uint32_t bytes = 0;

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/address.hpp"
 #include "sim/world.hpp"
 
 namespace connsim::sim {
@@ -63,10 +64,10 @@ WalletNode::WalletNode(World& world, std::size_t index, const WalletConfig& conf
       clock_(clock),
       rng_(stream_seed(seed, "wallet", index)),
       store_rng_(stream_seed(seed, "wallet-store", index)),
-      nat_(effective_nat(config.nat), static_cast<std::uint32_t>(0x0B000000u + index),
+      nat_(effective_nat(config.nat), world.hosts().public_ip(world.wallet_host(index)),
            stream_seed(seed, "nat", index)),
-      public_ip_(static_cast<std::uint32_t>(0x0B000000u + index)),
-      private_ip_(config.nat.public_host ? public_ip_ : 0x0A000002u) {
+      public_ip_(world.hosts().public_ip(world.wallet_host(index))),
+      private_ip_(world.hosts().private_ip(WalletIndex{index})) {
   for (std::size_t relay : config_.relays) relay_links_[relay] = RelayLink{};
   make_stores();
 }
@@ -118,10 +119,7 @@ void WalletNode::set_online(bool online) {
 }
 
 store::Multiaddr WalletNode::listen_address() const {
-  const std::uint32_t ip = private_ip_;
-  return "/ip4/" + std::to_string(ip >> 24) + "." + std::to_string((ip >> 16) & 255) + "." +
-         std::to_string((ip >> 8) & 255) + "." + std::to_string(ip & 255) + "/tcp/4001/p2p/" +
-         config_.peer_id;
+  return format_address({.kind = AddressKind::direct, .ip = private_ip_, .peer = config_.peer_id});
 }
 
 // --- event delivery -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/config.hpp"
+#include "sim/host_ids.hpp"
 #include "sim/nat.hpp"
 #include "sim/random.hpp"
 #include "sim/records.hpp"
@@ -111,7 +112,7 @@ class WalletNode final : private store::P2PStoreObserver, private store::Musig2O
 
   std::vector<std::uint64_t>& connection_ids() { return connection_ids_; }
   const std::vector<std::uint64_t>& connection_ids() const { return connection_ids_; }
-  std::map<std::uint32_t, std::deque<store::Duration>>& inbound_log() { return inbound_log_; }
+  std::map<HostId, std::deque<store::Duration>>& inbound_log() { return inbound_log_; }
   std::uint64_t advertised_count = 0;
 
  private:
@@ -141,7 +142,7 @@ class WalletNode final : private store::P2PStoreObserver, private store::Musig2O
   std::map<store::PeerId, std::vector<std::pair<Duration, int>>> open_connects_;  // start, attempts
   std::map<std::size_t, RelayLink> relay_links_;
   std::vector<std::uint64_t> connection_ids_;
-  std::map<std::uint32_t, std::deque<store::Duration>> inbound_log_;
+  std::map<HostId, std::deque<store::Duration>> inbound_log_;
 };
 
 }  // namespace connsim::sim

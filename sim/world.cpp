@@ -6,14 +6,24 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/address.hpp"
 #include "sim/message_paths.hpp"
 #include "sim/wallet_node.hpp"
 
 namespace connsim::sim {
 
+namespace {
+
+std::string circuit_address(const std::string& relay, const std::string& peer) {
+  return format_address({.kind = AddressKind::circuit, .relay = relay, .peer = peer});
+}
+
+}  // namespace
+
 World::World(Kernel& kernel, WorldConfig config, bool keep_history, PathsFactory paths)
     : kernel_(kernel),
       config_(std::move(config)),
+      hosts_(HostLayout::of(config_)),
       clock_(std::make_unique<SimClock>(kernel)),
       history_(keep_history) {
   for (const auto& relay : config_.relays) relays_.push_back(RelayState{relay});
@@ -39,12 +49,6 @@ std::optional<std::size_t> World::wallet_by_peer(const store::PeerId& peer) cons
   auto it = wallet_by_peer_.find(peer);
   if (it == wallet_by_peer_.end()) return std::nullopt;
   return it->second;
-}
-
-std::string World::host_name(HostId host) const {
-  if (host < wallets_.size()) return config_.wallets[host].id;
-  if (host < wallets_.size() + relays_.size()) return relays_[host - wallets_.size()].config.id;
-  return "bootstrap";
 }
 
 const Connection* World::connection(std::uint64_t id) const {
@@ -317,14 +321,16 @@ void World::advertise(std::size_t w) {
   presence->id = "presence-" + cfg.peer_id + "-" + std::to_string(++node.advertised_count);
   presence->peer_id = cfg.peer_id;
   presence->multiaddrs.push_back(node.listen_address());
+  const std::string* first_relay = nullptr;  // WebRTC is signalled over the first circuit
   for (const auto& [relay, link] : node.relay_links()) {
     if (!link.reserved) continue;
-    presence->relay_addrs.push_back("/p2p/" + relays_[relay].config.id + "/p2p-circuit/p2p/" + cfg.peer_id);
+    if (!first_relay) first_relay = &relays_[relay].config.id;
+    presence->relay_addrs.push_back(circuit_address(relays_[relay].config.id, cfg.peer_id));
   }
-  if (cfg.webrtc && !presence->relay_addrs.empty()) {
-    const std::string& first = presence->relay_addrs.front();
-    const auto circuit = first.find("/p2p-circuit");
-    presence->webrtc_addr = first.substr(0, circuit) + "/p2p-circuit/webrtc/p2p/" + cfg.peer_id;
+  if (cfg.webrtc && first_relay) {
+    // (A relay id with "/p2p-circuit" in it is cut there, as it always was.)
+    const std::string relay = first_relay->substr(0, first_relay->find("/p2p-circuit"));
+    presence->webrtc_addr = format_address({.kind = AddressKind::webrtc, .relay = relay, .peer = cfg.peer_id});
   }
   for (const auto& address : presence->relay_addrs) presence->multiaddrs.push_back(address);
   if (presence->webrtc_addr) presence->multiaddrs.push_back(*presence->webrtc_addr);
@@ -366,7 +372,7 @@ std::shared_ptr<const nlohmann::json> World::build_peer_exchange() const {
     nlohmann::json addrs = nlohmann::json::array();
     for (const auto& [relay, link] : node.relay_links()) {
       if (reservation_alive(w, relay)) {
-        addrs.push_back("/p2p/" + relays_[relay].config.id + "/p2p-circuit/p2p/" + node.config().peer_id);
+        addrs.push_back(circuit_address(relays_[relay].config.id, node.config().peer_id));
       }
     }
     if (addrs.empty()) continue;

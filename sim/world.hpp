@@ -18,6 +18,7 @@
 
 #include "sim/config.hpp"
 #include "sim/history.hpp"
+#include "sim/host_layout.hpp"
 #include "sim/kernel.hpp"
 #include "sim/message_paths.hpp"
 #include "sim/paths.hpp"
@@ -122,20 +123,19 @@ class World {
   std::optional<std::size_t> wallet_by_peer(const store::PeerId& peer) const;
   const RelayState& relay(std::size_t index) const { return relays_[index]; }
   std::size_t relay_count() const { return relays_.size(); }
-  HostId wallet_host(std::size_t wallet) const { return static_cast<HostId>(wallet); }
-  HostId relay_host(std::size_t relay) const { return static_cast<HostId>(wallets_.size() + relay); }
-  HostId bootstrap_host() const { return static_cast<HostId>(wallets_.size() + relays_.size()); }
-  std::string host_name(HostId host) const;
+  /// Which host is which: ids, names, addresses, access latencies (sim/host_layout.hpp).
+  const HostLayout& hosts() const { return hosts_; }
+  // The world numbers wallets and relays by their vectors' indices; these name their hosts.
+  HostId wallet_host(std::size_t wallet) const { return hosts_.host(WalletIndex{wallet}); }
+  HostId relay_host(std::size_t relay) const { return hosts_.host(RelayIndex{relay}); }
+  HostId bootstrap_host() const { return hosts_.bootstrap(); }
+  const std::string& host_name(HostId host) const { return hosts_.name(host); }
   const WorldCounters& counters() const { return counters_; }
   const Connection* connection(std::uint64_t id) const;
   /// Every connection of the run, live or closed (unordered: sort by id).
   const std::unordered_map<std::uint64_t, Connection>& connections() const { return connections_; }
   /// The bootstrap's peer-exchange message as it would be sent now (public for the benchmarks).
   std::shared_ptr<const nlohmann::json> build_peer_exchange() const;
-  /// The extra one-way delay on every hop from or to `host`: a wallet's or relay's
-  /// access_latency; none for the bootstrap or a host outside the world (the packet
-  /// backend's STUN server).
-  const LatencyModel& access_latency(HostId host) const;
   /// How messages travel (the backend).
   Paths& paths() { return *paths_; }
   const Paths& paths() const { return *paths_; }
@@ -200,6 +200,7 @@ class World {
 
   Kernel& kernel_;
   WorldConfig config_;
+  HostLayout hosts_;
   std::unique_ptr<SimClock> clock_;
   History history_;
   WorldCounters counters_;

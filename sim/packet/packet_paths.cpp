@@ -28,11 +28,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr std::uint16_t kLibp2pPort = 4001;
-constexpr std::uint32_t kBootstrapIp = ipv4(13, 0, 0, 1);
-// @libp2p/webrtc's default STUN server, as in the fast model (sim/hole_punch.cpp).
-constexpr std::uint32_t kStunIp = ipv4(74, 125, 250, 129);
-constexpr std::uint16_t kStunPort = 19302;
 /// RFC 5382 §5: an established TCP connection's NAT binding lasts at least 2 h 4 min.
 constexpr Duration kTcpMappingTimeout = std::chrono::minutes(124);
 /// A control datagram's payload (UDP/IP headers come on top); a message's datagram carries the
@@ -166,8 +161,8 @@ struct PacketPaths::WebrtcSockets {
   ns3::Ptr<ns3::Socket> listener_socket;
   Endpoint dialer_remote;    // where the dialer sends (ICE's selected pair)
   Endpoint listener_remote;
-  std::size_t dialer = 0;
-  std::size_t listener = 0;
+  HostId dialer;
+  HostId listener;
 
   void close() {
     for (auto* socket : {&dialer_socket, &listener_socket}) {
@@ -201,29 +196,17 @@ std::function<std::unique_ptr<Paths>(World&)> packet_paths_factory(PacketOptions
 
 // --- the network --------------------------------------------------------------------------------
 
-namespace {
-
-std::uint32_t relay_ip(std::size_t relay) {
-  const auto n = static_cast<std::uint32_t>(relay + 1);
-  return ipv4(12, 0, static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n & 0xff));
-}
-
-std::uint32_t private_ip(std::size_t wallet) {
-  return ipv4(10, static_cast<std::uint8_t>((wallet >> 8) & 0xff), static_cast<std::uint8_t>(wallet & 0xff), 2);
-}
-
-}  // namespace
-
 /// A host's share of the deterministic one-way delay: half the network's floor plus its own
 /// access floor (the STUN server: half the network's).
 static Duration core_share(const World& world, HostId host) {
-  return world.config().link.latency.floor() / 2 + world.access_latency(host).floor();
+  return world.config().link.latency.floor() / 2 + world.hosts().access_latency(host).floor();
 }
 
 void PacketPaths::build_topology() {
   const WorldConfig& config = world_.config();
-  const std::size_t wallets = config.wallets.size();
-  const std::size_t hosts = wallets + config.relays.size() + 1;  // + the STUN server, last
+  const HostLayout& layout = world_.hosts();
+  const std::size_t wallets = layout.wallet_count();
+  const std::size_t hosts = layout.host_count();  // the world's and the STUN server, last
   ns3::RngSeedManager::SetSeed(20261125);
   ns3::RngSeedManager::SetRun(config.seed);
   topology_ = std::make_unique<Topology>();
@@ -235,33 +218,32 @@ void PacketPaths::build_topology() {
     link.bits_per_second = options_.bits_per_second;
     return link;
   };
-  for (std::size_t w = 0; w < wallets; ++w) {
-    WalletNode& node = world_.wallet(w);
-    const std::string name = "wallet-" + config.wallets[w].id;
-    if (config.wallets[w].nat.public_host) {
-      topology_->add_public_host(name, node.public_ip(), spec(static_cast<HostId>(w)));
+  // Topology host indices are host ids: the hosts are added in id order.
+  for (WalletIndex w{0}; w.value < wallets; ++w.value) {
+    WalletNode& node = world_.wallet(w.value);
+    const HostId host = layout.host(w);
+    if (!layout.behind_nat(host)) {
+      topology_->add_public_host(layout.node_name(host), layout.public_ip(host), spec(host));
       continue;
     }
-    NatConfig tcp = config.wallets[w].nat;
+    NatConfig tcp = config.wallets[w.value].nat;
     tcp.mapping_timeout = kTcpMappingTimeout;
-    tcp_nats_[w] = std::make_unique<NatBox>(tcp, node.public_ip(), stream_seed(config.seed, "nat-tcp", w));
-    topology_->add_natted_host(name, private_ip(w), node.public_ip(), &node.nat(), tcp_nats_[w].get(),
-                               kLibp2pPort, spec(static_cast<HostId>(w)));
+    tcp_nats_[w.value] = std::make_unique<NatBox>(tcp, layout.public_ip(host), stream_seed(config.seed, "nat-tcp", w.value));
+    topology_->add_natted_host(layout.node_name(host), layout.lan_ip(w), layout.public_ip(host), &node.nat(),
+                               tcp_nats_[w.value].get(), kLibp2pPort, spec(host));
   }
-  for (std::size_t r = 0; r < config.relays.size(); ++r) {
-    topology_->add_public_host("relay-" + config.relays[r].id, relay_ip(r), spec(world_.relay_host(r)));
+  for (HostId host = layout.host(RelayIndex{0}); host.value < hosts; ++host.value) {
+    const auto index = topology_->add_public_host(layout.node_name(host), layout.public_ip(host), spec(host));
+    if (host == layout.stun()) install_stun_server(topology_->node(index), kStunPort);
   }
-  topology_->add_public_host("bootstrap", kBootstrapIp, spec(world_.bootstrap_host()));
-  const auto stun = topology_->add_public_host("stun", kStunIp, spec(static_cast<HostId>(hosts)));
-  install_stun_server(topology_->node(stun), kStunPort);
 
   // The core drops what a partition separates; addresses the world does not know pass.
-  for (std::size_t h = 0; h <= hosts; ++h) host_by_ip_[public_ip(static_cast<HostId>(h))] = static_cast<HostId>(h);
+  for (HostId host{0}; host.value < hosts; ++host.value) host_by_ip_[layout.public_ip(host)] = host;
   topology_->set_filter([this](std::uint32_t src, std::uint32_t dst) {
     auto a = host_by_ip_.find(src);
     auto b = host_by_ip_.find(dst);
-    return a != host_by_ip_.end() && b != host_by_ip_.end() && a->second < hosts_in_world() &&
-           b->second < hosts_in_world() && !world_.reachable(a->second, b->second);
+    return a != host_by_ip_.end() && b != host_by_ip_.end() && world_.hosts().in_world(a->second) &&
+           world_.hosts().in_world(b->second) && !world_.reachable(a->second, b->second);
   });
   // The random part of each one-way delay, drawn per packet at the core (ICE's checks and
   // STUN included), from the sending host's stream.
@@ -272,15 +254,14 @@ void PacketPaths::build_topology() {
     return jitter(a->second, b->second);
   });
 
-  streams_.reserve(hosts + 1);
-  for (std::size_t h = 0; h <= hosts; ++h) streams_.emplace_back(stream_seed(config.seed, "packet-host", h));
-  learned_.resize(hosts);
-  for (std::size_t h = 0; h < hosts; ++h) {
-    auto socket = ns3::Socket::CreateSocket(topology_->node(h), ns3::UdpSocketFactory::GetTypeId());
-    if (socket->Bind(to_ns3(Endpoint{topology_->local_ip(h), kLibp2pPort})) != 0) {
-      throw std::runtime_error("packet backend: cannot bind the libp2p socket of " + world_.host_name(static_cast<HostId>(h)));
+  streams_.reserve(hosts);
+  for (std::size_t h = 0; h < hosts; ++h) streams_.emplace_back(stream_seed(config.seed, "packet-host", h));
+  learned_.resize(layout.world_host_count());
+  for (HostId host{0}; layout.in_world(host); ++host.value) {
+    auto socket = ns3::Socket::CreateSocket(topology_->node(host.value), ns3::UdpSocketFactory::GetTypeId());
+    if (socket->Bind(to_ns3(Endpoint{topology_->local_ip(host.value), kLibp2pPort})) != 0) {
+      throw std::runtime_error("packet backend: cannot bind the libp2p socket of " + layout.name(host));
     }
-    const auto host = static_cast<HostId>(h);
     socket->SetRecvCallback(ns3::Callback<void, ns3::Ptr<ns3::Socket>>(
         [this, host](ns3::Ptr<ns3::Socket> s) { receive(host, s, true); }));
     libp2p_.push_back(socket);
@@ -290,7 +271,7 @@ void PacketPaths::build_topology() {
 
 void PacketPaths::link_changed() {
   for (std::size_t h = 0; h < topology_->host_count(); ++h) {
-    topology_->set_core_delay(h, core_share(world_, static_cast<HostId>(h)));
+    topology_->set_core_delay(h, core_share(world_, HostId{static_cast<std::uint32_t>(h)}));
     topology_->set_core_loss(h, world_.config().link.loss);
   }
 }
@@ -304,32 +285,17 @@ std::vector<std::pair<std::string, std::uint64_t>> PacketPaths::named_counters()
           {"core_dropped", topology_->core()->dropped()}, {"core_held", topology_->core()->held()}};
 }
 
-HostId PacketPaths::hosts_in_world() const {
-  return static_cast<HostId>(world_.wallet_count() + world_.relay_count() + 1);
-}
-
 Duration PacketPaths::jitter(HostId from, HostId to) {
-  Stream& rng = streams_[from];
+  Stream& rng = streams_[from.value];
   auto rest = [&](const LatencyModel& model) {
     return model.kind == LatencyModel::Kind::fixed ? Duration::zero() : model.sample(rng) - model.floor();
   };
-  return rest(world_.config().link.latency) + rest(world_.access_latency(from)) + rest(world_.access_latency(to));
+  const HostLayout& layout = world_.hosts();
+  return rest(world_.config().link.latency) + rest(layout.access_latency(from)) + rest(layout.access_latency(to));
 }
 
 Duration PacketPaths::notice_delay(HostId from, HostId to) {
   return core_share(world_, from) + core_share(world_, to) + jitter(from, to);
-}
-
-std::uint32_t PacketPaths::public_ip(HostId host) const {
-  const WorldConfig& config = world_.config();
-  if (host < config.wallets.size()) return world_.wallet(host).public_ip();
-  if (host < config.wallets.size() + config.relays.size()) return relay_ip(host - config.wallets.size());
-  if (host == world_.bootstrap_host()) return kBootstrapIp;
-  return kStunIp;
-}
-
-bool PacketPaths::behind_nat(HostId host) const {
-  return host < world_.wallet_count() && !world_.config().wallets[host].nat.public_host;
 }
 
 // --- journeys -------------------------------------------------------------------------------------
@@ -389,7 +355,7 @@ void PacketPaths::send_datagram(const std::shared_ptr<JourneyState>& journey, in
   Header header;
   header.kind = Kind::trip;
   header.transmission = static_cast<std::uint8_t>(std::min(transmission, 255));
-  header.sender = from;
+  header.sender = from.value;
   header.journey = journey->id;
   header.position = journey->position;
   // On a WebRTC connection between these two wallets: ICE's selected pair.
@@ -406,21 +372,22 @@ void PacketPaths::send_datagram(const std::shared_ptr<JourneyState>& journey, in
   }
   // Over the libp2p sockets: a NATed receiver must have opened the flow first.
   std::optional<Endpoint> destination;
-  if (!behind_nat(to)) {
-    destination = Endpoint{public_ip(to), kLibp2pPort};
-  } else if (auto seen = learned_[from].find(to); seen != learned_[from].end()) {
+  const HostLayout& layout = world_.hosts();
+  if (!layout.behind_nat(to)) {
+    destination = Endpoint{layout.public_ip(to), kLibp2pPort};
+  } else if (auto seen = learned_[from.value].find(to); seen != learned_[from.value].end()) {
     destination = seen->second;
   }
   if (!destination) {
     header.kind = Kind::hello;
-    header.sender = to;
+    header.sender = to.value;
     ++counters_.hellos;
     ++counters_.datagrams_sent;
-    libp2p_[to]->SendTo(encode(header), 0, to_ns3(Endpoint{public_ip(from), kLibp2pPort}));
+    libp2p_[to.value]->SendTo(encode(header), 0, to_ns3(Endpoint{layout.public_ip(from), kLibp2pPort}));
     return;
   }
   ++counters_.datagrams_sent;
-  libp2p_[from]->SendTo(encode(header, leg.bytes), 0, to_ns3(*destination));
+  libp2p_[from.value]->SendTo(encode(header, leg.bytes), 0, to_ns3(*destination));
 }
 
 void PacketPaths::receive(HostId at, ns3::Ptr<ns3::Socket> socket, bool libp2p) {
@@ -429,8 +396,9 @@ void PacketPaths::receive(HostId at, ns3::Ptr<ns3::Socket> socket, bool libp2p) 
     const auto header = decode(*packet);
     if (!header || !ns3::InetSocketAddress::IsMatchingType(from)) continue;
     const auto source = ns3::InetSocketAddress::ConvertFrom(from);
-    if (libp2p && header->sender < learned_.size() && behind_nat(header->sender)) {
-      learned_[at][header->sender] = Endpoint{source.GetIpv4().Get(), source.GetPort()};
+    const HostId sender{header->sender};
+    if (libp2p && sender.value < learned_.size() && world_.hosts().behind_nat(sender)) {
+      learned_[at.value][sender] = Endpoint{source.GetIpv4().Get(), source.GetPort()};
     }
     if (header->kind == Kind::keepalive) continue;
     auto it = in_flight_.find(header->journey);
@@ -473,7 +441,7 @@ void PacketPaths::nat_rebound(std::size_t wallet) {
   // The world rebound the UDP table (the one ICE shares with the fast model); the NAT forgets
   // its libp2p (TCP stand-in) mappings too, and every peer the wallet's old address.
   if (wallet < tcp_nats_.size() && tcp_nats_[wallet]) tcp_nats_[wallet]->rebind();
-  for (auto& seen : learned_) seen.erase(static_cast<HostId>(wallet));
+  for (auto& seen : learned_) seen.erase(world_.wallet_host(wallet));
 }
 
 // --- WebRTC -------------------------------------------------------------------------------------
@@ -489,9 +457,12 @@ struct PunchState {
 }  // namespace
 
 void PacketPaths::offer_created(std::size_t dialer, std::size_t listener) {
-  const Endpoint stun{kStunIp, kStunPort};
-  const PacketIceSide a{topology_->node(dialer), topology_->local_ip(dialer), stun, Duration::zero()};
-  const PacketIceSide b{topology_->node(listener), topology_->local_ip(listener), stun, Duration::zero()};
+  const HostLayout& layout = world_.hosts();
+  const Endpoint stun{layout.public_ip(layout.stun()), kStunPort};
+  const std::size_t a_node = world_.wallet_host(dialer).value;  // topology index = host id
+  const std::size_t b_node = world_.wallet_host(listener).value;
+  const PacketIceSide a{topology_->node(a_node), topology_->local_ip(a_node), stun, Duration::zero()};
+  const PacketIceSide b{topology_->node(b_node), topology_->local_ip(b_node), stun, Duration::zero()};
   offers_[{dialer, listener}].emplace_back(kernel_.now(), prepare_packet_ice(a, b, world_.config().ice));
 }
 
@@ -512,8 +483,8 @@ store::Task<Punch> PacketPaths::punch(std::size_t dialer, std::size_t listener, 
     sockets->listener_socket = state->result->b_socket;
     sockets->dialer_remote = state->result->outcome.a_remote;
     sockets->listener_remote = state->result->outcome.b_remote;
-    sockets->dialer = dialer;
-    sockets->listener = listener;
+    sockets->dialer = world_.wallet_host(dialer);
+    sockets->listener = world_.wallet_host(listener);
     state->result->a_socket = nullptr;
     state->result->b_socket = nullptr;
     if (state->abandoned || !state->result->outcome.connected) {
@@ -540,8 +511,8 @@ void PacketPaths::connection_opened(const Connection& connection) {
   if (it == punched_.end()) return;
   auto sockets = it->second;
   punched_.erase(it);
-  const auto dialer = static_cast<HostId>(connection.dialer);
-  const auto listener = static_cast<HostId>(connection.listener);
+  const HostId dialer = world_.wallet_host(connection.dialer);
+  const HostId listener = world_.wallet_host(connection.listener);
   sockets->dialer_socket->SetRecvCallback(ns3::Callback<void, ns3::Ptr<ns3::Socket>>(
       [this, dialer](ns3::Ptr<ns3::Socket> s) { receive(dialer, s, false); }));
   sockets->listener_socket->SetRecvCallback(ns3::Callback<void, ns3::Ptr<ns3::Socket>>(
@@ -571,7 +542,7 @@ void PacketPaths::keepalive(std::uint64_t connection, bool from_dialer) {
   const WebrtcSockets& sockets = *it->second;
   Header header;
   header.kind = Kind::keepalive;
-  header.sender = static_cast<std::uint32_t>(from_dialer ? sockets.dialer : sockets.listener);
+  header.sender = (from_dialer ? sockets.dialer : sockets.listener).value;
   ++counters_.keepalives;
   ++counters_.datagrams_sent;
   (from_dialer ? sockets.dialer_socket : sockets.listener_socket)

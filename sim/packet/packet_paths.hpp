@@ -116,10 +116,6 @@ class PacketPaths final : public Paths {
   void keepalive(std::uint64_t connection, bool from_dialer);
   /// Suspends until the deadline or until whoever holds `slot` wakes it first.
   store::Task<void> wait(std::weak_ptr<Waiter>& slot, Duration deadline);
-  std::uint32_t public_ip(HostId host) const;
-  /// World hosts are 0 .. hosts_in_world() - 1; the STUN server is the next one.
-  HostId hosts_in_world() const;
-  bool behind_nat(HostId host) const;
 
   World& world_;
   Kernel& kernel_;

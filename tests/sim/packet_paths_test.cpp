@@ -66,9 +66,9 @@ struct Fixture {
   World world;
 };
 
-const HostId alice = 0;
-const HostId bob = 1;
-const HostId relay = 2;
+const HostId alice{0};
+const HostId bob{1};
+const HostId relay{2};
 
 }  // namespace
 
