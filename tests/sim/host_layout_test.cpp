@@ -132,7 +132,7 @@ BOOST_AUTO_TEST_CASE(access_latency_of_wallets_and_relays_none_for_the_rest) {
 
 BOOST_AUTO_TEST_CASE(the_layout_of_a_world_config) {
   WorldConfig config;
-  config.relays.push_back(relay_defaults("relay-a", "go"));
+  config.relays.push_back(relay_defaults("relay-a", RelayImplementation::go));
   config.relays.back().access_latency = LatencyModel::fixed(9ms);
   WalletConfig open;
   open.id = "open";
