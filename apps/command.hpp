@@ -1,0 +1,48 @@
+// What every `connsim` command shares: the exit statuses (the contract of
+// scenario-format.md), the options several commands take, loading their inputs, and the
+// registration of each command on the `connsim` app (one file per command: <name>_command.cpp).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenarios/model.hpp"
+
+namespace connsim::apps {
+
+/// The exit status of every command: 0 all passed (valid, the same, done), 1 an expectation, a
+/// comparison or a worker failed, 2 invalid input (then nothing runs).
+enum ExitStatus : int { kExitPass = 0, kExitFail = 1, kExitInvalid = 2 };
+
+/// A command registered on the `connsim` app: its subcommand, and what runs when the command
+/// line chose it (after parsing; returns the exit status).
+struct Command {
+  CLI::App* subcommand = nullptr;
+  std::function<int()> run;
+};
+
+Command add_run_command(CLI::App& app);
+Command add_check_command(CLI::App& app);
+Command add_crosscheck_command(CLI::App& app);
+Command add_sweep_command(CLI::App& app);
+
+/// The required positional `inputs`: scenario files or directories.
+CLI::Option* add_inputs_option(CLI::App& command, std::vector<std::string>& inputs,
+                               const std::string& help = "Scenario files or directories");
+
+/// Accepts only a decimal uint64 (CLI11 alone wraps "-1" to 2^64-1 and saturates 10^30).
+CLI::Validator uint64_text();
+
+/// Loads every input (a directory: every *.json in it, sorted) and checks that the scenario
+/// names are unique. On any error prints every error and "N invalid input(s); nothing was run"
+/// to stderr and returns nothing.
+std::optional<std::vector<scenarios::Scenario>> load_inputs(const std::vector<std::string>& inputs);
+
+/// Writes `path` (truncating) with `write`; says so on stderr and returns false when it cannot.
+bool write_file(const std::string& path, const std::function<void(std::ostream&)>& write);
+
+}  // namespace connsim::apps

@@ -1,0 +1,151 @@
+// `connsim run FILE|DIR... [--seed N] [--junit FILE] [--trace FILE] [--log] [--stats]
+//               [--determinism] [--backend message|packet] [--pcap DIR]
+//               [--max-events N] [--max-wall-seconds S]`
+// Runs each scenario and checks its expectations: one PASS/FAIL line per scenario, then
+// "N passed, N failed". Exit 0 all passed, 1 any failed, 2 invalid input (nothing runs) or an
+// output that could not be written.
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "apps/command.hpp"
+#include "scenarios/reporters.hpp"
+#include "scenarios/runner.hpp"
+
+namespace connsim::apps {
+namespace {
+
+struct RunCommandOptions {
+  std::vector<std::string> inputs;
+  std::optional<std::uint64_t> seed;
+  std::string junit_path;
+  std::string trace_path;
+  bool log = false;
+  bool stats = false;
+  std::optional<std::string> backend;
+  std::string pcap_directory;
+  std::optional<std::uint64_t> max_events;
+  std::optional<double> max_wall_seconds;
+  bool determinism = false;
+};
+
+/// Whether --pcap can be honoured: it needs a packet run and a directory it can create. Says
+/// why not on stderr.
+bool pcap_directory_usable(const scenarios::RunOptions& options,
+                           const std::vector<scenarios::Scenario>& loaded) {
+  if (options.pcap_directory.empty()) return true;
+  if (options.backend != scenarios::Backend::packet) {
+    // Packets are written only for packet runs; say so rather than write nothing.
+    bool any_packet = false;
+    for (const auto& scenario : loaded) {
+      any_packet |= !options.backend && scenario.network.backend == scenarios::Backend::packet;
+    }
+    if (!any_packet) {
+      std::cerr << "connsim: --pcap needs the packet backend (--backend packet, or "
+                   "network.backend in the scenario)\n";
+      return false;
+    }
+  }
+  std::error_code error;
+  std::filesystem::create_directories(options.pcap_directory, error);
+  if (error || !std::filesystem::is_directory(options.pcap_directory)) {
+    std::cerr << "connsim: --pcap: cannot create directory " << options.pcap_directory << ": "
+              << (error ? error.message() : "not a directory") << "\n";
+    return false;
+  }
+  return true;
+}
+
+/// The runner's options as the command line sets them.
+scenarios::RunOptions run_options_of(const RunCommandOptions& o) {
+  scenarios::RunOptions options;
+  options.seed = o.seed;
+  options.log = o.log ? &std::cout : nullptr;
+  options.keep_history = true;
+  if (o.backend) {
+    options.backend =
+        *o.backend == "packet" ? scenarios::Backend::packet : scenarios::Backend::message;
+  }
+  options.pcap_directory = o.pcap_directory;
+  options.max_events = o.max_events;
+  options.max_wall_seconds = o.max_wall_seconds;
+  return options;
+}
+
+int run_scenarios(const RunCommandOptions& o) {
+  using namespace scenarios;
+  const auto loaded = load_inputs(o.inputs);
+  if (!loaded) return kExitInvalid;
+  const RunOptions options = run_options_of(o);
+  if (!pcap_directory_usable(options, *loaded)) return kExitInvalid;
+
+  std::vector<RunReport> reports;
+  for (const auto& scenario : *loaded) {
+    RunReport report;
+    try {
+      report = run_scenario(scenario, options);
+    } catch (const std::exception& e) {  // the environment, not the scenario (e.g. a pcap file)
+      std::cerr << "connsim: " << scenario.name << ": " << e.what() << "\n";
+      return kExitInvalid;
+    }
+    if (o.determinism) {
+      RunOptions quiet = options;
+      quiet.log = nullptr;
+      const RunReport again = run_scenario(scenario, quiet);
+      if (auto divergence = first_divergence(report, again)) {
+        report.passed = false;
+        report.failures.push_back(Failure{0, "", "nondeterministic: " + *divergence, ""});
+      }
+    }
+    std::cout << console_line(report) << "\n";
+    if (o.stats) std::cout << stats_line(report) << "\n";
+    std::cout.flush();
+    if (!report.passed) std::cerr << failure_details(report) << std::flush;
+    reports.push_back(std::move(report));
+  }
+  std::cout << summary_line(reports) << "\n";
+  bool written = true;
+  if (!o.junit_path.empty()) {
+    written &= write_file(o.junit_path, [&](std::ostream& out) { write_junit(out, reports); });
+  }
+  if (!o.trace_path.empty()) {
+    written &= write_file(o.trace_path, [&](std::ostream& out) { write_trace(out, reports); });
+  }
+  for (const auto& report : reports) {
+    if (!report.passed) return kExitFail;
+  }
+  return written ? kExitPass : kExitInvalid;
+}
+
+}  // namespace
+
+Command add_run_command(CLI::App& app) {
+  auto o = std::make_shared<RunCommandOptions>();
+  CLI::App* run = app.add_subcommand("run", "Run scenarios and check their expectations");
+  add_inputs_option(*run, o->inputs,
+                    "Scenario files, or directories (every *.json in them, sorted)");
+  run->add_option("--seed", o->seed, "Override every scenario's seed")->check(uint64_text());
+  run->add_option("--junit", o->junit_path, "Write JUnit XML to FILE");
+  run->add_option("--trace", o->trace_path, "Write Chrome trace-event JSON (Perfetto) to FILE");
+  run->add_flag("--log", o->log, "Print the timeline as it runs");
+  run->add_flag("--stats", o->stats, "Print one JSON line of run statistics per scenario");
+  run->add_option("--backend", o->backend,
+                  "Network model for every scenario: message (fast, the default) or packet (UDP "
+                  "through ns-3 nodes and NAT nodes); overrides network.backend")
+      ->check(CLI::IsMember({"message", "packet"}));
+  run->add_option("--pcap", o->pcap_directory,
+                  "Packet backend: write one pcap per node interface under DIR/<scenario name>/");
+  run->add_option("--max-events", o->max_events,
+                  "Stop a scenario that runs more than N simulator events and fail it (a runaway "
+                  "guard)")
+      ->check(uint64_text());
+  run->add_option("--max-wall-seconds", o->max_wall_seconds,
+                  "Stop a scenario that takes more than S seconds of real time and fail it")
+      ->check(CLI::PositiveNumber);
+  run->add_flag("--determinism", o->determinism,
+                "Run each scenario twice and fail when the two histories differ (names the first "
+                "diverging entry)");
+  return Command{run, [o] { return run_scenarios(*o); }};
+}
+
+}  // namespace connsim::apps
