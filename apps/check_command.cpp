@@ -7,19 +7,25 @@
 
 namespace connsim::apps {
 
+namespace {
+
+int run_check(const std::vector<std::string>& inputs) {
+  const auto loaded = load_inputs(inputs);
+  if (!loaded) return kExitInvalid;
+  for (const auto& scenario : *loaded) {
+    std::cout << "OK " << scenario.name << " (" << scenario.source_file << ")\n";
+  }
+  std::cout << loaded->size() << " valid\n";
+  return kExitPass;
+}
+
+}  // namespace
+
 Command add_check_command(CLI::App& app) {
   auto inputs = std::make_shared<std::vector<std::string>>();
   CLI::App* check = app.add_subcommand("check", "Validate scenarios without running them");
   add_inputs_option(*check, *inputs);
-  return Command{check, [inputs] {
-                   const auto scenarios = load_inputs(*inputs);
-                   if (!scenarios) return kExitInvalid;
-                   for (const auto& scenario : *scenarios) {
-                     std::cout << "OK " << scenario.name << " (" << scenario.source_file << ")\n";
-                   }
-                   std::cout << scenarios->size() << " valid\n";
-                   return kExitPass;
-                 }};
+  return Command{check, [inputs] { return run_check(*inputs); }};
 }
 
 }  // namespace connsim::apps
