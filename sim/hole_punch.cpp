@@ -20,9 +20,9 @@ IceHost ice_host(const HostLayout& hosts, WalletNode& node) {
 
 }  // namespace
 
-HolePunchResult punch_hole(World& world, std::size_t dialer, std::size_t listener, Duration one_way) {
-  WalletNode& a = world.wallet(dialer);
-  WalletNode& b = world.wallet(listener);
+HolePunchResult punch_hole(World& world, WalletIndex dialer, WalletIndex listener, Duration one_way) {
+  WalletNode& a = world.wallet(dialer.value);
+  WalletNode& b = world.wallet(listener.value);
   const IceOutcome outcome =
       run_ice(ice_host(world.hosts(), a), ice_host(world.hosts(), b), one_way, world.kernel().now(), world.config().ice);
   return HolePunchResult{outcome.connected, outcome.elapsed, outcome.detail};

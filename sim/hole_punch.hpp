@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 
+#include "sim/host_ids.hpp"
 #include "store/clock.hpp"
 
 namespace connsim::sim {
@@ -18,6 +19,6 @@ struct HolePunchResult {
   std::string detail;
 };
 
-HolePunchResult punch_hole(World& world, std::size_t dialer, std::size_t listener, store::Duration one_way);
+HolePunchResult punch_hole(World& world, WalletIndex dialer, WalletIndex listener, store::Duration one_way);
 
 }  // namespace connsim::sim

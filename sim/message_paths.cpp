@@ -83,9 +83,9 @@ void MessagePaths::post(std::vector<Leg> legs, std::function<void()> on_arrival,
   });
 }
 
-store::Task<Punch> MessagePaths::punch(std::size_t dialer, std::size_t listener, Duration deadline) {
-  const HostId a = world_.wallet_host(dialer);
-  const HostId b = world_.wallet_host(listener);
+store::Task<Punch> MessagePaths::punch(WalletIndex dialer, WalletIndex listener, Duration deadline) {
+  const HostId a = world_.hosts().host(dialer);
+  const HostId b = world_.hosts().host(listener);
   // ICE's checks travel the direct path: across a partition none gets through, as between two
   // NATs that cannot be punched.
   const HolePunchResult result =

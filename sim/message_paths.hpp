@@ -32,7 +32,7 @@ class MessagePaths final : public Paths {
   void post(std::vector<Leg> legs, std::function<void()> on_arrival,
             std::function<void()> on_lost) override;
   Duration notice_delay(HostId from, HostId to) override { return one_way(from, to); }
-  store::Task<Punch> punch(std::size_t dialer, std::size_t listener, Duration deadline) override;
+  store::Task<Punch> punch(WalletIndex dialer, WalletIndex listener, Duration deadline) override;
 
   /// post() without type erasure, for the world's hot paths (gossip, messages): the same
   /// draws in the same order, the callable stored in its kernel event (one allocation).

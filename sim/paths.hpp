@@ -78,16 +78,16 @@ class Paths {
   /// The dialer creates its WebRTC offer now (before the SDP exchange departs): a backend that
   /// gathers candidates for real starts gathering here, overlapping the signalling, as a
   /// browser does. Optional: punch() without it gathers itself.
-  virtual void offer_created(std::size_t /*dialer*/, std::size_t /*listener*/) {}
+  virtual void offer_created(WalletIndex /*dialer*/, WalletIndex /*listener*/) {}
   /// WebRTC's ICE between two wallets, starting now; resumes when it connected or failed, or
   /// at `deadline` (in_time false), whichever is first.
-  virtual store::Task<Punch> punch(std::size_t dialer, std::size_t listener, Duration deadline) = 0;
+  virtual store::Task<Punch> punch(WalletIndex dialer, WalletIndex listener, Duration deadline) = 0;
 
   // Notifications from the world, for backends that keep per-connection state.
   virtual void connection_opened(const Connection&) {}
   virtual void connection_closed(const Connection&) {}
   /// The wallet's NAT forgot its mappings.
-  virtual void nat_rebound(std::size_t /*wallet*/) {}
+  virtual void nat_rebound(WalletIndex /*wallet*/) {}
   /// The network's latency or loss changed (WorldConfig::link holds the new values).
   virtual void link_changed() {}
   /// Counters for --stats (backend-specific, e.g. packets).

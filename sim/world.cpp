@@ -474,7 +474,7 @@ void World::nat_rebind(std::size_t w, std::string_view cause) {
   history_.record(kernel_.now(), HistoryKind::fault, node.config().id, "NAT rebind (" + std::string(cause) + ")");
   if (node.config().nat.public_host) return;
   node.nat().rebind();
-  paths_->nat_rebound(w);
+  paths_->nat_rebound(WalletIndex{w});
   const Duration silent = config_.transport.silent_close_detection;
   std::vector<std::uint64_t> ids = node.connection_ids();
   for (std::uint64_t id : ids) {

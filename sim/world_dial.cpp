@@ -259,7 +259,7 @@ store::Task<store::DialOutcome> World::dial_circuit(std::size_t from, std::size_
   const Connection& signalling = connections_.at(*circuit);
   const std::size_t relay_of_circuit = signalling.relay.value_or(r);
   const HostId via = relay_host(relay_of_circuit);
-  paths_->offer_created(from, target);
+  paths_->offer_created(WalletIndex{from}, WalletIndex{target});
   auto sdp = paths_->depart({Leg{a, via, 1, signalling.id}, Leg{via, b, 1, signalling.id},
                              Leg{b, via, 1, signalling.id}, Leg{via, a, 1, signalling.id}});
   if (sdp->lost()) co_return co_await fail_by_deadline(kWebrtcFailed);
@@ -272,7 +272,7 @@ store::Task<store::DialOutcome> World::dial_circuit(std::size_t from, std::size_
     co_return store::DialOutcome::failure(kWebrtcFailed);
   }
   if (!wallets_[target]->config().webrtc) co_return co_await fail_by_deadline(kWebrtcFailed);
-  const Punch punch = co_await paths_->punch(from, target, deadline);
+  const Punch punch = co_await paths_->punch(WalletIndex{from}, WalletIndex{target}, deadline);
   if (!punch.connected || !punch.in_time) co_return store::DialOutcome::failure(kWebrtcFailed);
   if (!wallets_[target]->online() || dialer.generation() != gen_from || !reachable(a, b)) {
     co_return store::DialOutcome::failure(kWebrtcFailed);

@@ -437,11 +437,11 @@ void PacketPaths::finish(const std::shared_ptr<JourneyState>& journey, Arrival r
   }
 }
 
-void PacketPaths::nat_rebound(std::size_t wallet) {
+void PacketPaths::nat_rebound(WalletIndex wallet) {
   // The world rebound the UDP table (the one ICE shares with the fast model); the NAT forgets
   // its libp2p (TCP stand-in) mappings too, and every peer the wallet's old address.
-  if (wallet < tcp_nats_.size() && tcp_nats_[wallet]) tcp_nats_[wallet]->rebind();
-  for (auto& seen : learned_) seen.erase(world_.wallet_host(wallet));
+  if (wallet.value < tcp_nats_.size() && tcp_nats_[wallet.value]) tcp_nats_[wallet.value]->rebind();
+  for (auto& seen : learned_) seen.erase(world_.hosts().host(wallet));
 }
 
 // --- WebRTC -------------------------------------------------------------------------------------
@@ -456,17 +456,17 @@ struct PunchState {
 
 }  // namespace
 
-void PacketPaths::offer_created(std::size_t dialer, std::size_t listener) {
+void PacketPaths::offer_created(WalletIndex dialer, WalletIndex listener) {
   const HostLayout& layout = world_.hosts();
   const Endpoint stun{layout.public_ip(layout.stun()), kStunPort};
-  const std::size_t a_node = world_.wallet_host(dialer).value;  // topology index = host id
-  const std::size_t b_node = world_.wallet_host(listener).value;
+  const std::size_t a_node = layout.host(dialer).value;  // topology index = host id
+  const std::size_t b_node = layout.host(listener).value;
   const PacketIceSide a{topology_->node(a_node), topology_->local_ip(a_node), stun, Duration::zero()};
   const PacketIceSide b{topology_->node(b_node), topology_->local_ip(b_node), stun, Duration::zero()};
   offers_[{dialer, listener}].emplace_back(kernel_.now(), prepare_packet_ice(a, b, world_.config().ice));
 }
 
-store::Task<Punch> PacketPaths::punch(std::size_t dialer, std::size_t listener, Duration deadline) {
+store::Task<Punch> PacketPaths::punch(WalletIndex dialer, WalletIndex listener, Duration deadline) {
   ++counters_.ice_attempts;
   auto& queue = offers_[{dialer, listener}];
   while (!queue.empty() && queue.front().first + world_.config().ice.failed_timeout <= kernel_.now()) {
@@ -483,8 +483,8 @@ store::Task<Punch> PacketPaths::punch(std::size_t dialer, std::size_t listener, 
     sockets->listener_socket = state->result->b_socket;
     sockets->dialer_remote = state->result->outcome.a_remote;
     sockets->listener_remote = state->result->outcome.b_remote;
-    sockets->dialer = world_.wallet_host(dialer);
-    sockets->listener = world_.wallet_host(listener);
+    sockets->dialer = world_.hosts().host(dialer);
+    sockets->listener = world_.hosts().host(listener);
     state->result->a_socket = nullptr;
     state->result->b_socket = nullptr;
     if (state->abandoned || !state->result->outcome.connected) {
@@ -507,7 +507,7 @@ store::Task<Punch> PacketPaths::punch(std::size_t dialer, std::size_t listener, 
 
 void PacketPaths::connection_opened(const Connection& connection) {
   if (connection.type != store::ConnectionType::webrtc) return;
-  auto it = punched_.find({connection.dialer, connection.listener});
+  auto it = punched_.find({WalletIndex{connection.dialer}, WalletIndex{connection.listener}});
   if (it == punched_.end()) return;
   auto sockets = it->second;
   punched_.erase(it);

@@ -85,11 +85,11 @@ class PacketPaths final : public Paths {
   void post(std::vector<Leg> legs, std::function<void()> on_arrival,
             std::function<void()> on_lost) override;
   Duration notice_delay(HostId from, HostId to) override;
-  void offer_created(std::size_t dialer, std::size_t listener) override;
-  store::Task<Punch> punch(std::size_t dialer, std::size_t listener, Duration deadline) override;
+  void offer_created(WalletIndex dialer, WalletIndex listener) override;
+  store::Task<Punch> punch(WalletIndex dialer, WalletIndex listener, Duration deadline) override;
   void connection_opened(const Connection& connection) override;
   void connection_closed(const Connection& connection) override;
-  void nat_rebound(std::size_t wallet) override;
+  void nat_rebound(WalletIndex wallet) override;
   void link_changed() override;
   std::uint64_t packets() const override;
   std::vector<std::pair<std::string, std::uint64_t>> named_counters() const override;
@@ -129,11 +129,11 @@ class PacketPaths final : public Paths {
   std::uint64_t next_journey_ = 1;
   /// learned_[observer][peer]: where `observer` last saw `peer`'s libp2p packets come from.
   std::vector<std::map<HostId, Endpoint>> learned_;
-  std::map<std::pair<std::size_t, std::size_t>, std::shared_ptr<WebrtcSockets>> punched_;
+  std::map<std::pair<WalletIndex, WalletIndex>, std::shared_ptr<WebrtcSockets>> punched_;
   /// Attempts gathering since their offer was created (at `first`), by (dialer, listener),
   /// oldest first: concurrent dials of one pair each get their own. An offer whose dial failed
   /// before its punch is skipped once it has abandoned itself (failed_timeout after it).
-  std::map<std::pair<std::size_t, std::size_t>, std::deque<std::pair<Duration, std::unique_ptr<PreparedIce>>>> offers_;
+  std::map<std::pair<WalletIndex, WalletIndex>, std::deque<std::pair<Duration, std::unique_ptr<PreparedIce>>>> offers_;
   std::map<std::uint64_t, std::shared_ptr<WebrtcSockets>> webrtc_;  // by connection id
   PacketCounters counters_;
 };
