@@ -117,6 +117,17 @@ std::uint32_t HostLayout::public_ip(HostId host) const {
   return kStunIp;
 }
 
+std::optional<HostId> HostLayout::host_at(std::uint32_t ip) const {
+  if (ip >= kFirstWalletIp && ip - kFirstWalletIp < wallets_) return HostId{ip - kFirstWalletIp};
+  const std::uint32_t first_relay_ip = ipv4(12, 0, 0, 1);
+  if (ip >= first_relay_ip && ip - first_relay_ip < relays_) {
+    return HostId{static_cast<std::uint32_t>(wallets_ + (ip - first_relay_ip))};
+  }
+  if (ip == kBootstrapIp) return bootstrap();
+  if (ip == kStunIp) return stun();
+  return std::nullopt;
+}
+
 bool HostLayout::behind_nat(HostId host) const { return host.value < wallets_ && behind_nat_[host.value]; }
 
 std::uint32_t HostLayout::private_ip(WalletIndex wallet) const {

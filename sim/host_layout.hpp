@@ -78,6 +78,9 @@ class HostLayout {
   /// The packet backend's node name: "wallet-<id>", "relay-<id>", "bootstrap", "stun".
   std::string node_name(HostId host) const;
   std::uint32_t public_ip(HostId host) const;
+  /// The host whose public address `ip` is; nullopt for any other address (a NATed wallet's
+  /// public address is its NAT's: the host behind it).
+  std::optional<HostId> host_at(std::uint32_t ip) const;
   /// Whether the host is a wallet behind a NAT.
   bool behind_nat(HostId host) const;
   /// The extra one-way delay on every hop from or to the host: its access_latency; none for

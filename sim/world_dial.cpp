@@ -79,11 +79,10 @@ store::Task<store::DialOutcome> World::dial(std::size_t from, store::Multiaddr a
   }
 
   if (parsed->kind == AddressKind::direct) {
-    std::optional<std::size_t> host_at_ip;
-    for (std::size_t w = 0; w < wallets_.size() && !host_at_ip; ++w) {
-      if (config_.wallets[w].nat.public_host && wallets_[w]->public_ip() == parsed->ip) host_at_ip = w;
-    }
-    if (!target || host_at_ip != target) {  // a private or foreign address: nothing answers
+    // Only a wallet without a NAT answers at its public address.
+    const auto host = hosts_.host_at(parsed->ip);
+    const auto wallet_there = host && !hosts_.behind_nat(*host) ? hosts_.wallet(*host) : std::nullopt;
+    if (!target || wallet_there != WalletIndex{*target}) {  // a private or foreign address: nothing answers
       co_await kernel_.sleep(budget);
       co_return store::DialOutcome::failure(kTimeout);
     }

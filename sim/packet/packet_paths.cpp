@@ -238,20 +238,19 @@ void PacketPaths::build_topology() {
   }
 
   // The core drops what a partition separates; addresses the world does not know pass.
-  for (HostId host{0}; host.value < hosts; ++host.value) host_by_ip_[layout.public_ip(host)] = host;
   topology_->set_filter([this](std::uint32_t src, std::uint32_t dst) {
-    auto a = host_by_ip_.find(src);
-    auto b = host_by_ip_.find(dst);
-    return a != host_by_ip_.end() && b != host_by_ip_.end() && world_.hosts().in_world(a->second) &&
-           world_.hosts().in_world(b->second) && !world_.reachable(a->second, b->second);
+    const HostLayout& layout = world_.hosts();
+    auto a = layout.host_at(src);
+    auto b = layout.host_at(dst);
+    return a && b && layout.in_world(*a) && layout.in_world(*b) && !world_.reachable(*a, *b);
   });
   // The random part of each one-way delay, drawn per packet at the core (ICE's checks and
   // STUN included), from the sending host's stream.
   topology_->set_hold([this](std::uint32_t src, std::uint32_t dst) {
-    auto a = host_by_ip_.find(src);
-    auto b = host_by_ip_.find(dst);
-    if (a == host_by_ip_.end() || b == host_by_ip_.end()) return Duration::zero();
-    return jitter(a->second, b->second);
+    auto a = world_.hosts().host_at(src);
+    auto b = world_.hosts().host_at(dst);
+    if (!a || !b) return Duration::zero();
+    return jitter(*a, *b);
   });
 
   streams_.reserve(hosts);

@@ -124,7 +124,6 @@ class PacketPaths final : public Paths {
   std::vector<std::unique_ptr<NatBox>> tcp_nats_;   // per wallet (null for public hosts)
   std::vector<ns3::Ptr<ns3::Socket>> libp2p_;       // per host
   std::vector<Stream> streams_;                     // per host: the jitter draws
-  std::unordered_map<std::uint32_t, HostId> host_by_ip_;  // public addresses
   std::unordered_map<std::uint64_t, std::shared_ptr<JourneyState>> in_flight_;
   std::uint64_t next_journey_ = 1;
   /// learned_[observer][peer]: where `observer` last saw `peer`'s libp2p packets come from.

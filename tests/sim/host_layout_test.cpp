@@ -92,6 +92,17 @@ BOOST_AUTO_TEST_CASE(public_addresses_by_kind_and_all_distinct) {
   BOOST_TEST(seen.size() == layout.host_count());
 }
 
+BOOST_AUTO_TEST_CASE(each_public_address_leads_back_to_its_host_and_no_other_does) {
+  const HostLayout layout = small_layout();
+  for (HostId h{0}; h.value < layout.host_count(); ++h.value) {
+    BOOST_TEST((layout.host_at(layout.public_ip(h)) == h));
+  }
+  for (std::uint32_t ip : {ipv4(10, 0, 0, 2), ipv4(11, 0, 0, 2), ipv4(12, 0, 0, 0), ipv4(12, 0, 0, 4), ipv4(13, 0, 0, 2),
+                           ipv4(10, 255, 255, 255), ipv4(255, 255, 255, 255), std::uint32_t{0}}) {
+    BOOST_TEST(!layout.host_at(ip).has_value());
+  }
+}
+
 BOOST_AUTO_TEST_CASE(relay_addresses_carry_into_the_third_octet) {
   std::vector<HostSpec> relays(300);
   for (std::size_t r = 0; r < relays.size(); ++r) relays[r].name = "r" + std::to_string(r);
@@ -99,6 +110,8 @@ BOOST_AUTO_TEST_CASE(relay_addresses_carry_into_the_third_octet) {
   BOOST_TEST(layout.public_ip(layout.host(RelayIndex{254})) == ipv4(12, 0, 0, 255));
   BOOST_TEST(layout.public_ip(layout.host(RelayIndex{255})) == ipv4(12, 0, 1, 0));
   BOOST_TEST(layout.public_ip(layout.host(RelayIndex{299})) == ipv4(12, 0, 1, 44));
+  BOOST_TEST((layout.host_at(ipv4(12, 0, 1, 0)) == layout.host(RelayIndex{255})));
+  BOOST_TEST(!layout.host_at(ipv4(12, 0, 1, 45)).has_value());
 }
 
 BOOST_AUTO_TEST_CASE(a_wallet_behind_a_nat_knows_itself_by_its_home_lan_address) {
