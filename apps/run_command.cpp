@@ -1,4 +1,4 @@
-// `connsim run FILE|DIR... [--seed N] [--junit FILE] [--trace FILE] [--log] [--stats]
+// `connsim run FILE|DIR... [--seed N] [--junit FILE] [--trace FILE] [--html FILE] [--log] [--stats]
 //               [--determinism] [--backend message|packet] [--pcap DIR]
 //               [--max-events N] [--max-wall-seconds S]`
 // Runs each scenario and checks its expectations: one PASS/FAIL line per scenario, then
@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "apps/command.hpp"
+#include "scenarios/report_html.hpp"
 #include "scenarios/reporters.hpp"
 #include "scenarios/runner.hpp"
 
@@ -20,6 +21,7 @@ struct RunCommandOptions {
   std::optional<std::uint64_t> seed;
   std::string junit_path;
   std::string trace_path;
+  std::string html_path;
   bool log = false;
   bool stats = false;
   std::optional<std::string> backend;
@@ -111,6 +113,9 @@ int run_scenarios(const RunCommandOptions& o) {
   if (!o.trace_path.empty()) {
     written &= write_file(o.trace_path, [&](std::ostream& out) { write_trace(out, reports); });
   }
+  if (!o.html_path.empty()) {
+    written &= write_file(o.html_path, [&](std::ostream& out) { write_html_report(out, reports); });
+  }
   for (const auto& report : reports) {
     if (!report.passed) return kExitFail;
   }
@@ -127,6 +132,8 @@ Command add_run_command(CLI::App& app) {
   run->add_option("--seed", o->seed, "Override every scenario's seed")->check(uint64_text());
   run->add_option("--junit", o->junit_path, "Write JUnit XML to FILE");
   run->add_option("--trace", o->trace_path, "Write Chrome trace-event JSON (Perfetto) to FILE");
+  run->add_option("--html", o->html_path,
+                  "Write a self-contained HTML report (a summary and a timeline per scenario) to FILE");
   run->add_flag("--log", o->log, "Print the timeline as it runs");
   run->add_flag("--stats", o->stats, "Print one JSON line of run statistics per scenario");
   run->add_option("--backend", o->backend,

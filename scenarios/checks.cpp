@@ -82,9 +82,23 @@ struct Checker {
   const CheckContext& ctx;
   std::vector<Failure> failures;
 
-  void fail(const Expectation& e, std::string summary, std::string detail = {}) {
-    failures.push_back(Failure{e.index, e.source.pointer, "expect[" + std::to_string(e.index) + "] " + std::move(summary),
-                               std::move(detail)});
+  /// A failure whose summary reads "expect[i] <what>expected <expected>, got <got>"; `at` is the
+  /// virtual time it is about (nullopt: the run as a whole).
+  void fail(const Expectation& e, const std::string& what, std::string expected, std::string got,
+            std::optional<Duration> at, std::string detail = {}) {
+    Failure failure{e.index, e.source.pointer,
+                    "expect[" + std::to_string(e.index) + "] " + what + "expected " + expected + ", got " + got,
+                    std::move(detail)};
+    failure.at = at;
+    failure.expected = std::move(expected);
+    failure.got = std::move(got);
+    failures.push_back(std::move(failure));
+  }
+  /// A failure with no expected/got sides: "expect[i] <summary>".
+  void fail_plain(const Expectation& e, std::string summary, std::optional<Duration> at) {
+    Failure failure{e.index, e.source.pointer, "expect[" + std::to_string(e.index) + "] " + std::move(summary), {}};
+    failure.at = at;
+    failures.push_back(std::move(failure));
   }
 
   void check(const Expectation& e, const StatusExpectation& s) {
@@ -102,25 +116,32 @@ struct Checker {
     const std::string what = "status " + s.wallet + "->" + s.peer + ": ";
     const std::string detail = history_slice(ctx.history, {s.wallet, s.peer});
     bool same = writes.size() == s.sequence.size();
+    std::size_t first_wrong = 0;  // the first write that is not the expected one
+    while (first_wrong < writes.size() && first_wrong < s.sequence.size() &&
+           writes[first_wrong].status.status == s.sequence[first_wrong]) {
+      ++first_wrong;
+    }
     for (std::size_t i = 0; same && i < writes.size(); ++i) same = writes[i].status.status == s.sequence[i];
     if (!same) {
-      fail(e, what + "expected sequence " + expected + ", got " + describe_status_writes(writes), detail);
+      const std::optional<Duration> at = first_wrong < writes.size() ? std::optional<Duration>(writes[first_wrong].at) : s.at;
+      fail(e, what, "sequence " + expected, describe_status_writes(writes), at, detail);
       return;
     }
     if (s.connection_type) {
       const auto got = writes.empty() ? std::nullopt : writes.back().status.connection_type;
       const bool ok = *s.connection_type == store::ConnectionType::none ? !got.has_value() : got == s.connection_type;
       if (!ok) {
-        fail(e, what + "expected last connection_type " + std::string(store::to_string(*s.connection_type)) +
-                    ", got " + type_name(got) + " in " + describe_status_writes(writes), detail);
+        fail(e, what, "last connection_type " + std::string(store::to_string(*s.connection_type)),
+             type_name(got) + " in " + describe_status_writes(writes),
+             writes.empty() ? s.at : std::optional<Duration>(writes.back().at), detail);
         return;
       }
     }
     if (s.within && writes.size() >= 2) {
       const Duration span = writes.back().at - writes.front().at;
       if (span > *s.within) {
-        fail(e, what + "expected first and last write within " + format_time(*s.within) + ", got " +
-                    time_of(span) + " in " + describe_status_writes(writes), detail);
+        fail(e, what, "first and last write within " + format_time(*s.within),
+             time_of(span) + " in " + describe_status_writes(writes), writes.back().at, detail);
       }
     }
   }
@@ -136,11 +157,17 @@ struct Checker {
       std::size_t matched = 0;
       if (ev.mode == EventsMode::exact) {
         bool ok = events.size() == ev.sequence.size();
+        std::size_t first_wrong = 0;  // the first event that does not match its pattern
+        while (first_wrong < events.size() && first_wrong < ev.sequence.size() &&
+               matches(ev.sequence[first_wrong], *events[first_wrong], ctx.scenario)) {
+          ++first_wrong;
+        }
         for (std::size_t i = 0; ok && i < events.size(); ++i) ok = matches(ev.sequence[i], *events[i], ctx.scenario);
         if (!ok) {
           std::string expected;
           for (std::size_t i = 0; i < ev.sequence.size(); ++i) expected += (i ? ", " : "") + describe(ev.sequence[i]);
-          fail(e, what + "expected exactly [" + expected + "], got " + describe_events(events, 12),
+          fail(e, what, "exactly [" + expected + "]", describe_events(events, 12),
+               first_wrong < events.size() ? std::optional<Duration>(events[first_wrong]->at) : ev.at,
                history_slice(ctx.history, {ev.wallet}));
           return;
         }
@@ -149,10 +176,10 @@ struct Checker {
           if (matched < ev.sequence.size() && matches(ev.sequence[matched], *record, ctx.scenario)) ++matched;
         }
         if (matched < ev.sequence.size()) {
-          fail(e, what + "expected in order " + describe(ev.sequence[matched]) + " (pattern " +
-                      std::to_string(matched + 1) + " of " + std::to_string(ev.sequence.size()) +
-                      ") after the earlier ones, got " + describe_events(events),
-               history_slice(ctx.history, {ev.wallet}));
+          fail(e, what,
+               "in order " + describe(ev.sequence[matched]) + " (pattern " + std::to_string(matched + 1) + " of " +
+                   std::to_string(ev.sequence.size()) + ") after the earlier ones",
+               describe_events(events), ev.at, history_slice(ctx.history, {ev.wallet}));
           return;
         }
       }
@@ -160,8 +187,8 @@ struct Checker {
     for (const auto& pattern : ev.absent) {
       for (const auto* record : events) {
         if (matches(pattern, *record, ctx.scenario)) {
-          fail(e, what + "expected no event matching " + describe(pattern) + ", got " + record->event.type + "@" +
-                      time_of(record->at) + " " + quote(record->event.message),
+          fail(e, what, "no event matching " + describe(pattern),
+               record->event.type + "@" + time_of(record->at) + " " + quote(record->event.message), record->at,
                history_slice(ctx.history, {ev.wallet}));
           return;
         }
@@ -174,22 +201,25 @@ struct Checker {
     const StepOutcome& outcome = ctx.report.steps[step.index];
     const std::string what = "result " + r.step + (r.peer ? " peer " + *r.peer : "") + ": ";
     if (outcome.runs == 0) {
-      fail(e, what + "expected a result, got nothing: the step never ran (at " + format_time(step.at) +
-                  ", until " + format_time(ctx.scenario.until) + ")");
+      fail(e, what, "a result",
+           "nothing: the step never ran (at " + format_time(step.at) + ", until " + format_time(ctx.scenario.until) + ")",
+           std::nullopt);
       return;
     }
     if (outcome.abandoned) {
-      fail(e, what + "expected a result, got none: the wallet reloaded while the step ran (started " +
-                  time_of(outcome.started) + "), so its promise was lost");
+      fail(e, what, "a result",
+           "none: the wallet reloaded while the step ran (started " + time_of(outcome.started) +
+               "), so its promise was lost",
+           outcome.started);
       return;
     }
     if (!outcome.finished) {
-      fail(e, what + "expected a result, got none: still running at the end of the run (started " +
-                  time_of(outcome.started) + ")");
+      fail(e, what, "a result", "none: still running at the end of the run (started " + time_of(outcome.started) + ")",
+           std::nullopt);
       return;
     }
     if (outcome.exception) {
-      fail(e, what + "expected a result, got an exception: " + *outcome.exception);
+      fail(e, what, "a result", "an exception: " + *outcome.exception, outcome.finished_at);
       return;
     }
     bool success = false;
@@ -202,7 +232,7 @@ struct Checker {
     } else if (const auto* many = std::get_if<store::ResultMap<store::ConnectResult>>(&outcome.value)) {
       const store::ConnectResult* result = many->get(peer_of(ctx.scenario, *r.peer));
       if (result == nullptr) {
-        fail(e, what + "expected a result for that peer, got none in the step's map");
+        fail(e, what, "a result for that peer", "none in the step's map", outcome.finished_at);
         return;
       }
       success = result->success;
@@ -237,8 +267,7 @@ struct Checker {
             }
           },
           step.action);
-      fail(e, what + "expected " + expected + ", got " + got,
-           history_slice(ctx.history, {action_wallet}));
+      fail(e, what, expected, got, outcome.finished_at, history_slice(ctx.history, {action_wallet}));
     }
   }
 
@@ -248,7 +277,7 @@ struct Checker {
                              (g.peer ? "/" + *g.peer : "") + " at " +
                              (value ? time_of(value->at) : std::string("?")) + ": ";
     if (!value) {
-      fail(e, what + "no value was read (its time lies beyond the run)");
+      fail_plain(e, what + "no value was read (its time lies beyond the run)", std::nullopt);
       return;
     }
     std::string expected;
@@ -279,7 +308,7 @@ struct Checker {
       got = "{status " + std::string(store::to_string(actual.status)) + ", connection_type " +
             type_name(actual.connection_type) + (actual.error ? ", error " + quote(*actual.error) : "") + "}";
     }
-    if (!ok) fail(e, what + "expected " + expected + ", got " + got, history_slice(ctx.history, {g.wallet}));
+    if (!ok) fail(e, what, expected, got, value->at, history_slice(ctx.history, {g.wallet}));
   }
 
   void check(const Expectation& e, const MetricExpectation& m) {
@@ -294,28 +323,32 @@ struct Checker {
     std::string bounds;
     if (m.at_least) bounds += "at least " + show(*m.at_least);
     if (m.at_most) bounds += std::string(bounds.empty() ? "" : " and ") + "at most " + show(*m.at_most);
-    const std::string what = "metric " + std::string(to_string(m.metric)) + ": expected " + bounds + ", got ";
+    const std::string what = "metric " + std::string(to_string(m.metric)) + ": ";
     if (!value) {
-      fail(e, what + "no data (nothing in the run to measure)");
+      fail(e, what, bounds, "no data (nothing in the run to measure)", std::nullopt);
       return;
     }
     if ((m.at_least && !(*value >= *m.at_least)) || (m.at_most && !(*value <= *m.at_most))) {
-      fail(e, what + show(*value));
+      fail(e, what, bounds, show(*value), std::nullopt);
     }
   }
 
   void check(const Expectation& e, const SessionExpectation& s) {
     const Step& step = *ctx.scenario.find_step(s.step);
     const StepOutcome& outcome = ctx.report.steps[step.index];
-    const std::string what = "session " + s.step + ": expected " + std::string(store::to_string(s.state)) +
-                             (s.within ? " within " + format_time(*s.within) : "") + ", got ";
+    const std::string what = "session " + s.step + ": ";
+    const std::string expected =
+        std::string(store::to_string(s.state)) + (s.within ? " within " + format_time(*s.within) : "");
     const auto* spend = std::get_if<store::ProposeSpendResult>(&outcome.value);
     if (spend == nullptr || !spend->success || !spend->session_id || outcome.spends.empty() ||
         outcome.spends.back().started != outcome.started) {
-      fail(e, what + "no session (proposeSpend " +
-                  (spend && spend->error ? "failed: " + *spend->error
-                   : outcome.abandoned   ? std::string("abandoned by a reload")
-                                         : std::string("did not succeed")) + ")");
+      fail(e, what, expected,
+           "no session (proposeSpend " +
+               (spend && spend->error ? "failed: " + *spend->error
+                : outcome.abandoned   ? std::string("abandoned by a reload")
+                                      : std::string("did not succeed")) + ")",
+           outcome.runs > 0 ? std::optional<Duration>(outcome.finished ? outcome.finished_at : outcome.started)
+                            : std::nullopt);
       return;
     }
     const SpendRun& run = outcome.spends.back();
@@ -330,14 +363,16 @@ struct Checker {
     }
     const std::string detail = history_slice(ctx.history, {action.wallet});
     if (reached == nullptr) {
-      fail(e, what + (last ? std::string(store::to_string(last->state)) + (last->failure ? " (" + *last->failure + ")" : "") +
-                                 " at " + time_of(last->at)
-                           : std::string("no state change")),
-           detail);
+      fail(e, what, expected,
+           last ? std::string(store::to_string(last->state)) + (last->failure ? " (" + *last->failure + ")" : "") +
+                      " at " + time_of(last->at)
+                : std::string("no state change"),
+           last ? std::optional<Duration>(last->at) : std::nullopt, detail);
       return;
     }
     if (s.within && reached->at - outcome.started > *s.within) {
-      fail(e, what + std::string(store::to_string(s.state)) + " after " + time_of(reached->at - outcome.started), detail);
+      fail(e, what, expected, std::string(store::to_string(s.state)) + " after " + time_of(reached->at - outcome.started),
+           reached->at, detail);
     }
   }
 };

@@ -6,6 +6,28 @@ add_library(connsim_scenarios
   ${CMAKE_CURRENT_LIST_DIR}/checks.cpp
   ${CMAKE_CURRENT_LIST_DIR}/reporters.cpp
   ${CMAKE_CURRENT_LIST_DIR}/crosscheck.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/report_html.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/report_html_model.cpp
+  ${CMAKE_CURRENT_BINARY_DIR}/html_assets.cpp
 )
 target_include_directories(connsim_scenarios PUBLIC ${PROJECT_SOURCE_DIR})
+
+# The HTML reports' page sources, compiled in as bytes (scenarios/html/assets.hpp).
+set(html_dir ${CMAKE_CURRENT_LIST_DIR}/html)
+set(html_assets
+  kReportPage=${html_dir}/report.html kReportStyle=${html_dir}/report.css kReportScript=${html_dir}/report.js
+  kSweepPage=${html_dir}/sweep.html kSweepScript=${html_dir}/sweep.js)
+set(html_files)
+foreach(asset IN LISTS html_assets)
+  string(REGEX REPLACE "^[^=]*=" "" file "${asset}")
+  list(APPEND html_files ${file})
+endforeach()
+string(REPLACE ";" "|" html_assets_arg "${html_assets}")
+add_custom_command(
+  OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/html_assets.cpp
+  COMMAND ${CMAKE_COMMAND} -DASSETS=${html_assets_arg} -DOUTPUT=${CMAKE_CURRENT_BINARY_DIR}/html_assets.cpp
+          -P ${html_dir}/embed.cmake
+  DEPENDS ${html_files} ${html_dir}/embed.cmake
+  COMMENT "Embedding the HTML reports' page sources"
+  VERBATIM)
 target_link_libraries(connsim_scenarios PUBLIC connsim_scenarios_loader connsim_sim connsim_sim_packet)

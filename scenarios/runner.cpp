@@ -308,6 +308,7 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
     sim::World& world = driver.world();
     for (std::size_t w = 0; w < world.wallet_count(); ++w) {
       report.wallet_ids.push_back(world.wallet_config(w).id);
+      report.wallet_peer_ids.push_back(world.wallet_config(w).peer_id);
       report.records.push_back(world.wallet(w).records());
     }
     report.steps = driver.steps();

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -54,10 +55,23 @@ struct StepOutcome {
 
 /// One expectation that did not hold.
 struct Failure {
+  Failure() = default;
+  Failure(std::size_t expectation_index, std::string pointer_text, std::string summary_text, std::string detail_text)
+      : expectation(expectation_index),
+        pointer(std::move(pointer_text)),
+        summary(std::move(summary_text)),
+        detail(std::move(detail_text)) {}
+
   std::size_t expectation = 0;
   std::string pointer;  // "/expect/<i>"
   std::string summary;  // one line: which expectation, expected, got
   std::string detail;   // the relevant slice of history, one entry per line
+  // For reports that draw the run (the HTML report): the virtual time the failure is about
+  // (nullopt: the run as a whole, e.g. a metric) and, when the summary reads
+  // "<what>expected <expected>, got <got>", its two sides (else both empty).
+  std::optional<Duration> at;
+  std::string expected;
+  std::string got;
 };
 
 struct RunStats {
@@ -89,6 +103,7 @@ struct RunReport {
   std::map<Metric, std::optional<double>> metrics;  // nullopt: no data (e.g. no connects)
   RunStats stats;
   std::vector<std::string> wallet_ids;
+  std::vector<std::string> wallet_peer_ids;  // per wallet: the peer id its store is known by
   std::vector<sim::WalletRecords> records;  // per wallet
   std::vector<sim::HistoryEntry> history;   // when kept
   std::vector<StepOutcome> steps;           // per timeline index

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs, from Debian 12 packages, everything connsim needs to build, test and plot, and the
+# Installs, from Debian 12 packages, everything connsim needs to build, test and plot (and the
+# headless browser that checks the HTML reports), and the
 # npm packages of the JavaScript store (js/, pinned by js/package-lock.json).
 # Idempotent: when everything is already installed it does nothing.
 set -euo pipefail
@@ -10,6 +11,7 @@ packages=(
   libns3-dev ns3 libgsl-dev
   nlohmann-json3-dev libcli11-dev libbenchmark-dev librapidcheck-dev
   gnuplot-nox patch
+  chromium  # the HTML reports' browser test (tests/html, label html)
 )
 # Node.js for the JavaScript store: Debian's when no `node` is on PATH (any Node >= 18 with its
 # npm will do, e.g. one from nodesource, which must not be mixed with Debian's npm package).

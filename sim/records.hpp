@@ -42,6 +42,17 @@ struct ConnectRecord {
   store::ConnectResult result;
 };
 
+/// One dial the store made: a rung of the ladder (an address, or the SDK's relay helper).
+/// Kept for reports only; never in the history, so never in the fingerprint.
+struct DialRecord {
+  Duration started;
+  Duration finished;
+  std::string target;  // the multiaddr dialled, or the peer id for the relay helper
+  bool relay_helper = false;
+  bool ok = false;
+  std::string error;
+};
+
 struct SessionRecord {
   Duration at;
   std::string session_id;
@@ -57,6 +68,7 @@ struct WalletRecords {
   std::vector<AttemptRecord> attempts;
   std::vector<ConnectRecord> connects;
   std::vector<SessionRecord> sessions;
+  std::vector<DialRecord> dials;
 };
 
 }  // namespace connsim::sim

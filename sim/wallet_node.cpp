@@ -22,13 +22,19 @@ std::optional<store::ConnectionType> NodeProcess::existing_connection(
 }
 
 store::Task<store::DialOutcome> NodeProcess::dial(const store::Multiaddr& address) {
-  if (!alive_) co_return store::DialOutcome::failure(kProcessExited);
-  co_return co_await node_.world().dial(node_.index(), address);
+  const Duration started = node_.world().kernel().now();
+  store::DialOutcome outcome = store::DialOutcome::failure(kProcessExited);
+  if (alive_) outcome = co_await node_.world().dial(node_.index(), address);
+  node_.records().dials.push_back({started, node_.world().kernel().now(), address, false, outcome.ok, outcome.error});
+  co_return outcome;
 }
 
 store::Task<store::DialOutcome> NodeProcess::dial_via_relay(const store::PeerId& peer) {
-  if (!alive_) co_return store::DialOutcome::failure(kProcessExited);
-  co_return co_await node_.world().dial_via_relay(node_.index(), peer);
+  const Duration started = node_.world().kernel().now();
+  store::DialOutcome outcome = store::DialOutcome::failure(kProcessExited);
+  if (alive_) outcome = co_await node_.world().dial_via_relay(node_.index(), peer);
+  node_.records().dials.push_back({started, node_.world().kernel().now(), peer, true, outcome.ok, outcome.error});
+  co_return outcome;
 }
 
 store::Task<store::DialOutcome> NodeProcess::send(const store::PeerId& peer,
