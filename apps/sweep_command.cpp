@@ -7,7 +7,8 @@
 // Runs one scenario over a grid of store options x seeds in parallel worker processes (one ns-3
 // kernel per process) and writes runs.csv, summary.csv, summary.md (mean and 95 % confidence
 // interval per grid point, paired differences from the seed's defaults) and gnuplot plots (PNG
-// and SVG) into DIR. The pieces are the connsim_sweep library (apps/sweep/).
+// and SVG) into DIR, and index.html, the plots and the summary in one page (apps/sweep/
+// dashboard.hpp). The pieces are the connsim_sweep library (apps/sweep/).
 // Exit status: 0 done, 1 a worker failed, 2 invalid input.
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #include <memory>
 
 #include "apps/command.hpp"
+#include "apps/sweep/dashboard.hpp"
 #include "apps/sweep/grid.hpp"
 #include "apps/sweep/plots.hpp"
 #include "apps/sweep/runs.hpp"
@@ -81,7 +83,8 @@ int run_sweep(const SweepOptions& o) {
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  const auto summary = sweep::summarise(*grid, results, sweep::seed_default_point(*grid));
+  const auto reference = sweep::seed_default_point(*grid);
+  const auto summary = sweep::summarise(*grid, results, reference);
   write_to(dir / "runs.csv",
            [&](std::ostream& out) { sweep::write_runs_csv(out, *grid, results); });
   write_to(dir / "summary.csv",
@@ -94,11 +97,16 @@ int run_sweep(const SweepOptions& o) {
                                  sweep::select_slices(o.grid, o.plot, *grid));
   }
 
+  write_to(dir / "index.html", [&](std::ostream& out) {
+    sweep::write_dashboard(out, scenario.name, *grid, summary, reference,
+                           plotted ? sweep::embedded_plots(dir) : std::vector<sweep::EmbeddedPlot>{});
+  });
+
   std::size_t done = 0;
   for (const auto& r : results) done += r.done ? 1 : 0;
   std::cout << done << "/" << grid->runs() << " runs in " << sweep::format_number(wall)
             << " s; wrote " << (dir / "runs.csv").string() << ", summary.csv, summary.md"
-            << (plotted ? ", plots (png, svg)" : "") << "\n";
+            << (plotted ? ", plots (png, svg)" : "") << ", index.html\n";
   for (const auto& failure : failures) std::cerr << "connsim sweep: " << failure << "\n";
   return failures.empty() && done == grid->runs() ? kExitPass : kExitFail;
 }

@@ -164,7 +164,26 @@ connsimRun(['bench/scenarios/swarm-100.json', '--html', swarmPage], 0);
   check('swarm: screenshot saved', shot.length === 0, shot.join('; '));
 }
 
-// 3. The checks catch what they look for: a page with a console error and a fetch fails them.
+// 3. A sweep's dashboard: the plots inline, the summary table with the seed-default row.
+const sweepDir = path.join(out, 'sweep');
+{
+  const run = spawnSync(connsim, ['sweep', 'examples/relay-fallback.json', '--policies', 'fixed,exponential',
+    '--max-attempts', '1,3', '--base-delays', '1s', '--concurrency', 'batch:3', '--seeds', '3', '--jobs', '2',
+    '--out', sweepDir], { cwd: source, encoding: 'utf8', timeout: 240000 });
+  check('sweep: connsim sweep ran', run.status === 0, run.stderr);
+  const page = path.join(sweepDir, 'index.html');
+  const { dom, problems } = openPage(page);
+  check('sweep: a self-contained page without console errors', problems.length === 0, problems.join('; '));
+  check('sweep: a row per grid point, the seed default highlighted',
+    count(dom, /<tbody>.*?<\/tbody>/s) === 1 && count(dom, /<tr class="default-row">/g) === 1 && count(dom, /<tr class="/g) === 4);
+  check('sweep: every column sortable', count(dom, /<th class="sortable"/g) > 10);
+  const plots = count(dom, /<img src="data:image\//g);
+  check('sweep: the plots inline (or a note that gnuplot is missing)', plots === 4 || dom.includes('No plots'), `${plots} plots`);
+  const shot = screenshot(page, path.join(out, 'sweep.png'));
+  check('sweep: screenshot saved', shot.length === 0, shot.join('; '));
+}
+
+// 4. The checks catch what they look for: a page with a console error and a fetch fails them.
 const badPage = path.join(out, 'negative-control.html');
 fs.writeFileSync(badPage, '<!doctype html><html><body><script>console.error("boom"); ' +
   'document.documentElement.setAttribute("data-ready", "1");</script><img src="http://connsim.invalid/x.png"></body></html>');
