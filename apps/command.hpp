@@ -29,6 +29,7 @@ Command add_run_command(CLI::App& app);
 Command add_check_command(CLI::App& app);
 Command add_crosscheck_command(CLI::App& app);
 Command add_sweep_command(CLI::App& app);
+Command add_schema_command(CLI::App& app);
 
 /// The required positional `inputs`: scenario files or directories.
 CLI::Option* add_inputs_option(CLI::App& command, std::vector<std::string>& inputs,

@@ -13,6 +13,7 @@ add_library(connsim_scenarios_loader
   ${CMAKE_CURRENT_LIST_DIR}/decode/scalars.cpp
   ${CMAKE_CURRENT_LIST_DIR}/decode/references.cpp
   ${CMAKE_CURRENT_LIST_DIR}/decode/values.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/decode/schema.cpp
   ${CMAKE_CURRENT_LIST_DIR}/decode/network.cpp
   ${CMAKE_CURRENT_LIST_DIR}/decode/wallets.cpp
   ${CMAKE_CURRENT_LIST_DIR}/decode/timeline.cpp

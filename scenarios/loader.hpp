@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,6 +65,12 @@ std::vector<LoadError> check_unique_names(const std::vector<const Scenario*>& sc
 /// decimal number and a unit). nullopt for anything else, negatives included. Bare JSON numbers
 /// (milliseconds) are the loader's business, not this function's.
 std::optional<Duration> parse_time(std::string_view text);
+
+/// The JSON Schema (draft 2020-12) of the format, generated from the loader's key tables (names,
+/// types, bounds, spellings, one-line help): what `connsim schema` prints. It accepts every file
+/// the loader accepts; what it cannot express (references between ids, `until` and the run
+/// budgets, duplicate keys) only `connsim check` reports.
+nlohmann::json scenario_schema();
 
 /// The shortest exact spelling in the time grammar: "10m", "1500ms", "0s".
 std::string format_time(Duration time);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs, from Debian 12 packages, everything connsim needs to build, test and plot (and the
-# headless browser that checks the HTML reports), and the
-# npm packages of the JavaScript store (js/, pinned by js/package-lock.json).
+# headless browser that checks the HTML reports, and python3-jsonschema for the scenarios.schema
+# test), and the npm packages of the JavaScript store (js/, pinned by js/package-lock.json).
 # Idempotent: when everything is already installed it does nothing.
 set -euo pipefail
 
@@ -10,7 +10,7 @@ packages=(
   libboost1.81-dev libboost-test1.81-dev
   libns3-dev ns3 libgsl-dev
   nlohmann-json3-dev libcli11-dev libbenchmark-dev librapidcheck-dev
-  gnuplot-nox patch
+  gnuplot-nox patch python3-jsonschema  # python3-jsonschema: tests/scenarios/schema_test.py
   chromium  # the HTML reports' browser test (tests/html, label html)
 )
 # Node.js for the JavaScript store: Debian's when no `node` is on PATH (any Node >= 18 with its

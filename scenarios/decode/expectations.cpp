@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "scenarios/decode/fields.hpp"
+#include "scenarios/decode/key_kinds.hpp"
 #include "scenarios/decode/references.hpp"
 #include "scenarios/decode/scalars.hpp"
 #include "scenarios/decode/sections.hpp"
@@ -19,21 +20,16 @@ namespace connsim::scenarios::decode {
 namespace {
 
 constexpr Field<StatusExpectation> kStatusTargetFields[] = {
-    {"wallet", true,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, StatusExpectation& e) {
-       assign(e.wallet, wallet_ref(c, v, p));
-     }},
-    {"peer", true,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, StatusExpectation& e) {
-       assign(e.peer, wallet_ref(c, v, p));
-     }},
+    required_key<AsWalletRef, &StatusExpectation::wallet>("wallet", "whose P2P store"),
+    required_key<AsWalletRef, &StatusExpectation::peer>("peer", "the peer whose status it writes"),
 };
 
+json status_sequence_schema() {
+  return {{"type", "array"}, {"items", {{"enum", spellings_of<kStatuses>()}}}};
+}
+
 constexpr Field<StatusExpectation> kStatusFields[] = {
-    {"status", true,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, StatusExpectation& e) {
-       decode_object(c, v, p, kStatusTargetFields, e);
-     }},
+    required_object_key<kStatusTargetFields>("status", "the wallet and peer"),
     {"sequence", true,
      [](DecodeContext& c, const json& v, const JsonPointer& p, StatusExpectation& e) {
        assign(e.sequence, get_array<store::ConnectionStatus>(
@@ -41,38 +37,25 @@ constexpr Field<StatusExpectation> kStatusFields[] = {
                               [](DecodeContext& c2, const json& v2, const JsonPointer& p2) {
                                 return get_enum(c2, v2, p2, kStatuses);
                               }));
-     }},
-    {"connection_type", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, StatusExpectation& e) {
-       assign(e.connection_type, get_enum(c, v, p, kConnectionTypes));
-     }},
-    {"within", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, StatusExpectation& e) {
-       assign(e.within, get_time(c, v, p));
-     }},
-    {"at", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, StatusExpectation& e) {
-       assign(e.at, get_moment(c, v, p));
-     }},
+     },
+     ValueCheck{.kind = ValueKind::any, .schema = &status_sequence_schema},
+     "the statuses written, in order"},
+    optional_key<AsEnum<kConnectionTypes>, &StatusExpectation::connection_type>(
+        "connection_type", "the connection type of the last write"),
+    optional_key<AsTime, &StatusExpectation::within>("within",
+                                                     "the sequence completes within this"),
+    optional_key<AsMoment, &StatusExpectation::at>("at", "consider only writes up to this time"),
 };
 
 constexpr Field<EventPattern> kEventPatternFields[] = {
     {"type", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, EventPattern& e) {
        if (auto type = get_enum(c, v, p, kEventTypes)) e.type = std::string(*type);
-     }},
-    {"message", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, EventPattern& e) {
-       assign(e.message, get_string(c, v, p));
-     }},
-    {"contains", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, EventPattern& e) {
-       assign(e.contains, get_string(c, v, p));
-     }},
-    {"peer", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, EventPattern& e) {
-       assign(e.peer, wallet_ref(c, v, p));
-     }},
+     },
+     AsEnum<kEventTypes>::check, "the event's type"},
+    optional_key<AsString, &EventPattern::message>("message", "the event's message, equal"),
+    optional_key<AsString, &EventPattern::contains>("contains", "a substring of the message"),
+    optional_key<AsWalletRef, &EventPattern::peer>("peer", "the wallet the event names"),
 };
 
 std::optional<std::vector<EventPattern>> get_patterns(DecodeContext& ctx, const json& value,
@@ -88,34 +71,29 @@ std::optional<std::vector<EventPattern>> get_patterns(DecodeContext& ctx, const 
       });
 }
 
+json patterns_schema() {
+  return {{"type", "array"}, {"items", object_schema(kEventPatternFields)}};
+}
+
 constexpr Field<EventsExpectation> kEventsTargetFields[] = {
-    {"wallet", true,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, EventsExpectation& e) {
-       assign(e.wallet, wallet_ref(c, v, p));
-     }},
+    required_key<AsWalletRef, &EventsExpectation::wallet>("wallet", "whose activity feed"),
+};
+
+struct AsPatterns {
+  static constexpr ValueCheck check{.kind = ValueKind::any, .schema = &patterns_schema};
+  static auto decode(DecodeContext& c, const json& v, const JsonPointer& p) {
+    return get_patterns(c, v, p);
+  }
 };
 
 constexpr Field<EventsExpectation> kEventsFields[] = {
-    {"events", true,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, EventsExpectation& e) {
-       decode_object(c, v, p, kEventsTargetFields, e);
-     }},
-    {"sequence", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, EventsExpectation& e) {
-       assign(e.sequence, get_patterns(c, v, p));
-     }},
-    {"mode", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, EventsExpectation& e) {
-       assign(e.mode, get_enum(c, v, p, kEventsModes));
-     }},
-    {"absent", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, EventsExpectation& e) {
-       assign(e.absent, get_patterns(c, v, p));
-     }},
-    {"at", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, EventsExpectation& e) {
-       assign(e.at, get_moment(c, v, p));
-     }},
+    required_object_key<kEventsTargetFields>("events", "the wallet"),
+    optional_key<AsPatterns, &EventsExpectation::sequence>("sequence",
+                                                           "events that appear in this order"),
+    optional_key<AsEnum<kEventsModes>, &EventsExpectation::mode>(
+        "mode", "subsequence (others may come between) or exact"),
+    optional_key<AsPatterns, &EventsExpectation::absent>("absent", "events that never appear"),
+    optional_key<AsMoment, &EventsExpectation::at>("at", "consider only events up to this time"),
 };
 
 struct ResultDraft {
@@ -140,27 +118,18 @@ constexpr Field<ResultDraft> kResultFields[] = {
        d.e.step = v.get<std::string>();
        d.e.step_kind = kind;
        d.step = step;
-     }},
-    {"peer", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, ResultDraft& d) {
-       assign(d.e.peer, wallet_ref(c, v, p));
-     }},
-    {"success", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, ResultDraft& d) {
-       assign(d.e.success, get_bool(c, v, p));
-     }},
-    {"connection_type", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, ResultDraft& d) {
-       assign(d.e.connection_type, get_enum(c, v, p, kConnectionTypes));
-     }},
-    {"error", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, ResultDraft& d) {
-       assign(d.e.error, get_string(c, v, p));
-     }},
-    {"error_contains", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, ResultDraft& d) {
-       assign(d.e.error_contains, get_string(c, v, p));
-     }},
+     },
+     ValueCheck{.kind = ValueKind::reference},
+     "a connect, connect_many or propose_spend step's id"},
+    optional_key<AsWalletRef, &ResultDraft::e, &ResultExpectation::peer>(
+        "peer", "connect_many only: which of its peers"),
+    optional_key<AsBool, &ResultDraft::e, &ResultExpectation::success>("success",
+                                                                       "whether it succeeded"),
+    optional_key<AsEnum<kConnectionTypes>, &ResultDraft::e, &ResultExpectation::connection_type>(
+        "connection_type", "the connection type it returned"),
+    optional_key<AsString, &ResultDraft::e, &ResultExpectation::error>("error", "its error, equal"),
+    optional_key<AsString, &ResultDraft::e, &ResultExpectation::error_contains>(
+        "error_contains", "a substring of its error"),
 };
 
 struct GetterDraft {
@@ -169,19 +138,20 @@ struct GetterDraft {
 };
 
 constexpr Field<PeerStatusMatch> kPeerStatusFields[] = {
-    {"status", true,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, PeerStatusMatch& m) {
-       assign(m.status, get_enum(c, v, p, kStatuses));
-     }},
-    {"connection_type", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, PeerStatusMatch& m) {
-       assign(m.connection_type, get_enum(c, v, p, kConnectionTypes));
-     }},
-    {"error", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, PeerStatusMatch& m) {
-       assign(m.error, get_string(c, v, p));
-     }},
+    required_key<AsEnum<kStatuses>, &PeerStatusMatch::status>("status", "the peer's status"),
+    optional_key<AsEnum<kConnectionTypes>, &PeerStatusMatch::connection_type>(
+        "connection_type", "its connection type (none = no type)"),
+    optional_key<AsString, &PeerStatusMatch::error>("error", "its error, equal"),
 };
+
+json equals_schema() {
+  const json status = {{"enum", spellings_of<kStatuses>()}};
+  return {{"anyOf",
+           {{{"type", "integer"}, {"minimum", 0}},
+            {{"type", "boolean"}},
+            status,
+            object_schema(kPeerStatusFields)}}};
+}
 
 // `getter` comes before `equals`, whose type it decides.
 constexpr Field<GetterDraft> kGetterFields[] = {
@@ -191,15 +161,11 @@ constexpr Field<GetterDraft> kGetterFields[] = {
          d.e.getter = *getter;
          d.getter_known = true;
        }
-     }},
-    {"wallet", true,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, GetterDraft& d) {
-       assign(d.e.wallet, wallet_ref(c, v, p));
-     }},
-    {"peer", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, GetterDraft& d) {
-       assign(d.e.peer, wallet_ref(c, v, p));
-     }},
+     },
+     AsEnum<kGetters>::check, "the store getter"},
+    required_key<AsWalletRef, &GetterDraft::e, &GetterExpectation::wallet>("wallet", "whose store"),
+    optional_key<AsWalletRef, &GetterDraft::e, &GetterExpectation::peer>(
+        "peer", "the peer asked about (not for connected_online_peer_count)"),
     {"equals", true,
      [](DecodeContext& c, const json& v, const JsonPointer& p, GetterDraft& d) {
        if (!d.getter_known) return;
@@ -233,11 +199,11 @@ constexpr Field<GetterDraft> kGetterFields[] = {
            return;
          }
        }
-     }},
-    {"at", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, GetterDraft& d) {
-       assign(d.e.at, get_moment(c, v, p));
-     }},
+     },
+     ValueCheck{.kind = ValueKind::any, .schema = &equals_schema},
+     "the value expected: a count, a boolean or a status, by getter"},
+    optional_key<AsMoment, &GetterDraft::e, &GetterExpectation::at>("at",
+                                                                    "when (default: the end)"),
 };
 
 struct MetricDraft {
@@ -259,6 +225,10 @@ std::optional<double> get_metric_bound(DecodeContext& ctx, const json& value,
   return get_number(ctx, value, pointer, 0, 1);
 }
 
+json metric_bound_schema() {
+  return {{"anyOf", {{{"type", "number"}, {"minimum", 0}}, {{"$ref", "#/$defs/time"}}}}};
+}
+
 // `metric` comes before the bounds, whose type it decides.
 constexpr Field<MetricDraft> kMetricFields[] = {
     {"metric", true,
@@ -267,15 +237,20 @@ constexpr Field<MetricDraft> kMetricFields[] = {
          d.e.metric = *metric;
          d.metric_known = true;
        }
-     }},
+     },
+     AsEnum<kMetrics>::check, "the metric"},
     {"at_least", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, MetricDraft& d) {
        assign(d.e.at_least, get_metric_bound(c, v, p, d));
-     }},
+     },
+     ValueCheck{.kind = ValueKind::any, .schema = &metric_bound_schema},
+     "lower bound: a rate 0...1, a time, or a count per second, by metric"},
     {"at_most", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, MetricDraft& d) {
        assign(d.e.at_most, get_metric_bound(c, v, p, d));
-     }},
+     },
+     ValueCheck{.kind = ValueKind::any, .schema = &metric_bound_schema},
+     "upper bound: a rate 0...1, a time, or a count per second, by metric"},
 };
 
 constexpr Field<SessionExpectation> kSessionFields[] = {
@@ -290,15 +265,11 @@ constexpr Field<SessionExpectation> kSessionFields[] = {
          return;
        }
        e.step = v.get<std::string>();
-     }},
-    {"state", true,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, SessionExpectation& e) {
-       assign(e.state, get_enum(c, v, p, kSessionStates));
-     }},
-    {"within", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, SessionExpectation& e) {
-       assign(e.within, get_time(c, v, p));
-     }},
+     },
+     ValueCheck{.kind = ValueKind::reference}, "a propose_spend step's id"},
+    required_key<AsEnum<kSessionStates>, &SessionExpectation::state>("state",
+                                                                     "the session's end state"),
+    optional_key<AsTime, &SessionExpectation::within>("within", "reached within this"),
 };
 
 constexpr std::string_view kExpectationForms[] = {"status", "events", "result",
@@ -418,5 +389,13 @@ void decode_expectations(DecodeContext& ctx, const json& value, const JsonPointe
       sc.expectations.push_back(Expectation{std::move(*body), i, ctx.source(element)});
     }
   }
+}
+
+json expectations_schema() {
+  // Exactly one form key: the forms' keys are closed, so at most one form's schema matches.
+  const json forms = {object_schema(kStatusFields), object_schema(kEventsFields),
+                      object_schema(kResultFields), object_schema(kGetterFields),
+                      object_schema(kMetricFields), object_schema(kSessionFields)};
+  return {{"type", "array"}, {"maxItems", limits::kMaxExpectations}, {"items", {{"oneOf", forms}}}};
 }
 }  // namespace connsim::scenarios::decode

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "scenarios/decode/fields.hpp"
+#include "scenarios/decode/key_kinds.hpp"
 #include "scenarios/decode/references.hpp"
 #include "scenarios/decode/scalars.hpp"
 #include "scenarios/decode/sections.hpp"
@@ -19,36 +20,24 @@ namespace {
 
 // `implementation` comes before the keys that override its numbers (tables decode in order).
 constexpr Field<Relay> kRelayFields[] = {
-    {"id", true,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, Relay& r) {
-       assign(r.id, get_id(c, v, p));
-     }},
+    required_key<AsId, &Relay::id>("id", "the relay's id, unique among wallets, groups and relays"),
     {"implementation", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, Relay& r) {
        if (auto implementation = get_enum(c, v, p, kImplementations)) {
          sim::set_implementation(r, *implementation);
        }
-     }},
-    {"latency", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, Relay& r) {
-       assign(r.access_latency, get_latency(c, v, p));
-     }},
-    {"max_reservations", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, Relay& r) {
-       assign(r.max_reservations, get_int(c, v, p, 0, limits::kMaxRelayReservations));
-     }},
-    {"reservation_ttl", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, Relay& r) {
-       assign(r.reservation_ttl, get_positive_time(c, v, p));
-     }},
-    {"circuit_duration", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, Relay& r) {
-       assign(r.circuit_duration, get_time(c, v, p));
-     }},
-    {"circuit_bytes", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, Relay& r) {
-       assign(r.circuit_bytes, get_uint64(c, v, p));
-     }},
+     },
+     AsEnum<kImplementations>::check, "go-libp2p or js-libp2p: picks the numbers below"},
+    optional_key<AsLatency, &Relay::access_latency>(
+        "latency", "added to the network's latency on every hop to or from the relay"),
+    optional_key<AsInt<0, limits::kMaxRelayReservations>, &Relay::max_reservations>(
+        "max_reservations", "reservation slots (go 128, js 15)"),
+    optional_key<AsPositiveTime, &Relay::reservation_ttl>("reservation_ttl",
+                                                          "reservation lifetime (go 1h, js 2h)"),
+    optional_key<AsTime, &Relay::circuit_duration>("circuit_duration",
+                                                   "limit of one relayed connection; 0 = no limit"),
+    optional_key<AsUint64, &Relay::circuit_bytes>(
+        "circuit_bytes", "data limit of one relayed connection; 0 = no limit"),
 };
 
 void decode_relays(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
@@ -81,74 +70,49 @@ void decode_relays(DecodeContext& ctx, const json& value, const JsonPointer& poi
 }
 
 constexpr Field<sim::BootstrapConfig> kBootstrapFields[] = {
-    {"peer_exchange_interval", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, sim::BootstrapConfig& b) {
-       assign(b.peer_exchange_interval, get_positive_time(c, v, p));
-     }},
-    {"first_peer_exchange", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, sim::BootstrapConfig& b) {
-       assign(b.first_peer_exchange, get_time(c, v, p));
-     }},
+    optional_key<AsPositiveTime, &sim::BootstrapConfig::peer_exchange_interval>(
+        "peer_exchange_interval", "the bootstrap node's peer-exchange broadcast period"),
+    optional_key<AsTime, &sim::BootstrapConfig::first_peer_exchange>("first_peer_exchange",
+                                                                     "time of the first broadcast"),
 };
 
 constexpr Field<sim::IceConfig> kIceFields[] = {
-    {"check_interval", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, sim::IceConfig& i) {
-       assign(i.check_interval, get_positive_time(c, v, p));
-     }},
-    {"failed_timeout", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, sim::IceConfig& i) {
-       assign(i.failed_timeout, get_positive_time(c, v, p));
-     }},
+    optional_key<AsPositiveTime, &sim::IceConfig::check_interval>("check_interval",
+                                                                  "ICE connectivity-check period"),
+    optional_key<AsPositiveTime, &sim::IceConfig::failed_timeout>(
+        "failed_timeout", "ICE gives up after this without a working pair"),
 };
 
+json relays_schema() {
+  return {
+      {"type", "array"}, {"maxItems", limits::kMaxRelays}, {"items", object_schema(kRelayFields)}};
+}
+
 constexpr Field<NetworkSpec> kNetworkFields[] = {
-    {"latency", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, NetworkSpec& n) {
-       assign(n.link.latency, get_latency(c, v, p));
-     }},
-    {"loss", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, NetworkSpec& n) {
-       assign(n.link.loss, get_number(c, v, p, 0, 1));
-     }},
-    {"relays", false, decode_relays},
-    {"bootstrap", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, NetworkSpec& n) {
-       decode_object(c, v, p, kBootstrapFields, n.bootstrap);
-     }},
-    {"ice", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, NetworkSpec& n) {
-       decode_object(c, v, p, kIceFields, n.ice);
-     }},
-    {"dial_timeout", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, NetworkSpec& n) {
-       assign(n.transport.dial_timeout, get_positive_time(c, v, p));
-     }},
-    {"address_dial_timeout", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, NetworkSpec& n) {
-       assign(n.transport.address_dial_timeout, get_positive_time(c, v, p));
-     }},
-    {"close_detection", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, NetworkSpec& n) {
-       assign(n.transport.close_detection, get_time(c, v, p));
-     }},
-    {"presence_ttl", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, NetworkSpec& n) {
-       assign(n.bootstrap.presence_ttl, get_positive_time(c, v, p));
-     }},
-    {"readvertise_interval", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, NetworkSpec& n) {
-       assign(n.bootstrap.readvertise_interval, get_time(c, v, p));
-     }},
+    optional_key<AsLatency, &NetworkSpec::link, &sim::LinkConfig::latency>(
+        "latency", "one-way delay of every hop"),
+    optional_key<AsNumber<0, 1'000'000>, &NetworkSpec::link, &sim::LinkConfig::loss>(
+        "loss", "probability that a packet is lost"),
+    {"relays", false, decode_relays, ValueCheck{.kind = ValueKind::any, .schema = &relays_schema},
+     "the circuit relays; ids share one namespace with wallets and groups"},
+    object_key<kBootstrapFields, &NetworkSpec::bootstrap>("bootstrap", "the bootstrap node"),
+    object_key<kIceFields, &NetworkSpec::ice>("ice", "ICE hole punching"),
+    optional_key<AsPositiveTime, &NetworkSpec::transport, &sim::TransportConfig::dial_timeout>(
+        "dial_timeout", "js-libp2p's dial timeout"),
+    optional_key<AsPositiveTime, &NetworkSpec::transport,
+                 &sim::TransportConfig::address_dial_timeout>("address_dial_timeout",
+                                                              "per-address dial timeout"),
+    optional_key<AsTime, &NetworkSpec::transport, &sim::TransportConfig::close_detection>(
+        "close_detection", "time for the far end to notice a closed connection"),
+    optional_key<AsPositiveTime, &NetworkSpec::bootstrap, &sim::BootstrapConfig::presence_ttl>(
+        "presence_ttl", "lifetime of a presence advertisement"),
+    optional_key<AsTime, &NetworkSpec::bootstrap, &sim::BootstrapConfig::readvertise_interval>(
+        "readvertise_interval", "each online wallet re-advertises at this period; 0 = never"),
     // connsim extensions: the packet backend.
-    {"backend", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, NetworkSpec& n) {
-       assign(n.backend, get_enum(c, v, p, kBackends));
-     }},
-    {"bandwidth_mbps", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, NetworkSpec& n) {
-       assign(n.bandwidth_mbps, get_number(c, v, p, 0.001, 100000));
-     }},
+    optional_key<AsEnum<kBackends>, &NetworkSpec::backend>(
+        "backend", "the network model: message (fast) or packet (ns-3 datagrams)"),
+    optional_key<AsNumber<1'000, 100'000'000'000>, &NetworkSpec::bandwidth_mbps>(
+        "bandwidth_mbps", "packet backend: every host link's rate in Mb/s (default unlimited)"),
 };
 }  // namespace
 
@@ -156,5 +120,9 @@ void decode_network(DecodeContext& ctx, const json& value, const JsonPointer& po
                     Scenario& sc) {
   if (!value.is_object()) ctx.relays_complete = false;
   decode_object(ctx, value, pointer, kNetworkFields, sc.network);
+}
+
+json network_schema() {
+  return object_schema(kNetworkFields);
 }
 }  // namespace connsim::scenarios::decode

@@ -28,4 +28,10 @@ void decode_timeline(DecodeContext& ctx, const json& value, const JsonPointer& p
 void decode_expectations(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
                          Scenario& sc);
 
+/// The JSON Schema of each section, generated from its key tables.
+json network_schema();
+json wallets_schema();
+json shared_wallets_schema();
+json timeline_schema();
+json expectations_schema();
 }  // namespace connsim::scenarios::decode

@@ -2,10 +2,12 @@
 #include <cstdint>
 #include <limits>
 #include <set>
+#include <span>
 #include <string>
 #include <utility>
 
 #include "scenarios/decode/fields.hpp"
+#include "scenarios/decode/key_kinds.hpp"
 #include "scenarios/decode/references.hpp"
 #include "scenarios/decode/scalars.hpp"
 #include "scenarios/decode/sections.hpp"
@@ -36,29 +38,27 @@ struct StepDraft {
 };
 
 constexpr Field<Repeat> kRepeatFields[] = {
-    {"every", true,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, Repeat& r) {
-       assign(r.every, get_positive_time(c, v, p));
-     }},
+    required_key<AsPositiveTime, &Repeat::every>("every", "the period after `at`"),
     {"times", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, Repeat& r) {
        if (auto times =
                get_integer(c, v, p, 1, static_cast<std::int64_t>(limits::kMaxTimelineRuns))) {
          r.times = static_cast<std::uint64_t>(*times);
        }
-     }},
+     },
+     AsInt64<1, limits::kMaxTimelineRuns>::check, "runs in all, the first included"},
 };
 
 using StepField = Field<StepDraft>;
 
-constexpr StepField kAtField{
-    "at", true, [](DecodeContext& c, const json& v, const JsonPointer& p, StepDraft& d) {
-      assign(d.step.at, get_moment(c, v, p));
-    }};
+constexpr StepField kAtField = required_key<AsMoment, &StepDraft::step, &Step::at>(
+    "at", "when the step runs; not after `until`");
 constexpr StepField kDoField{"do", true,
-                             [](DecodeContext&, const json&, const JsonPointer&, StepDraft&) {}};
+                             [](DecodeContext&, const json&, const JsonPointer&, StepDraft&) {},
+                             AsEnum<kActions>::check, "the action"};
 constexpr StepField kIdField{
-    "id", false, [](DecodeContext& c, const json& v, const JsonPointer& p, StepDraft& d) {
+    "id", false,
+    [](DecodeContext& c, const json& v, const JsonPointer& p, StepDraft& d) {
       auto id = get_id(c, v, p);
       if (!id) {
         c.steps_complete = false;
@@ -73,56 +73,48 @@ constexpr StepField kIdField{
       }
       c.step_ids.push_back(*id);
       d.step.id = *id;
-    }};
+    },
+    AsId::check, "names the step for result and session expectations; unique among steps"};
 constexpr StepField kRepeatField{
-    "repeat", false, [](DecodeContext& c, const json& v, const JsonPointer& p, StepDraft& d) {
+    "repeat", false,
+    [](DecodeContext& c, const json& v, const JsonPointer& p, StepDraft& d) {
       Repeat repeat;
       if (decode_object(c, v, p, kRepeatFields, repeat)) {
         d.step.repeat = repeat;
       }
-    }};
-constexpr StepField kWalletField{
-    "wallet", true, [](DecodeContext& c, const json& v, const JsonPointer& p, StepDraft& d) {
-      assign(d.wallet, wallet_ref(c, v, p));
-    }};
-constexpr StepField kPeerField{
-    "peer", true, [](DecodeContext& c, const json& v, const JsonPointer& p, StepDraft& d) {
-      assign(d.peer, wallet_ref(c, v, p));
-    }};
+    },
+    ValueCheck{.kind = ValueKind::object, .schema = &table_schema<kRepeatFields>},
+    "run at `at`, then every `every` (until `until`, or `times` runs in all)"};
+constexpr StepField kWalletField =
+    required_key<AsWalletRef, &StepDraft::wallet>("wallet", "the wallet that acts");
+constexpr StepField kPeerField =
+    required_key<AsWalletRef, &StepDraft::peer>("peer", "the other wallet");
+json peers_schema() {
+  return {{"type", "array"}, {"maxItems", limits::kMaxWallets}, {"items", {{"type", "string"}}}};
+}
 constexpr StepField kPeersField{
-    "peers", true, [](DecodeContext& c, const json& v, const JsonPointer& p, StepDraft& d) {
+    "peers", true,
+    [](DecodeContext& c, const json& v, const JsonPointer& p, StepDraft& d) {
       auto lists = get_array<std::vector<std::string>>(c, v, p, limits::kMaxWallets, wallets_ref);
       if (!lists) return;
       for (auto& list : *lists) d.peers.insert(d.peers.end(), list.begin(), list.end());
-    }};
-constexpr StepField kSharedWalletField{
-    "shared_wallet", true, [](DecodeContext& c, const json& v, const JsonPointer& p, StepDraft& d) {
-      assign(d.shared_wallet, shared_wallet_ref(c, v, p));
-    }};
-constexpr StepField kRecipientField{
-    "recipient", false, [](DecodeContext& c, const json& v, const JsonPointer& p, StepDraft& d) {
-      assign(d.recipient, get_string(c, v, p));
-    }};
-constexpr StepField kAmountField{
-    "amount_sats", false, [](DecodeContext& c, const json& v, const JsonPointer& p, StepDraft& d) {
-      assign(d.amount_sats, get_integer(c, v, p, 0, std::numeric_limits<std::int64_t>::max()));
-    }};
-constexpr StepField kRelayField{
-    "relay", true, [](DecodeContext& c, const json& v, const JsonPointer& p, StepDraft& d) {
-      assign(d.relay, relay_ref(c, v, p));
-    }};
-constexpr StepField kForField{
-    "for", false, [](DecodeContext& c, const json& v, const JsonPointer& p, StepDraft& d) {
-      assign(d.for_duration, get_time(c, v, p));
-    }};
-constexpr StepField kLatencyField{
-    "latency", false, [](DecodeContext& c, const json& v, const JsonPointer& p, StepDraft& d) {
-      assign(d.latency, get_latency(c, v, p));
-    }};
-constexpr StepField kLossField{
-    "loss", false, [](DecodeContext& c, const json& v, const JsonPointer& p, StepDraft& d) {
-      assign(d.loss, get_number(c, v, p, 0, 1));
-    }};
+    },
+    ValueCheck{.kind = ValueKind::any, .schema = &peers_schema},
+    "wallet or group ids, in order, repeats kept"};
+constexpr StepField kSharedWalletField = required_key<AsSharedWalletRef, &StepDraft::shared_wallet>(
+    "shared_wallet", "the shared wallet to spend from");
+constexpr StepField kRecipientField =
+    optional_key<AsString, &StepDraft::recipient>("recipient", "the spend's recipient");
+constexpr StepField kAmountField =
+    optional_key<AsInt64<0, std::numeric_limits<std::int64_t>::max()>, &StepDraft::amount_sats>(
+        "amount_sats", "the spend's amount");
+constexpr StepField kRelayField = required_key<AsRelayRef, &StepDraft::relay>("relay", "the relay");
+constexpr StepField kForField =
+    optional_key<AsTime, &StepDraft::for_duration>("for", "undone after this");
+constexpr StepField kLatencyField =
+    optional_key<AsLatency, &StepDraft::latency>("latency", "the network's latency from now on");
+constexpr StepField kLossField = optional_key<AsNumber<0, 1'000'000>, &StepDraft::loss>(
+    "loss", "the network's loss from now on");
 
 /// One side of a partition: wallet, group or relay ids, as wallet and relay ids.
 std::optional<std::vector<std::string>> get_partition_side(DecodeContext& ctx, const json& value,
@@ -171,8 +163,13 @@ std::optional<std::vector<std::string>> get_partition_side(DecodeContext& ctx, c
   return out;
 }
 
+json between_schema() {
+  const json side = {{"type", "array"}, {"minItems", 1}, {"items", {{"type", "string"}}}};
+  return {{"type", "array"}, {"minItems", 2}, {"maxItems", 2}, {"items", side}};
+}
 constexpr StepField kBetweenField{
-    "between", true, [](DecodeContext& c, const json& v, const JsonPointer& p, StepDraft& d) {
+    "between", true,
+    [](DecodeContext& c, const json& v, const JsonPointer& p, StepDraft& d) {
       if (!v.is_array() || v.size() != 2) {
         c.error(p, "expected two lists of wallet or relay ids, [[...], [...]], got " +
                        (v.is_array() ? "an array of " + std::to_string(v.size()) : describe(v)));
@@ -201,7 +198,9 @@ constexpr StepField kBetweenField{
         }
       }
       d.between = {std::move(*left), std::move(*right)};
-    }};
+    },
+    ValueCheck{.kind = ValueKind::any, .schema = &between_schema},
+    "two non-empty lists of wallet, group or relay ids that share no wallet or relay"};
 
 constexpr StepField kConnectFields[] = {kAtField,     kDoField,     kIdField,
                                         kRepeatField, kWalletField, kPeerField};
@@ -221,33 +220,33 @@ constexpr StepField kHealFields[] = {kAtField, kDoField, kIdField, kRepeatField}
 constexpr StepField kSetNetworkFields[] = {kAtField,     kDoField,      kIdField,
                                            kRepeatField, kLatencyField, kLossField};
 
-bool decode_step_fields(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
-                        StepDraft& draft) {
-  switch (draft.kind) {
+/// The keys of a step whose `do` is `kind`.
+std::span<const StepField> fields_of(ActionKind kind) {
+  switch (kind) {
     case ActionKind::connect:
     case ActionKind::drop_connection:
-      return decode_object(ctx, value, pointer, kConnectFields, draft);
+      return kConnectFields;
     case ActionKind::connect_many:
-      return decode_object(ctx, value, pointer, kConnectManyFields, draft);
+      return kConnectManyFields;
     case ActionKind::propose_spend:
-      return decode_object(ctx, value, pointer, kProposeSpendFields, draft);
+      return kProposeSpendFields;
     case ActionKind::go_offline:
     case ActionKind::go_online:
     case ActionKind::reload:
     case ActionKind::nat_rebind:
-      return decode_object(ctx, value, pointer, kWalletOnlyFields, draft);
+      return kWalletOnlyFields;
     case ActionKind::relay_down:
-      return decode_object(ctx, value, pointer, kRelayDownFields, draft);
+      return kRelayDownFields;
     case ActionKind::relay_up:
-      return decode_object(ctx, value, pointer, kRelayUpFields, draft);
+      return kRelayUpFields;
     case ActionKind::partition:
-      return decode_object(ctx, value, pointer, kPartitionFields, draft);
+      return kPartitionFields;
     case ActionKind::heal:
-      return decode_object(ctx, value, pointer, kHealFields, draft);
+      return kHealFields;
     case ActionKind::set_network:
-      return decode_object(ctx, value, pointer, kSetNetworkFields, draft);
+      return kSetNetworkFields;
   }
-  return false;
+  return kHealFields;
 }
 
 Action make_action(StepDraft& d) {
@@ -328,7 +327,7 @@ void decode_timeline(DecodeContext& ctx, const json& value, const JsonPointer& p
     }
     StepDraft draft;
     draft.kind = *kind;
-    const bool ok = decode_step_fields(ctx, object, element, draft);
+    const bool ok = decode_object(ctx, object, element, fields_of(draft.kind), draft);
     if (draft.step.id) {
       StepInfo& info = ctx.steps[*draft.step.id];
       info.peers = draft.peers;
@@ -347,5 +346,23 @@ void decode_timeline(DecodeContext& ctx, const json& value, const JsonPointer& p
     sc.timeline.push_back(std::move(step));
     ctx.step_marks.push_back(ctx.error_count());
   }
+}
+
+json timeline_schema() {
+  // A step is an object with `at` and `do`; `do` picks its keys (if/then per action).
+  json by_action = json::array();
+  std::vector<std::string_view> actions;
+  for (const auto& action : kActions) {
+    json keys = object_schema(fields_of(action.value));
+    keys["properties"]["do"] = {{"const", action.name}};
+    json condition = {{"properties", {{"do", {{"const", action.name}}}}}, {"required", {"do"}}};
+    by_action.push_back({{"if", condition}, {"then", keys}});
+    actions.push_back(action.name);
+  }
+  const json step = {{"type", "object"},
+                     {"required", {"at", "do"}},
+                     {"properties", {{"do", {{"enum", actions}}}}},
+                     {"allOf", by_action}};
+  return {{"type", "array"}, {"maxItems", limits::kMaxTimelineSteps}, {"items", step}};
 }
 }  // namespace connsim::scenarios::decode

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "scenarios/decode/fields.hpp"
+#include "scenarios/decode/key_kinds.hpp"
 #include "scenarios/decode/scalars.hpp"
 #include "scenarios/decode/spellings.hpp"
 #include "scenarios/decode/text.hpp"
@@ -22,25 +23,13 @@ struct UniformLatency {
 };
 
 constexpr Field<LogNormalLatency> kLogNormalFields[] = {
-    {"median", true,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, LogNormalLatency& l) {
-       assign(l.median, get_positive_time(c, v, p));
-     }},
-    {"p99", true,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, LogNormalLatency& l) {
-       assign(l.p99, get_time(c, v, p));
-     }},
+    required_key<AsPositiveTime, &LogNormalLatency::median>("median", "the median delay"),
+    required_key<AsTime, &LogNormalLatency::p99>("p99", "the 99th percentile, not below median"),
 };
 
 constexpr Field<UniformLatency> kUniformFields[] = {
-    {"min", true,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, UniformLatency& l) {
-       assign(l.min, get_time(c, v, p));
-     }},
-    {"max", true,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, UniformLatency& l) {
-       assign(l.max, get_time(c, v, p));
-     }},
+    required_key<AsTime, &UniformLatency::min>("min", "the least delay"),
+    required_key<AsTime, &UniformLatency::max>("max", "the greatest delay, not below min"),
 };
 
 constexpr std::string_view kLatencyExpected =
@@ -86,19 +75,20 @@ struct NatObjectDraft {
 };
 
 constexpr Field<NatObjectDraft> kNatObjectFields[] = {
-    {"mapping", true,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, NatObjectDraft& d) {
-       assign(d.nat.mapping, get_enum(c, v, p, kNatBehaviours));
-     }},
-    {"filtering", true,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, NatObjectDraft& d) {
-       assign(d.nat.filtering, get_enum(c, v, p, kNatBehaviours));
-     }},
-    {"mapping_timeout", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, NatObjectDraft& d) {
-       assign(d.nat.mapping_timeout, get_positive_time(c, v, p));
-     }},
+    required_key<AsEnum<kNatBehaviours>, &NatObjectDraft::nat, &NatConfig::mapping>(
+        "mapping", "RFC 4787 mapping behaviour"),
+    required_key<AsEnum<kNatBehaviours>, &NatObjectDraft::nat, &NatConfig::filtering>(
+        "filtering", "RFC 4787 filtering behaviour"),
+    optional_key<AsPositiveTime, &NatObjectDraft::nat, &NatConfig::mapping_timeout>(
+        "mapping_timeout", "how long an idle mapping lives"),
 };
+
+json mix_schema() {
+  return {{"type", "object"},
+          {"minProperties", 1},
+          {"propertyNames", {{"enum", spellings_of<kNamedNats>()}}},
+          {"additionalProperties", {{"type", "number"}, {"minimum", 0}}}};
+}
 
 constexpr Field<NatMix> kNatMixFields[] = {
     {"mix", true,
@@ -126,7 +116,9 @@ constexpr Field<NatMix> kNatMixFields[] = {
        if (c.error_count() == before && mix.entries.empty()) {
          c.error(p, "a mix needs a weight greater than 0");
        }
-     }},
+     },
+     ValueCheck{.kind = ValueKind::any, .schema = &mix_schema},
+     "NAT names and their weights (>= 0, one > 0); each wallet draws its NAT from them"},
 };
 
 constexpr std::string_view kNatExpected =
@@ -149,5 +141,16 @@ std::optional<NatSpec> get_nat(DecodeContext& ctx, const json& value, const Json
   }
   ctx.error(pointer, std::string(kNatExpected) + describe(value));
   return std::nullopt;
+}
+json latency_schema() {
+  json fixed = {{"$ref", "#/$defs/time"}};
+  return {{"oneOf", {fixed, object_schema(kLogNormalFields), object_schema(kUniformFields)}}};
+}
+
+json nat_schema() {
+  return {{"oneOf",
+           {{{"enum", spellings_of<kNamedNats>()}},
+            object_schema(kNatObjectFields),
+            object_schema(kNatMixFields)}}};
 }
 }  // namespace connsim::scenarios::decode

@@ -13,4 +13,8 @@ std::optional<LatencyModel> get_latency(DecodeContext& ctx, const json& value,
 
 std::optional<NatSpec> get_nat(DecodeContext& ctx, const json& value, const JsonPointer& pointer);
 
+/// The JSON Schema of a latency and of a NAT (for $defs; generated from their key tables).
+json latency_schema();
+json nat_schema();
+
 }  // namespace connsim::scenarios::decode

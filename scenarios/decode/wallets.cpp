@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "scenarios/decode/fields.hpp"
+#include "scenarios/decode/key_kinds.hpp"
 #include "scenarios/decode/references.hpp"
 #include "scenarios/decode/scalars.hpp"
 #include "scenarios/decode/sections.hpp"
@@ -24,74 +25,47 @@ struct RetryDraft {
 };
 
 constexpr Field<RetryDraft> kRetryFields[] = {
-    {"policy", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, RetryDraft& r) {
-       assign(r.policy.kind, get_enum(c, v, p, kRetryKinds));
-     }},
-    {"max_attempts", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, RetryDraft& r) {
-       assign(r.policy.max_attempts, get_int(c, v, p, 1, limits::kMaxRetryAttempts));
-     }},
-    {"base_delay", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, RetryDraft& r) {
-       assign(r.policy.base_delay, get_time(c, v, p));
-     }},
-    {"max_delay", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, RetryDraft& r) {
-       assign(r.policy.max_delay, get_time(c, v, p));
-     }},
+    optional_key<AsEnum<kRetryKinds>, &RetryDraft::policy, &store::RetryPolicy::kind>(
+        "policy", "how the wait between attempts grows"),
+    optional_key<AsInt<1, limits::kMaxRetryAttempts>, &RetryDraft::policy,
+                 &store::RetryPolicy::max_attempts>("max_attempts", "attempts in all"),
+    optional_key<AsTime, &RetryDraft::policy, &store::RetryPolicy::base_delay>("base_delay",
+                                                                               "the first wait"),
+    optional_key<AsTime, &RetryDraft::policy, &store::RetryPolicy::max_delay>(
+        "max_delay", "upper bound of one wait; 0 = none"),
     {"deadline", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, RetryDraft& r) {
        r.deadline_given = true;
        assign(r.policy.deadline, get_time(c, v, p));
-     }},
+     },
+     AsTime::check, "deadline-bounded only: no attempt starts later than this; 0 = none"},
 };
 
 constexpr Field<store::ConnectConcurrency> kConcurrencyFields[] = {
-    {"mode", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, store::ConnectConcurrency& k) {
-       assign(k.mode, get_enum(c, v, p, kConcurrencyModes));
-     }},
-    {"limit", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, store::ConnectConcurrency& k) {
-       assign(k.limit, get_int(c, v, p, 1, limits::kMaxConcurrencyLimit));
-     }},
+    optional_key<AsEnum<kConcurrencyModes>, &store::ConnectConcurrency::mode>(
+        "mode", "slices of `limit` awaited whole, or a sliding window"),
+    optional_key<AsInt<1, limits::kMaxConcurrencyLimit>, &store::ConnectConcurrency::limit>(
+        "limit", "connects at once"),
 };
 
 constexpr Field<store::Musig2StoreOptions> kMusig2Fields[] = {
-    {"connectivity_timeout", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, store::Musig2StoreOptions& m) {
-       assign(m.connectivity_timeout, get_time(c, v, p));
-     }},
-    {"cancel_on_timeout", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, store::Musig2StoreOptions& m) {
-       assign(m.cancel_on_timeout, get_bool(c, v, p));
-     }},
-    {"allow_partial_connectivity", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, store::Musig2StoreOptions& m) {
-       assign(m.allow_partial_connectivity, get_bool(c, v, p));
-     }},
-    {"min_connected_participants", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, store::Musig2StoreOptions& m) {
-       assign(m.min_connected_participants,
-              get_int(c, v, p, 0, static_cast<int>(limits::kMaxWallets)));
-     }},
-    {"unique_session_ids", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, store::Musig2StoreOptions& m) {
-       assign(m.unique_session_ids, get_bool(c, v, p));
-     }},
-    {"nonce_timeout", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, store::Musig2StoreOptions& m) {
-       assign(m.nonce_timeout, get_positive_time(c, v, p));
-     }},
-    {"partial_sig_timeout", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, store::Musig2StoreOptions& m) {
-       assign(m.partial_sig_timeout, get_positive_time(c, v, p));
-     }},
-    {"session_timeout", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, store::Musig2StoreOptions& m) {
-       assign(m.session_timeout, get_positive_time(c, v, p));
-     }},
+    optional_key<AsTime, &store::Musig2StoreOptions::connectivity_timeout>(
+        "connectivity_timeout", "race the connection work against this; 0 = no race"),
+    optional_key<AsBool, &store::Musig2StoreOptions::cancel_on_timeout>("cancel_on_timeout",
+                                                                        "fix for field bug 8"),
+    optional_key<AsBool, &store::Musig2StoreOptions::allow_partial_connectivity>(
+        "allow_partial_connectivity", "fix for field bug 7"),
+    optional_key<AsInt<0, limits::kMaxWallets>,
+                 &store::Musig2StoreOptions::min_connected_participants>(
+        "min_connected_participants", "the quorum; 0 = all others"),
+    optional_key<AsBool, &store::Musig2StoreOptions::unique_session_ids>("unique_session_ids",
+                                                                         "fix for field bug 9"),
+    optional_key<AsPositiveTime, &store::Musig2StoreOptions::nonce_timeout>("nonce_timeout",
+                                                                            "nonce round timeout"),
+    optional_key<AsPositiveTime, &store::Musig2StoreOptions::partial_sig_timeout>(
+        "partial_sig_timeout", "partial signature round timeout"),
+    optional_key<AsPositiveTime, &store::Musig2StoreOptions::session_timeout>(
+        "session_timeout", "whole signing session timeout"),
 };
 
 constexpr Field<WalletStoreOptions> kStoreFields[] = {
@@ -105,42 +79,32 @@ constexpr Field<WalletStoreOptions> kStoreFields[] = {
          return;
        }
        s.p2p.retry = draft.policy;
-     }},
-    {"concurrency", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, WalletStoreOptions& s) {
-       decode_object(c, v, p, kConcurrencyFields, s.p2p.concurrency);
-     }},
-    {"presence_update", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, WalletStoreOptions& s) {
-       assign(s.p2p.presence_update, get_enum(c, v, p, kPresenceUpdates));
-     }},
-    {"mark_disconnected_on_close", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, WalletStoreOptions& s) {
-       assign(s.p2p.mark_disconnected_on_close, get_bool(c, v, p));
-     }},
-    {"dedupe_concurrent_connects", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, WalletStoreOptions& s) {
-       assign(s.p2p.dedupe_concurrent_connects, get_bool(c, v, p));
-     }},
-    {"direct_filter", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, WalletStoreOptions& s) {
-       assign(s.connection.direct_step_filter, get_enum(c, v, p, kDirectFilters));
-     }},
-    {"peer_exchange_reader", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, WalletStoreOptions& s) {
-       assign(s.connection.peer_exchange_reader, get_enum(c, v, p, kPeerExchangeReaders));
-     }},
-    {"musig2", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, WalletStoreOptions& s) {
-       decode_object(c, v, p, kMusig2Fields, s.musig2);
-     }},
+     },
+     ValueCheck{.kind = ValueKind::object, .schema = &table_schema<kRetryFields>},
+     "the P2P store's retry policy"},
+    object_key<kConcurrencyFields, &WalletStoreOptions::p2p, &store::P2PStoreOptions::concurrency>(
+        "concurrency", "connectToMultiplePeers' concurrency"),
+    optional_key<AsEnum<kPresenceUpdates>, &WalletStoreOptions::p2p,
+                 &store::P2PStoreOptions::presence_update>(
+        "presence_update", "what a re-advertisement does to a known peer (field bug 4)"),
+    optional_key<AsBool, &WalletStoreOptions::p2p,
+                 &store::P2PStoreOptions::mark_disconnected_on_close>("mark_disconnected_on_close",
+                                                                      "fix for field bug 3"),
+    optional_key<AsBool, &WalletStoreOptions::p2p,
+                 &store::P2PStoreOptions::dedupe_concurrent_connects>("dedupe_concurrent_connects",
+                                                                      "fix for field bug 5"),
+    optional_key<AsEnum<kDirectFilters>, &WalletStoreOptions::connection,
+                 &store::ConnectionServiceOptions::direct_step_filter>(
+        "direct_filter", "the direct ladder step's inverted filter (field bug 10) or its fix"),
+    optional_key<AsEnum<kPeerExchangeReaders>, &WalletStoreOptions::connection,
+                 &store::ConnectionServiceOptions::peer_exchange_reader>(
+        "peer_exchange_reader", "the mismatched peer-exchange reader (field bug 1) or its fix"),
+    object_key<kMusig2Fields, &WalletStoreOptions::musig2>("musig2", "the MuSig2 store"),
 };
 
 constexpr Field<SdkOptions> kSdkFields[] = {
-    {"broadcast_skips_relay", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, SdkOptions& s) {
-       assign(s.broadcast_skips_relay, get_bool(c, v, p));
-     }},
+    optional_key<AsBool, &SdkOptions::broadcast_skips_relay>(
+        "broadcast_skips_relay", "field bug 2: the SDK's broadcast skips relay circuits"),
 };
 
 std::optional<RelayReconnect> get_relay_reconnect(DecodeContext& ctx, const json& value,
@@ -173,6 +137,23 @@ std::optional<RelayReconnect> get_relay_reconnect(DecodeContext& ctx, const json
   return std::nullopt;
 }
 
+struct AsRelayReconnect {
+  static json schema() {
+    return {{"anyOf", {{{"enum", {"none", "keep-alive"}}}, {{"$ref", "#/$defs/positive_time"}}}}};
+  }
+  static constexpr ValueCheck check{.kind = ValueKind::any, .schema = &schema};
+  static auto decode(DecodeContext& c, const json& v, const JsonPointer& p) {
+    return get_relay_reconnect(c, v, p);
+  }
+};
+
+json relay_list_schema() {
+  return {{"type", "array"},
+          {"maxItems", limits::kMaxRelays},
+          {"uniqueItems", true},
+          {"items", {{"type", "string"}}}};
+}
+
 struct WalletDraft {
   Wallet wallet;
   std::optional<std::uint64_t> count;
@@ -181,25 +162,20 @@ struct WalletDraft {
 };
 
 constexpr Field<WalletDraft> kWalletFields[] = {
-    {"id", true,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, WalletDraft& d) {
-       assign(d.wallet.id, get_id(c, v, p));
-     }},
+    required_key<AsId, &WalletDraft::wallet, &Wallet::id>(
+        "id", "the wallet's id (with count: the group's), unique among wallets, groups, relays"),
     {"peer_id", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, WalletDraft& d) {
        if (auto peer_id = get_id(c, v, p)) {
          d.wallet.peer_id = *peer_id;
          d.peer_id_given = true;
        }
-     }},
-    {"nickname", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, WalletDraft& d) {
-       assign(d.wallet.nickname, get_string(c, v, p));
-     }},
-    {"nat", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, WalletDraft& d) {
-       assign(d.wallet.nat, get_nat(c, v, p));
-     }},
+     },
+     AsId::check, "the libp2p peer id the stores use (default: the id); distinct across wallets"},
+    optional_key<AsString, &WalletDraft::wallet, &Wallet::nickname>(
+        "nickname", "shown in activity messages instead of the peer id"),
+    optional_key<AsNat, &WalletDraft::wallet, &Wallet::nat>("nat",
+                                                            "the wallet's NAT (default none)"),
     {"relays", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, WalletDraft& d) {
        d.relays_given = true;
@@ -213,41 +189,29 @@ constexpr Field<WalletDraft> kWalletFields[] = {
          }
        }
        d.wallet.relays = std::move(*relays);
-     }},
-    {"webrtc", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, WalletDraft& d) {
-       assign(d.wallet.webrtc, get_bool(c, v, p));
-     }},
-    {"online_at", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, WalletDraft& d) {
-       assign(d.wallet.online_at, get_time(c, v, p));
-     }},
-    {"access_latency", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, WalletDraft& d) {
-       assign(d.wallet.access_latency, get_latency(c, v, p));
-     }},
+     },
+     ValueCheck{.kind = ValueKind::any, .schema = &relay_list_schema},
+     "relay ids it reserves on (default every relay; [] = none; no repeats)"},
+    optional_key<AsBool, &WalletDraft::wallet, &Wallet::webrtc>("webrtc",
+                                                                "whether it can upgrade to WebRTC"),
+    optional_key<AsTime, &WalletDraft::wallet, &Wallet::online_at>(
+        "online_at", "when it first joins the network"),
+    optional_key<AsLatency, &WalletDraft::wallet, &Wallet::access_latency>(
+        "access_latency", "added to the network's latency on every hop from or to it"),
     {"count", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, WalletDraft& d) {
        if (auto count = get_integer(c, v, p, 1, static_cast<std::int64_t>(limits::kMaxWallets))) {
          d.count = static_cast<std::uint64_t>(*count);
        }
-     }},
-    {"relay_reconnect", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, WalletDraft& d) {
-       assign(d.wallet.relay_reconnect, get_relay_reconnect(c, v, p));
-     }},
-    {"inbound_limit", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, WalletDraft& d) {
-       assign(d.wallet.inbound_limit, get_int(c, v, p, 0, limits::kMaxInboundLimit));
-     }},
-    {"store", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, WalletDraft& d) {
-       decode_object(c, v, p, kStoreFields, d.wallet.store);
-     }},
-    {"sdk", false,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, WalletDraft& d) {
-       decode_object(c, v, p, kSdkFields, d.wallet.sdk);
-     }},
+     },
+     AsInt64<1, limits::kMaxWallets>::check,
+     "expands the entry into wallets <id>-1 ... <id>-count"},
+    optional_key<AsRelayReconnect, &WalletDraft::wallet, &Wallet::relay_reconnect>(
+        "relay_reconnect", "none, keep-alive, or redial each lost relay at this interval"),
+    optional_key<AsInt<0, limits::kMaxInboundLimit>, &WalletDraft::wallet, &Wallet::inbound_limit>(
+        "inbound_limit", "new inbound connections accepted per second from one remote host"),
+    object_key<kStoreFields, &WalletDraft::wallet, &Wallet::store>("store", "the wallet's stores"),
+    object_key<kSdkFields, &WalletDraft::wallet, &Wallet::sdk>("sdk", "the wallet's SDK"),
 };
 
 void add_wallet(DecodeContext& ctx, Wallet wallet, const JsonPointer& peer_id_pointer) {
@@ -325,11 +289,15 @@ void decode_wallets(DecodeContext& ctx, const json& value, const JsonPointer& po
 
 namespace {
 
+json participants_schema() {
+  return {{"type", "array"},
+          {"minItems", 1},
+          {"maxItems", limits::kMaxWallets},
+          {"items", {{"type", "string"}}}};
+}
+
 constexpr Field<SharedWallet> kSharedWalletFields[] = {
-    {"id", true,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, SharedWallet& s) {
-       assign(s.id, get_id(c, v, p));
-     }},
+    required_key<AsId, &SharedWallet::id>("id", "the shared wallet's id"),
     {"participants", true,
      [](DecodeContext& c, const json& v, const JsonPointer& p, SharedWallet& s) {
        auto lists = get_array<std::vector<std::string>>(c, v, p, limits::kMaxWallets, wallets_ref);
@@ -348,7 +316,9 @@ constexpr Field<SharedWallet> kSharedWalletFields[] = {
            s.participants.push_back(id);
          }
        }
-     }},
+     },
+     ValueCheck{.kind = ValueKind::any, .schema = &participants_schema},
+     "wallet or group ids of its signers; a wallet at most once"},
 };
 
 }  // namespace
@@ -385,5 +355,15 @@ void decode_shared_wallets(DecodeContext& ctx, const json& value, const JsonPoin
     ctx.shared_ids.push_back(shared.id);
     sc.shared_wallets.push_back(std::move(shared));
   }
+}
+
+json wallets_schema() {
+  return {{"type", "array"}, {"items", object_schema(kWalletFields)}};
+}
+
+json shared_wallets_schema() {
+  return {{"type", "array"},
+          {"maxItems", limits::kMaxSharedWallets},
+          {"items", object_schema(kSharedWalletFields)}};
 }
 }  // namespace connsim::scenarios::decode

@@ -133,6 +133,18 @@ BOOST_AUTO_TEST_CASE(missing_and_unknown_keys) {
                       "close_detection, presence_ttl, readvertise_interval, backend, bandwidth_mbps");
 }
 
+// "$schema" (for editors, `connsim schema`) is accepted and ignored; it must be a string, and the
+// list of expected keys in other messages stays as it was.
+BOOST_AUTO_TEST_CASE(schema_key_is_accepted_and_ignored) {
+  const Scenario s = load_ok(file(R"("$schema": "./connsim-1.schema.json", "seed": 7)"));
+  BOOST_TEST(s.seed == 7u);
+  BOOST_TEST(error_of(file(R"("$schema": 1)")) ==
+             "x.json:2:12: /$schema: expected a string, got 1");
+  BOOST_TEST(error_of(file(R"("$schema": "s", "bogus": 1)")) ==
+             "x.json:2:17: /bogus: unknown key \"bogus\"; expected one of: format, name, "
+             "description, seed, until, network, wallets, shared_wallets, timeline, expect");
+}
+
 BOOST_AUTO_TEST_CASE(duplicate_keys_and_syntax_errors) {
   BOOST_TEST(error_of(file(R"("seed": 1,
   "seed": 2)")) == "x.json:3:3: /seed: duplicate key \"seed\"");
