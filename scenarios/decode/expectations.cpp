@@ -374,13 +374,7 @@ std::optional<ExpectationBody> decode_expectation(DecodeContext& ctx, const json
 
 void decode_expectations(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
                          Scenario& sc) {
-  if (!value.is_array()) {
-    ctx.error(pointer, "expected an array, got " + describe(value));
-    return;
-  }
-  if (value.size() > limits::kMaxExpectations) {
-    ctx.error(pointer, "at most " + std::to_string(limits::kMaxExpectations) +
-                           " expectations, got " + std::to_string(value.size()));
+  if (!is_array_of_at_most(ctx, value, pointer, limits::kMaxExpectations, "expectations")) {
     return;
   }
   for (std::size_t i = 0; i < value.size(); ++i) {

@@ -147,9 +147,9 @@ void assign(std::optional<T>& target, const std::optional<T>& value) {
   if (value) target = value;
 }
 
-/// A key decoded by `As` (a kind from scenarios/decode/key_kinds.hpp) into the member reached
-/// from T by `Path` (one member pointer, or several for a member of a member). Converts to the
-/// Field<T> of whichever table it is written in.
+/// A key decoded by `As` (a kind from scenarios/decode/key_kinds.hpp, or AsObject below) into the
+/// member reached from T by `Path` (one member pointer, or several for a member of a member).
+/// Converts to the Field<T> of whichever table it is written in.
 template <class As, auto... Path>
 struct MemberKey {
   std::string_view key;
@@ -160,7 +160,12 @@ struct MemberKey {
   constexpr operator Field<T>() const {  // NOLINT(google-explicit-constructor): table syntax
     return Field<T>{key, required,
                     [](DecodeContext& c, const json& v, const JsonPointer& p, T& t) {
-                      assign((t.*....*Path), As::decode(c, v, p));
+                      auto& member = (t.*....*Path);
+                      if constexpr (As::check.kind == ValueKind::object) {
+                        As::decode_into(c, v, p, member);
+                      } else {
+                        assign(member, As::decode(c, v, p));
+                      }
                     },
                     As::check, help};
   }
@@ -175,30 +180,25 @@ constexpr MemberKey<As, Path...> required_key(std::string_view key, std::string_
   return {key, true, help};
 }
 
-/// A key whose value is an object decoded by `Table` into the member reached by `Path`.
-template <const auto& Table, auto... Path>
-struct ObjectKey {
-  std::string_view key;
-  bool required;
-  std::string_view help;
-
-  template <class T>
-  constexpr operator Field<T>() const {  // NOLINT(google-explicit-constructor): table syntax
-    return Field<T>{key, required,
-                    [](DecodeContext& c, const json& v, const JsonPointer& p, T& t) {
-                      decode_object(c, v, p, Table, (t.*....*Path));
-                    },
-                    ValueCheck{.kind = ValueKind::object, .schema = &table_schema<Table>}, help};
+/// An object decoded in place by `Table` (a kind for MemberKey).
+template <const auto& Table>
+struct AsObject {
+  static constexpr ValueCheck check{.kind = ValueKind::object, .schema = &table_schema<Table>};
+  template <class Member>
+  static void decode_into(DecodeContext& c, const json& v, const JsonPointer& p, Member& member) {
+    decode_object(c, v, p, Table, member);
   }
 };
 
+/// A key whose value is an object decoded by `Table` into the member reached by `Path`.
 template <const auto& Table, auto... Path>
-constexpr ObjectKey<Table, Path...> object_key(std::string_view key, std::string_view help) {
+constexpr MemberKey<AsObject<Table>, Path...> object_key(std::string_view key,
+                                                         std::string_view help) {
   return {key, false, help};
 }
 template <const auto& Table, auto... Path>
-constexpr ObjectKey<Table, Path...> required_object_key(std::string_view key,
-                                                        std::string_view help) {
+constexpr MemberKey<AsObject<Table>, Path...> required_object_key(std::string_view key,
+                                                                  std::string_view help) {
   return {key, true, help};
 }
 }  // namespace connsim::scenarios::decode

@@ -16,24 +16,46 @@
 
 namespace connsim::scenarios::decode {
 
-struct AsString {
-  static constexpr ValueCheck check{.kind = ValueKind::string};
+/// A kind decoded by `Decode` (one of the get_... decoders) and checked as `Check` says.
+template <auto Decode, const ValueCheck& Check>
+struct DecodedBy {
+  static constexpr const ValueCheck& check = Check;
   static auto decode(DecodeContext& c, const json& v, const JsonPointer& p) {
-    return get_string(c, v, p);
+    return Decode(c, v, p);
   }
 };
-struct AsId {
-  static constexpr ValueCheck check{.kind = ValueKind::id};
-  static auto decode(DecodeContext& c, const json& v, const JsonPointer& p) {
-    return get_id(c, v, p);
-  }
-};
-struct AsBool {
-  static constexpr ValueCheck check{.kind = ValueKind::boolean};
-  static auto decode(DecodeContext& c, const json& v, const JsonPointer& p) {
-    return get_bool(c, v, p);
-  }
-};
+
+inline json latency_ref_schema() {
+  return {{"$ref", "#/$defs/latency"}};
+}
+inline json nat_ref_schema() {
+  return {{"$ref", "#/$defs/nat"}};
+}
+
+inline constexpr ValueCheck kStringCheck{.kind = ValueKind::string};
+inline constexpr ValueCheck kIdCheck{.kind = ValueKind::id};
+inline constexpr ValueCheck kBoolCheck{.kind = ValueKind::boolean};
+inline constexpr ValueCheck kUint64Check{.kind = ValueKind::unsigned_integer};
+inline constexpr ValueCheck kTimeCheck{.kind = ValueKind::time};
+inline constexpr ValueCheck kPositiveTimeCheck{.kind = ValueKind::positive_time};
+inline constexpr ValueCheck kMomentCheck{.kind = ValueKind::moment};
+inline constexpr ValueCheck kLatencyCheck{.kind = ValueKind::any, .schema = &latency_ref_schema};
+inline constexpr ValueCheck kNatCheck{.kind = ValueKind::any, .schema = &nat_ref_schema};
+inline constexpr ValueCheck kReferenceCheck{.kind = ValueKind::reference};
+
+using AsString = DecodedBy<&get_string, kStringCheck>;
+using AsId = DecodedBy<&get_id, kIdCheck>;
+using AsBool = DecodedBy<&get_bool, kBoolCheck>;
+using AsUint64 = DecodedBy<&get_uint64, kUint64Check>;
+using AsTime = DecodedBy<&get_time, kTimeCheck>;
+using AsPositiveTime = DecodedBy<&get_positive_time, kPositiveTimeCheck>;
+using AsMoment = DecodedBy<&get_moment, kMomentCheck>;
+using AsLatency = DecodedBy<&get_latency, kLatencyCheck>;
+using AsNat = DecodedBy<&get_nat, kNatCheck>;
+using AsWalletRef = DecodedBy<&wallet_ref, kReferenceCheck>;
+using AsRelayRef = DecodedBy<&relay_ref, kReferenceCheck>;
+using AsSharedWalletRef = DecodedBy<&shared_wallet_ref, kReferenceCheck>;
+
 template <std::int64_t Min, std::int64_t Max>
 struct AsInt {
   static constexpr ValueCheck check{.kind = ValueKind::integer, .int_min = Min, .int_max = Max};
@@ -49,12 +71,6 @@ struct AsInt64 {
     return get_integer(c, v, p, Min, Max);
   }
 };
-struct AsUint64 {
-  static constexpr ValueCheck check{.kind = ValueKind::unsigned_integer};
-  static auto decode(DecodeContext& c, const json& v, const JsonPointer& p) {
-    return get_uint64(c, v, p);
-  }
-};
 /// A number in [MinMillionths, MaxMillionths] / 10^6.
 template <std::int64_t MinMillionths, std::int64_t MaxMillionths>
 struct AsNumber {
@@ -64,38 +80,6 @@ struct AsNumber {
       .kind = ValueKind::number, .number_min = kMin, .number_max = kMax, .has_max = true};
   static auto decode(DecodeContext& c, const json& v, const JsonPointer& p) {
     return get_number(c, v, p, kMin, kMax);
-  }
-};
-struct AsTime {
-  static constexpr ValueCheck check{.kind = ValueKind::time};
-  static auto decode(DecodeContext& c, const json& v, const JsonPointer& p) {
-    return get_time(c, v, p);
-  }
-};
-struct AsPositiveTime {
-  static constexpr ValueCheck check{.kind = ValueKind::positive_time};
-  static auto decode(DecodeContext& c, const json& v, const JsonPointer& p) {
-    return get_positive_time(c, v, p);
-  }
-};
-struct AsMoment {
-  static constexpr ValueCheck check{.kind = ValueKind::moment};
-  static auto decode(DecodeContext& c, const json& v, const JsonPointer& p) {
-    return get_moment(c, v, p);
-  }
-};
-struct AsLatency {
-  static json schema() { return {{"$ref", "#/$defs/latency"}}; }
-  static constexpr ValueCheck check{.kind = ValueKind::any, .schema = &schema};
-  static auto decode(DecodeContext& c, const json& v, const JsonPointer& p) {
-    return get_latency(c, v, p);
-  }
-};
-struct AsNat {
-  static json schema() { return {{"$ref", "#/$defs/nat"}}; }
-  static constexpr ValueCheck check{.kind = ValueKind::any, .schema = &schema};
-  static auto decode(DecodeContext& c, const json& v, const JsonPointer& p) {
-    return get_nat(c, v, p);
   }
 };
 /// The spellings of a table of names, for ValueCheck::names.
@@ -110,24 +94,6 @@ struct AsEnum {
   static constexpr ValueCheck check{.kind = ValueKind::enumeration, .names = &spellings_of<Names>};
   static auto decode(DecodeContext& c, const json& v, const JsonPointer& p) {
     return get_enum(c, v, p, Names);
-  }
-};
-struct AsWalletRef {
-  static constexpr ValueCheck check{.kind = ValueKind::reference};
-  static auto decode(DecodeContext& c, const json& v, const JsonPointer& p) {
-    return wallet_ref(c, v, p);
-  }
-};
-struct AsRelayRef {
-  static constexpr ValueCheck check{.kind = ValueKind::reference};
-  static auto decode(DecodeContext& c, const json& v, const JsonPointer& p) {
-    return relay_ref(c, v, p);
-  }
-};
-struct AsSharedWalletRef {
-  static constexpr ValueCheck check{.kind = ValueKind::reference};
-  static auto decode(DecodeContext& c, const json& v, const JsonPointer& p) {
-    return shared_wallet_ref(c, v, p);
   }
 };
 

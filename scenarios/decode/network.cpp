@@ -42,14 +42,7 @@ constexpr Field<Relay> kRelayFields[] = {
 
 void decode_relays(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
                    NetworkSpec& network) {
-  if (!value.is_array()) {
-    ctx.error(pointer, "expected an array, got " + describe(value));
-    ctx.relays_complete = false;
-    return;
-  }
-  if (value.size() > limits::kMaxRelays) {
-    ctx.error(pointer, "at most " + std::to_string(limits::kMaxRelays) + " relays, got " +
-                           std::to_string(value.size()));
+  if (!is_array_of_at_most(ctx, value, pointer, limits::kMaxRelays, "relays")) {
     ctx.relays_complete = false;
     return;
   }

@@ -148,4 +148,18 @@ std::optional<Duration> get_moment(DecodeContext& ctx, const json& value,
   }
   return time;
 }
+
+bool is_array_of_at_most(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
+                         std::size_t max_size, std::string_view plural) {
+  if (!value.is_array()) {
+    ctx.error(pointer, "expected an array, got " + describe(value));
+    return false;
+  }
+  if (value.size() > max_size) {
+    ctx.error(pointer, "at most " + std::to_string(max_size) + " " + std::string(plural) +
+                           ", got " + std::to_string(value.size()));
+    return false;
+  }
+  return true;
+}
 }  // namespace connsim::scenarios::decode

@@ -84,19 +84,16 @@ std::optional<E> get_enum(DecodeContext& ctx, const json& value, const JsonPoint
   return std::nullopt;
 }
 
+/// Whether `value` is an array of at most `max_size` elements; if not, adds the error ("expected an
+/// array, got ..." or "at most N <plural>, got M").
+bool is_array_of_at_most(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
+                         std::size_t max_size, std::string_view plural);
+
 template <class T, class Decode>
 std::optional<std::vector<T>> get_array(DecodeContext& ctx, const json& value,
                                         const JsonPointer& pointer, std::size_t max_size,
                                         Decode decode) {
-  if (!value.is_array()) {
-    ctx.error(pointer, "expected an array, got " + describe(value));
-    return std::nullopt;
-  }
-  if (value.size() > max_size) {
-    ctx.error(pointer, "at most " + std::to_string(max_size) + " elements, got " +
-                           std::to_string(value.size()));
-    return std::nullopt;
-  }
+  if (!is_array_of_at_most(ctx, value, pointer, max_size, "elements")) return std::nullopt;
   std::vector<T> out;
   out.reserve(value.size());
   bool ok = true;

@@ -289,14 +289,7 @@ Action make_action(StepDraft& d) {
 
 void decode_timeline(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
                      Scenario& sc) {
-  if (!value.is_array()) {
-    ctx.error(pointer, "expected an array, got " + describe(value));
-    ctx.steps_complete = false;
-    return;
-  }
-  if (value.size() > limits::kMaxTimelineSteps) {
-    ctx.error(pointer, "at most " + std::to_string(limits::kMaxTimelineSteps) + " steps, got " +
-                           std::to_string(value.size()));
+  if (!is_array_of_at_most(ctx, value, pointer, limits::kMaxTimelineSteps, "steps")) {
     ctx.steps_complete = false;
     return;
   }

@@ -325,14 +325,7 @@ constexpr Field<SharedWallet> kSharedWalletFields[] = {
 
 void decode_shared_wallets(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
                            Scenario& sc) {
-  if (!value.is_array()) {
-    ctx.error(pointer, "expected an array, got " + describe(value));
-    ctx.shared_complete = false;
-    return;
-  }
-  if (value.size() > limits::kMaxSharedWallets) {
-    ctx.error(pointer, "at most " + std::to_string(limits::kMaxSharedWallets) +
-                           " shared wallets, got " + std::to_string(value.size()));
+  if (!is_array_of_at_most(ctx, value, pointer, limits::kMaxSharedWallets, "shared wallets")) {
     ctx.shared_complete = false;
     return;
   }
