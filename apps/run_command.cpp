@@ -1,6 +1,6 @@
 // `connsim run FILE|DIR... [--seed N] [--junit FILE] [--trace FILE] [--html FILE] [--log] [--stats]
 //               [--determinism] [--backend message|packet] [--pcap DIR]
-//               [--max-events N] [--max-wall-seconds S]`
+//               [--max-events N] [--max-wall-seconds S] [--store cpp|js] [--store-path DIR]`
 // Runs each scenario and checks its expectations: one PASS/FAIL line per scenario, then
 // "N passed, N failed". Exit 0 all passed, 1 any failed, 2 invalid input (nothing runs) or an
 // output that could not be written.
@@ -28,6 +28,8 @@ struct RunCommandOptions {
   std::string pcap_directory;
   std::optional<std::uint64_t> max_events;
   std::optional<double> max_wall_seconds;
+  std::optional<std::string> store;
+  std::string store_path;
   bool determinism = false;
 };
 
@@ -71,6 +73,8 @@ scenarios::RunOptions run_options_of(const RunCommandOptions& o) {
   options.pcap_directory = o.pcap_directory;
   options.max_events = o.max_events;
   options.max_wall_seconds = o.max_wall_seconds;
+  if (o.store) options.store = *o.store == "js" ? sim::StoreImplementation::js : sim::StoreImplementation::cpp;
+  options.store_path = o.store_path;
   return options;
 }
 
@@ -80,13 +84,17 @@ int run_scenarios(const RunCommandOptions& o) {
   if (!loaded) return kExitInvalid;
   const RunOptions options = run_options_of(o);
   if (!pcap_directory_usable(options, *loaded)) return kExitInvalid;
+  if (!options.store_path.empty() && !std::filesystem::is_directory(options.store_path)) {
+    std::cerr << "connsim: --store-path: " << options.store_path << " is not a directory\n";
+    return kExitInvalid;
+  }
 
   std::vector<RunReport> reports;
   for (const auto& scenario : *loaded) {
     RunReport report;
     try {
       report = run_scenario(scenario, options);
-    } catch (const std::exception& e) {  // the environment, not the scenario (e.g. a pcap file)
+    } catch (const std::exception& e) {  // the environment, not the scenario (a pcap file, Node)
       std::cerr << "connsim: " << scenario.name << ": " << e.what() << "\n";
       return kExitInvalid;
     }
@@ -149,6 +157,12 @@ Command add_run_command(CLI::App& app) {
   run->add_option("--max-wall-seconds", o->max_wall_seconds,
                   "Stop a scenario that takes more than S seconds of real time and fail it")
       ->check(CLI::PositiveNumber);
+  run->add_option("--store", o->store,
+                  "Store implementation for every wallet: cpp (the C++ port, the default) or js (the "
+                  "wallet's JavaScript on Node, one host per run); overrides store.implementation")
+      ->check(CLI::IsMember({"cpp", "js"}));
+  run->add_option("--store-path", o->store_path,
+                  "JavaScript store sources for the js wallets (default: the project's js/store)");
   run->add_flag("--determinism", o->determinism,
                 "Run each scenario twice and fail when the two histories differ (names the first "
                 "diverging entry)");

@@ -7,6 +7,7 @@
 
 #include "scenarios/model.hpp"
 #include "scenarios/runner.hpp"
+#include "sim/store_front.hpp"
 #include "sim/wallet_node.hpp"
 #include "sim/world.hpp"
 
@@ -349,7 +350,7 @@ InvariantInput observe_run(const Scenario& scenario, const RunReport& report, co
     rules.mark_disconnected_on_close = config.store.p2p.mark_disconnected_on_close;
     rules.activity_feed_limit = kActivityFeedLimit;
     input.wallets.push_back(std::move(rules));
-    input.feed_sizes.push_back(world.wallet(w).stores().p2p.activity_events().size());
+    input.feed_sizes.push_back(sim::activity_feed_size(world.wallet(w)));
   }
   input.records = report.records;
   input.history = report.history;

@@ -30,4 +30,4 @@ add_custom_command(
   DEPENDS ${html_files} ${html_dir}/embed.cmake
   COMMENT "Embedding the HTML reports' page sources"
   VERBATIM)
-target_link_libraries(connsim_scenarios PUBLIC connsim_scenarios_loader connsim_sim connsim_sim_packet)
+target_link_libraries(connsim_scenarios PUBLIC connsim_scenarios_loader connsim_sim connsim_sim_packet connsim_sim_js)

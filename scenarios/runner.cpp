@@ -14,7 +14,9 @@
 #include "scenarios/invariants.hpp"
 #include "scenarios/world_builder.hpp"
 #include "sim/packet/packet_paths.hpp"
+#include "sim/js/js_run.hpp"
 #include "sim/kernel.hpp"
+#include "sim/store_front.hpp"
 #include "sim/wallet_node.hpp"
 #include "sim/world.hpp"
 
@@ -68,7 +70,9 @@ class Driver {
         options_(options),
         world_(kernel_, build_world_config(scenario, seed), options.keep_history, paths_for(scenario, options)),
         steps_(scenario.timeline.size()),
-        snapshots_(scenario.expectations.size()) {}
+        snapshots_(scenario.expectations.size()) {
+    attach_js_stores();
+  }
 
   void run() {
     std::optional<std::chrono::duration<double>> max_wall;
@@ -103,6 +107,8 @@ class Driver {
 
   sim::Kernel& kernel() { return kernel_; }
   sim::World& world() { return world_; }
+  /// Why the JavaScript stores failed the run, if they did.
+  std::optional<std::string> js_failure() const { return js_ ? js_->failure() : std::nullopt; }
   std::vector<StepOutcome>& steps() { return steps_; }
   std::vector<std::optional<GetterValue>>& snapshots() { return snapshots_; }
 
@@ -113,19 +119,33 @@ class Driver {
     return scenario_.wallets[wallet(wallet_id)].peer_id;
   }
 
+  /// Wallets whose stores are JavaScript (the scenario's store.implementation, or --store)
+  /// get them from one host for the run.
+  void attach_js_stores() {
+    std::vector<std::optional<std::string>> js_options(scenario_.wallets.size());
+    bool any = false;
+    for (std::size_t w = 0; w < scenario_.wallets.size(); ++w) {
+      const auto& store = scenario_.wallets[w].store;
+      if (options_.store.value_or(store.implementation) != sim::StoreImplementation::js) continue;
+      js_options[w] = store.as_written;
+      any = true;
+    }
+    if (any) js_ = std::make_unique<sim::js::JsRun>(world_, js_options, options_.store_path);
+  }
+
   GetterValue read_getter(const GetterExpectation& getter) {
-    const store::P2PStore& p2p = world_.wallet(wallet(getter.wallet)).stores().p2p;
+    const sim::WalletNode& node = world_.wallet(wallet(getter.wallet));
     GetterValue value;
     value.at = getter.at.value_or(kernel_.now());
     switch (getter.getter) {
       case Getter::connected_online_peer_count:
-        value.value = static_cast<std::uint64_t>(p2p.connected_online_peer_count());
+        value.value = static_cast<std::uint64_t>(sim::connected_online_peer_count(node));
         break;
       case Getter::is_peer_connected:
-        value.value = p2p.is_peer_connected(peer_of(*getter.peer));
+        value.value = sim::is_peer_connected(node, peer_of(*getter.peer));
         break;
       case Getter::peer_status:
-        value.value = p2p.get_peer_connection_status(peer_of(*getter.peer));
+        value.value = sim::peer_connection_status(node, peer_of(*getter.peer));
         break;
     }
     return value;
@@ -209,24 +229,24 @@ class Driver {
 
   void run_action(const Step& step, const std::string& tag, const ConnectAction& a) {
     log(tag + ": " + a.wallet + " connect " + a.peer);
-    store::P2PStore& p2p = world_.wallet(wallet(a.wallet)).stores().p2p;
-    spawn_for_result<store::ConnectResult>(step, wallet(a.wallet), [&p2p, peer = peer_of(a.peer)] {
-      return p2p.connect_to_online_peer(peer);
+    sim::WalletNode& node = world_.wallet(wallet(a.wallet));
+    spawn_for_result<store::ConnectResult>(step, wallet(a.wallet), [&node, peer = peer_of(a.peer)] {
+      return sim::connect_to_online_peer(node, peer);
     });
   }
   void run_action(const Step& step, const std::string& tag, const ConnectManyAction& a) {
     log(tag + ": " + a.wallet + " connect_many (" + std::to_string(a.peers.size()) + " peers)");
-    store::P2PStore& p2p = world_.wallet(wallet(a.wallet)).stores().p2p;
+    sim::WalletNode& node = world_.wallet(wallet(a.wallet));
     std::vector<store::PeerId> peers;
     for (const auto& id : a.peers) peers.push_back(peer_of(id));
     spawn_for_result<store::ResultMap<store::ConnectResult>>(
-        step, wallet(a.wallet), [&p2p, peers = std::move(peers)] { return p2p.connect_to_multiple_peers(peers); });
+        step, wallet(a.wallet), [&node, peers = std::move(peers)] { return sim::connect_to_multiple_peers(node, peers); });
   }
   void run_action(const Step& step, const std::string& tag, const ProposeSpendAction& a) {
     log(tag + ": " + a.wallet + " propose_spend " + a.shared_wallet);
-    store::Musig2Store& musig2 = world_.wallet(wallet(a.wallet)).stores().musig2;
+    sim::WalletNode& node = world_.wallet(wallet(a.wallet));
     store::SpendProposalParams params{a.shared_wallet, a.recipient, a.amount_sats};
-    spawn_for_result<store::ProposeSpendResult>(step, wallet(a.wallet), [&musig2, params] { return musig2.propose_spend(params); });
+    spawn_for_result<store::ProposeSpendResult>(step, wallet(a.wallet), [&node, params] { return sim::propose_spend(node, params); });
   }
   void run_action(const Step&, const std::string& tag, const GoOfflineAction& a) {
     log(tag + ": " + a.wallet + " goes offline");
@@ -289,6 +309,7 @@ class Driver {
   const Scenario& scenario_;
   const RunOptions& options_;
   sim::Kernel kernel_;
+  std::unique_ptr<sim::js::JsRun> js_;  // declared before world_: outlives the wallets' JsWallets
   sim::World world_;
   std::vector<StepOutcome> steps_;
   std::vector<std::optional<GetterValue>> snapshots_;
@@ -323,6 +344,10 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
     } else {
       CheckContext context{scenario, report, driver.snapshots(), world.history()};
       report.failures = check_expectations(context);
+    }
+    if (auto js_failure = driver.js_failure()) {
+      // The JavaScript store threw, or its host died or went silent: the run means nothing more.
+      report.failures.insert(report.failures.begin(), Failure{0, "", *js_failure, ""});
     }
     report.stats.events = driver.kernel().events_executed();
     report.stats.connections = world.counters().connections_opened;

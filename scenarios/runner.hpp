@@ -29,6 +29,10 @@ struct RunOptions {
   /// set_limits); unset: no limit.
   std::optional<std::uint64_t> max_events;
   std::optional<double> max_wall_seconds;
+  /// --store: overrides every wallet's store.implementation.
+  std::optional<sim::StoreImplementation> store;
+  /// --store-path: the JavaScript store sources (empty: the project's js/store).
+  std::string store_path;
 };
 
 /// The signing session one run of a propose_spend step created.

@@ -93,8 +93,16 @@ inline const std::vector<Duration>& keep_alive_redials() {
   return delays;
 }
 
+/// Which implementation runs a wallet's stores: the C++ port in process (the fast path), or the
+/// wallet's own JavaScript in the run's Node host (sim/js/, js/PROTOCOL.md).
+enum class StoreImplementation { cpp, js };
+
 /// The wallet's stores. Defaults are the seed's production values (store/).
 struct WalletStoreOptions {
+  StoreImplementation implementation = StoreImplementation::cpp;
+  /// The scenario's `store` object as written (JSON text; empty when absent): a JavaScript
+  /// store reads its options from it.
+  std::string as_written;
   store::P2PStoreOptions p2p;
   store::ConnectionServiceOptions connection;
   store::Musig2StoreOptions musig2;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/address.hpp"
+#include "sim/external_stores.hpp"
 #include "sim/world.hpp"
 
 namespace connsim::sim {
@@ -87,13 +88,7 @@ void WalletNode::make_stores() {
   stores_->musig2.set_observer(this);
   stores_->service.set_attempt_observer(
       [this](const store::PeerId& peer, int attempt, Duration started, const store::ConnectResult& result) {
-        records_.attempts.push_back({started, clock_.now(), peer, attempt, result});
-        auto it = open_connects_.find(peer);
-        if (it != open_connects_.end() && !it->second.empty()) it->second.back().second = attempt;
-        world_.history().record(clock_.now(), HistoryKind::attempt, config_.id,
-                                peer + " #" + std::to_string(attempt) + " " +
-                                    (result.success ? std::string(store::to_string(result.connection_type))
-                                                    : result.error.value_or("")));
+        on_attempt(peer, attempt, started, result);
       });
   for (const auto& shared : world_.config().shared_wallets) {
     bool member = false;
@@ -108,7 +103,21 @@ void WalletNode::make_stores() {
   }
 }
 
+void WalletNode::on_attempt(const store::PeerId& peer, int attempt, Duration started,
+                            const store::ConnectResult& result) {
+  records_.attempts.push_back({started, clock_.now(), peer, attempt, result});
+  auto it = open_connects_.find(peer);
+  if (it != open_connects_.end() && !it->second.empty()) it->second.back().second = attempt;
+  world_.history().record(clock_.now(), HistoryKind::attempt, config_.id,
+                          peer + " #" + std::to_string(attempt) + " " +
+                              (result.success ? std::string(store::to_string(result.connection_type))
+                                              : result.error.value_or("")));
+}
+
+void WalletNode::use_external_stores(std::unique_ptr<ExternalStores> stores) { external_ = std::move(stores); }
+
 void WalletNode::restart_process() {
+  if (external_) external_->restart();
   stores_->network.exit();
   stores_->p2p.set_observer(nullptr);
   stores_->musig2.set_observer(nullptr);
@@ -131,18 +140,21 @@ store::Multiaddr WalletNode::listen_address() const {
 // --- event delivery -----------------------------------------------------------------------------
 
 void WalletNode::deliver_presence(const store::PresencePtr& presence) {
+  if (external_) return external_->deliver_presence(presence);
   for (const auto& sub : stores_->network.subscribers()) {
     if (sub.on_presence) sub.on_presence(presence);
   }
 }
 
 void WalletNode::deliver_peer_connected(const store::PeerId& peer, store::ConnectionType type) {
+  if (external_) return external_->deliver_peer_connected(peer, type);
   for (const auto& sub : stores_->network.subscribers()) {
     if (sub.on_peer_connected) sub.on_peer_connected(peer, type);
   }
 }
 
 void WalletNode::deliver_peer_disconnected(const store::PeerId& peer) {
+  if (external_) return external_->deliver_peer_disconnected(peer);
   for (const auto& sub : stores_->network.subscribers()) {
     if (sub.on_peer_disconnected) sub.on_peer_disconnected(peer);
   }
@@ -150,6 +162,7 @@ void WalletNode::deliver_peer_disconnected(const store::PeerId& peer) {
 
 void WalletNode::deliver_pubsub(std::string_view topic,
                                 const std::shared_ptr<const nlohmann::json>& message) {
+  if (external_) return external_->deliver_pubsub(topic, message);
   for (const auto& sub : stores_->network.subscribers()) {
     if (sub.on_pubsub) sub.on_pubsub(topic, message);
   }
@@ -157,6 +170,7 @@ void WalletNode::deliver_pubsub(std::string_view topic,
 
 void WalletNode::deliver_message(const store::PeerId& from, std::string_view protocol,
                                  std::string_view payload) {
+  if (external_) return external_->deliver_message(from, protocol, payload);
   for (const auto& sub : stores_->network.subscribers()) {
     if (sub.on_message) sub.on_message(from, protocol, payload);
   }

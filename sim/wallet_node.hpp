@@ -23,6 +23,7 @@ namespace connsim::sim {
 
 class World;
 class WalletNode;
+class ExternalStores;
 
 /// The libp2p node as one wallet process sees it: the store's Network interface. A process that
 /// has exited (by a reload) is detached: its calls fail and it receives no more events.
@@ -74,6 +75,17 @@ class WalletNode final : private store::P2PStoreObserver, private store::Musig2O
   std::uint64_t generation() const { return generation_; }
   WalletStores& stores() { return *stores_; }
   const WalletStores& stores() const { return *stores_; }
+  /// Stores that run outside this process (sim/external_stores.hpp), or null: the C++ stores.
+  /// Set before the world starts; from then on every network event goes to them.
+  void use_external_stores(std::unique_ptr<ExternalStores> stores);
+  ExternalStores* external_stores() const { return external_.get(); }
+  // Where any stores report what the world records (history, records): the C++ stores call
+  // these as their observers, external stores through their bridge.
+  store::P2PStoreObserver& p2p_observer() { return *this; }
+  store::Musig2Observer& musig2_observer() { return *this; }
+  void on_attempt(const store::PeerId& peer, int attempt, Duration started, const store::ConnectResult& result);
+  /// The wallet's store randomness (the jittered retry's draws).
+  store::Rng& store_rng() { return store_rng_; }
   WalletRecords& records() { return records_; }
   const WalletRecords& records() const { return records_; }
   NatBox& nat() { return nat_; }
@@ -138,6 +150,7 @@ class WalletNode final : private store::P2PStoreObserver, private store::Musig2O
   std::uint64_t generation_ = 0;
   std::unique_ptr<WalletStores> stores_;
   std::vector<std::unique_ptr<WalletStores>> retired_;
+  std::unique_ptr<ExternalStores> external_;
   WalletRecords records_;
   std::map<store::PeerId, std::vector<std::pair<Duration, int>>> open_connects_;  // start, attempts
   std::map<std::size_t, RelayLink> relay_links_;

@@ -20,6 +20,8 @@ inline constexpr Name<store::RetryKind> kRetryKinds[] = {
     {"fixed", store::RetryKind::fixed},
     {"exponential-jitter", store::RetryKind::exponential_jitter},
     {"deadline-bounded", store::RetryKind::deadline_bounded}};
+inline constexpr Name<sim::StoreImplementation> kStoreImplementations[] = {
+    {"cpp", sim::StoreImplementation::cpp}, {"js", sim::StoreImplementation::js}};
 inline constexpr Name<store::ConcurrencyMode> kConcurrencyModes[] = {
     {"batch", store::ConcurrencyMode::batch}, {"window", store::ConcurrencyMode::window}};
 inline constexpr Name<store::PresenceUpdate> kPresenceUpdates[] = {

@@ -69,6 +69,8 @@ constexpr Field<store::Musig2StoreOptions> kMusig2Fields[] = {
 };
 
 constexpr Field<WalletStoreOptions> kStoreFields[] = {
+    optional_key<AsEnum<kStoreImplementations>, &WalletStoreOptions::implementation>(
+        "implementation", "who runs the wallet's stores: the C++ port (cpp) or its JavaScript on Node (js)"),
     {"retry", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, WalletStoreOptions& s) {
        RetryDraft draft{s.p2p.retry};
@@ -210,7 +212,13 @@ constexpr Field<WalletDraft> kWalletFields[] = {
         "relay_reconnect", "none, keep-alive, or redial each lost relay at this interval"),
     optional_key<AsInt<0, limits::kMaxInboundLimit>, &WalletDraft::wallet, &Wallet::inbound_limit>(
         "inbound_limit", "new inbound connections accepted per second from one remote host"),
-    object_key<kStoreFields, &WalletDraft::wallet, &Wallet::store>("store", "the wallet's stores"),
+    {"store", false,
+     [](DecodeContext& c, const json& v, const JsonPointer& p, WalletDraft& d) {
+       d.wallet.store.as_written = v.dump();  // a JavaScript store reads its options from it
+       decode_object(c, v, p, kStoreFields, d.wallet.store);
+     },
+     ValueCheck{.kind = ValueKind::object, .schema = &table_schema<kStoreFields>},
+     "the wallet's stores"},
     object_key<kSdkFields, &WalletDraft::wallet, &Wallet::sdk>("sdk", "the wallet's SDK"),
 };
 
