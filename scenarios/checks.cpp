@@ -26,18 +26,17 @@ std::string type_name(const std::optional<store::ConnectionType>& type) {
   return type ? std::string(store::to_string(*type)) : "(none)";
 }
 
-/// The last `limit` history entries that concern `subject` (or all subjects when empty).
-std::string history_slice(const sim::History& history, const std::vector<std::string>& subjects,
+/// The last `limit` history entries about any of `wallets`, and every step and fault (all
+/// entries when `wallets` is empty).
+std::string history_slice(const sim::History& history, const std::vector<std::string>& wallets,
                           std::size_t limit = 24) {
   std::vector<const sim::HistoryEntry*> picked;
   for (const auto& entry : history.entries()) {
-    bool relevant = subjects.empty();
-    for (const auto& s : subjects) {
-      if (entry.subject == s || entry.subject.rfind(s + " ", 0) == 0 ||
-          entry.kind == sim::HistoryKind::fault || entry.kind == sim::HistoryKind::step) {
-        relevant = true;
-      }
-    }
+    const sim::HistoryKind kind = entry.kind();
+    const std::string* wallet = entry.wallet();
+    const bool relevant =
+        wallets.empty() || kind == sim::HistoryKind::fault || kind == sim::HistoryKind::step ||
+        (wallet && std::find(wallets.begin(), wallets.end(), *wallet) != wallets.end());
     if (relevant) picked.push_back(&entry);
   }
   std::string out;

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <optional>
 #include <unordered_map>
+#include <variant>
 
 #include "scenarios/model.hpp"
 #include "scenarios/runner.hpp"
@@ -40,42 +42,50 @@ class HistoryWalk {
     std::function<void(std::size_t wallet, const sim::StatusWrite&)> status;
     std::function<void(std::size_t wallet, const sim::EventRecord&)> event;
     std::function<void(std::size_t wallet, const sim::ConnectRecord&)> connect;
-    std::function<void(std::size_t wallet, const sim::HistoryEntry&)> lifecycle;
+    std::function<void(std::size_t wallet, const sim::LifecycleChanged&)> lifecycle;
   };
 
   void run(const Visitor& visit) {
     for (const sim::HistoryEntry& entry : input_.history) {
-      const auto found = index_.find(entry.subject);
-      if (found == index_.end()) continue;
-      const std::size_t w = found->second;
-      if (w >= input_.records.size()) continue;
-      const sim::WalletRecords& records = input_.records[w];
-      switch (entry.kind) {
-        case sim::HistoryKind::status:
-          if (status_seen_[w] < records.statuses.size() && visit.status) {
-            visit.status(w, records.statuses[status_seen_[w]]);
-          }
-          ++status_seen_[w];
-          break;
-        case sim::HistoryKind::event:
-          if (event_seen_[w] < records.events.size() && visit.event) visit.event(w, records.events[event_seen_[w]]);
-          ++event_seen_[w];
-          break;
-        case sim::HistoryKind::connect:
-          if (connect_seen_[w] < records.connects.size() && visit.connect) {
-            visit.connect(w, records.connects[connect_seen_[w]]);
-          }
-          ++connect_seen_[w];
-          break;
-        case sim::HistoryKind::lifecycle:
-          if (visit.lifecycle) visit.lifecycle(w, entry);
-          break;
-        default: break;
-      }
+      std::visit([&](const auto& what) { step(what, visit); }, entry.what);
     }
   }
 
  private:
+  /// The wallet's index and records, or nullopt for a wallet not in the input.
+  std::optional<std::size_t> wallet_index(const std::string& id) const {
+    const auto found = index_.find(id);
+    if (found == index_.end() || found->second >= input_.records.size()) return std::nullopt;
+    return found->second;
+  }
+
+  /// Hands `visit` the wallet's next record in `list`: the one written with this entry.
+  template <class Record>
+  void next(const std::string& wallet, std::vector<Record> sim::WalletRecords::*list,
+            std::vector<std::size_t>& seen, const std::function<void(std::size_t, const Record&)>& visit) {
+    const auto w = wallet_index(wallet);
+    if (!w) return;
+    const std::vector<Record>& records = input_.records[*w].*list;
+    if (seen[*w] < records.size() && visit) visit(*w, records[seen[*w]]);
+    ++seen[*w];
+  }
+
+  void step(const sim::StatusWritten& what, const Visitor& visit) {
+    next(what.wallet, &sim::WalletRecords::statuses, status_seen_, visit.status);
+  }
+  void step(const sim::EventAdded& what, const Visitor& visit) {
+    next(what.wallet, &sim::WalletRecords::events, event_seen_, visit.event);
+  }
+  void step(const sim::ConnectFinished& what, const Visitor& visit) {
+    next(what.wallet, &sim::WalletRecords::connects, connect_seen_, visit.connect);
+  }
+  void step(const sim::LifecycleChanged& what, const Visitor& visit) {
+    const auto w = wallet_index(what.wallet);
+    if (w && visit.lifecycle) visit.lifecycle(*w, what);
+  }
+  template <class Other>
+  void step(const Other&, const Visitor&) {}
+
   const InvariantInput& input_;
   std::unordered_map<std::string, std::size_t> index_;
   std::vector<std::size_t> status_seen_;
@@ -83,13 +93,9 @@ class HistoryWalk {
   std::vector<std::size_t> connect_seen_;
 };
 
-bool starts_with(const std::string& text, std::string_view prefix) {
-  return text.compare(0, prefix.size(), prefix) == 0;
-}
-
-bool is_reload(const sim::HistoryEntry& entry) { return starts_with(entry.detail, "reload"); }
-bool is_offline(const sim::HistoryEntry& entry) { return starts_with(entry.detail, "offline"); }
-bool is_online(const sim::HistoryEntry& entry) { return entry.detail == "online"; }
+bool is_reload(const sim::LifecycleChanged& entry) { return entry.change == sim::LifecycleChange::reload; }
+bool is_offline(const sim::LifecycleChanged& entry) { return entry.change == sim::LifecycleChange::offline; }
+bool is_online(const sim::LifecycleChanged& entry) { return entry.change == sim::LifecycleChange::online; }
 
 }  // namespace
 
@@ -156,7 +162,7 @@ std::vector<InvariantViolation> check_status_machine(const InvariantInput& input
       --peer.unfinished;
     }
   };
-  visit.lifecycle = [&](std::size_t w, const sim::HistoryEntry& entry) {
+  visit.lifecycle = [&](std::size_t w, const sim::LifecycleChanged& entry) {
     if (is_reload(entry)) state[w].clear();  // a fresh process, a fresh store
   };
   walk.run(visit);
@@ -173,7 +179,7 @@ std::vector<InvariantViolation> check_activity_feed_limit(const InvariantInput& 
     HistoryWalk walk(input);
     HistoryWalk::Visitor visit;
     visit.event = [&](std::size_t w, const sim::EventRecord&) { ++since_reload[w]; };
-    visit.lifecycle = [&](std::size_t w, const sim::HistoryEntry& entry) {
+    visit.lifecycle = [&](std::size_t w, const sim::LifecycleChanged& entry) {
       if (is_reload(entry)) since_reload[w] = 0;
     };
     walk.run(visit);
@@ -246,7 +252,7 @@ std::vector<InvariantViolation> check_no_activity_while_offline(const InvariantI
   std::vector<bool> online(input.wallets.size(), false);
   HistoryWalk walk(input);
   HistoryWalk::Visitor visit;
-  visit.lifecycle = [&](std::size_t w, const sim::HistoryEntry& entry) {
+  visit.lifecycle = [&](std::size_t w, const sim::LifecycleChanged& entry) {
     if (is_online(entry)) online[w] = true;
     if (is_offline(entry) || is_reload(entry)) online[w] = false;
   };

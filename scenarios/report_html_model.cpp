@@ -70,12 +70,12 @@ std::optional<Duration> cut_off(const RunReport& report, std::size_t budget, std
 }
 
 // --- the history's faults, steps and offline spells -----------------------------------------------
-// The history is read here only; these three accessors are the one place that knows an entry's
-// shape (kind, subject, detail).
+// The history is read here only; these three accessors are the one place that reads an entry as
+// its rendered text (kind, subject, detail).
 
-sim::HistoryKind kind_of(const sim::HistoryEntry& entry) { return entry.kind; }
-const std::string& subject_of(const sim::HistoryEntry& entry) { return entry.subject; }
-const std::string& detail_of(const sim::HistoryEntry& entry) { return entry.detail; }
+sim::HistoryKind kind_of(const sim::HistoryEntry& entry) { return entry.kind(); }
+std::string subject_of(const sim::HistoryEntry& entry) { return entry.subject_text(); }
+std::string detail_of(const sim::HistoryEntry& entry) { return entry.detail_text(); }
 
 bool starts_with(const std::string& text, std::string_view prefix) { return text.rfind(prefix, 0) == 0; }
 

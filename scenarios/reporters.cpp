@@ -70,7 +70,8 @@ std::optional<std::string> first_divergence(const RunReport& a, const RunReport&
   for (std::size_t i = 0; i < n; ++i) {
     const auto& x = a.history[i];
     const auto& y = b.history[i];
-    if (x.at != y.at || x.kind != y.kind || x.subject != y.subject || x.detail != y.detail) {
+    if (x.at != y.at || x.kind() != y.kind() || x.subject_text() != y.subject_text() ||
+        x.detail_text() != y.detail_text()) {
       return "entry " + std::to_string(i) + ": " + sim::History::format(x) + " vs " + sim::History::format(y);
     }
   }
@@ -185,13 +186,13 @@ void write_trace(std::ostream& out, const std::vector<RunReport>& reports) {
       }
     }
     for (const auto& entry : report.history) {
-      if (entry.kind != sim::HistoryKind::fault && entry.kind != sim::HistoryKind::step &&
-          entry.kind != sim::HistoryKind::connection_close) {
+      const sim::HistoryKind kind = entry.kind();
+      if (kind != sim::HistoryKind::fault && kind != sim::HistoryKind::step && kind != sim::HistoryKind::connection_close) {
         continue;
       }
       events.push_back({{"ph", "i"}, {"s", "p"}, {"pid", pid}, {"tid", 0},
-                        {"cat", std::string(sim::to_string(entry.kind))},
-                        {"name", entry.subject + " " + entry.detail}, {"ts", micros(entry.at)}});
+                        {"cat", std::string(sim::to_string(kind))},
+                        {"name", entry.subject_text() + " " + entry.detail_text()}, {"ts", micros(entry.at)}});
     }
   }
   out << nlohmann::json{{"traceEvents", std::move(events)}, {"displayTimeUnit", "ms"}}.dump() << "\n";

@@ -222,8 +222,7 @@ class Driver {
 
   void execute(const Step& step) {
     const std::string tag = cause(step);
-    world_.history().record(kernel_.now(), sim::HistoryKind::step, step.id ? *step.id : "#" + std::to_string(step.index),
-                            std::string(to_string(step.kind())));
+    world_.history().record(kernel_.now(), sim::StepRan{step.id, step.index, to_string(step.kind())});
     std::visit([&](const auto& action) { run_action(step, tag, action); }, step.action);
   }
 
@@ -362,7 +361,7 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
     report.stats.backend = options.backend.value_or(scenario.network.backend);
     report.stats.packets = world.paths().packets();
     report.stats.backend_counters = world.paths().named_counters();
-    report.history = world.history().entries();
+    report.history = world.history().release_entries();  // the world's history is done with
     if (!stopped) append_invariant_failures(report, check_invariants(observe_run(scenario, report, world)));
   }
   for (const auto& records : report.records) {

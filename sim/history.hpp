@@ -1,41 +1,37 @@
 // History: the ordered record of everything observable in a run (status writes, activity
 // events, connect attempts, connections, faults, sessions, steps), and its fingerprint.
 // Same scenario and seed => same history, entry for entry, and the same fingerprint.
+//
+// Entries are typed (sim/history_entries.hpp). Each renders to one line of text,
+// "<time> <kind> <subject>[ <detail>]"; the fingerprint hashes that text field by field, so it
+// is the same whether or not entries are kept, and text is never built just to be hashed.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "sim/history_entries.hpp"
 #include "store/clock.hpp"
 
 namespace connsim::sim {
 
 using store::Duration;
 
-enum class HistoryKind {
-  step,             // a timeline step ran
-  status,           // a store wrote a peer's connection status
-  event,            // a store added an activity event
-  attempt,          // one pass down the ladder finished
-  connect,          // connectToPresence finished
-  connection_open,  // a connection opened between two hosts
-  connection_close, // a connection closed (detail names the cause)
-  reservation,      // a relay reservation was made, refused or lost
-  presence,         // a wallet advertised its presence
-  fault,            // an injected fault (tagged with the step that caused it)
-  session,          // a signing session changed state
-  lifecycle,        // a wallet went online/offline/reloaded
-};
-
-std::string_view to_string(HistoryKind kind);
-
 struct HistoryEntry {
   Duration at;
-  HistoryKind kind;
-  std::string subject;  // the wallet, relay or step concerned
-  std::string detail;
+  HistoryDetail what;
+
+  HistoryKind kind() const;
+  /// The wallet the entry is about (a reservation's, a connection's dialer, a fault's target
+  /// wallet); nullptr for entries about a step, a relay or the whole network.
+  const std::string* wallet() const;
+  /// The rendered subject: the wallet, relay or step concerned, or "network".
+  std::string subject_text() const;
+  /// The rendered detail: the rest of the line after the subject.
+  std::string detail_text() const;
 };
 
 class History {
@@ -43,13 +39,16 @@ class History {
   /// keep_entries=false keeps only the fingerprint and count (large swarms).
   explicit History(bool keep_entries = true) : keep_(keep_entries) {}
 
-  void record(Duration at, HistoryKind kind, std::string_view subject, std::string_view detail);
+  void record(Duration at, HistoryDetail what);
 
-  /// FNV-1a-64 over every entry in order (time, kind, subject, detail).
+  /// FNV-1a-64 over every entry in order: its time (the tick count's 8 bytes, little end
+  /// first), then its kind, subject and detail as rendered; each field followed by 0xff.
   std::uint64_t fingerprint() const { return hash_; }
   std::string fingerprint_hex() const;
   std::uint64_t size() const { return count_; }
   const std::vector<HistoryEntry>& entries() const { return entries_; }
+  /// Hands the kept entries over, leaving none; the fingerprint and size stay as they are.
+  std::vector<HistoryEntry> release_entries() { return std::exchange(entries_, {}); }
   bool keeps_entries() const { return keep_; }
 
   /// One line per entry: "12.345678s status alice bob connecting".

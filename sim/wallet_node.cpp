@@ -108,10 +108,7 @@ void WalletNode::on_attempt(const store::PeerId& peer, int attempt, Duration sta
   records_.attempts.push_back({started, clock_.now(), peer, attempt, result});
   auto it = open_connects_.find(peer);
   if (it != open_connects_.end() && !it->second.empty()) it->second.back().second = attempt;
-  world_.history().record(clock_.now(), HistoryKind::attempt, config_.id,
-                          peer + " #" + std::to_string(attempt) + " " +
-                              (result.success ? std::string(store::to_string(result.connection_type))
-                                              : result.error.value_or("")));
+  world_.history().record(clock_.now(), AttemptFinished{config_.id, peer, attempt, result});
 }
 
 void WalletNode::use_external_stores(std::unique_ptr<ExternalStores> stores) { external_ = std::move(stores); }
@@ -181,16 +178,12 @@ void WalletNode::deliver_message(const store::PeerId& from, std::string_view pro
 void WalletNode::on_status_written(const store::PeerId& peer,
                                    const store::PeerConnectionStatus& status) {
   records_.statuses.push_back({clock_.now(), peer, status});
-  std::string detail = peer + " " + std::string(store::to_string(status.status));
-  if (status.connection_type) detail += " " + std::string(store::to_string(*status.connection_type));
-  if (status.error) detail += " (" + *status.error + ")";
-  world_.history().record(clock_.now(), HistoryKind::status, config_.id, detail);
+  world_.history().record(clock_.now(), StatusWritten{config_.id, peer, status});
 }
 
 void WalletNode::on_activity_event(const store::ActivityEvent& event) {
   records_.events.push_back({clock_.now(), event});
-  world_.history().record(clock_.now(), HistoryKind::event, config_.id,
-                          event.type + " " + event.message);
+  world_.history().record(clock_.now(), EventAdded{config_.id, event.type, event.message});
 }
 
 void WalletNode::on_connect_started(const store::PeerId& peer) {
@@ -207,18 +200,14 @@ void WalletNode::on_connect_finished(const store::PeerId& peer, const store::Con
     it->second.erase(it->second.begin());
   }
   records_.connects.push_back({peer, started, clock_.now(), attempts, result});
-  world_.history().record(clock_.now(), HistoryKind::connect, config_.id,
-                          peer + " " + (result.success ? "ok " + std::string(store::to_string(result.connection_type))
-                                                       : "failed " + result.error.value_or("")));
+  world_.history().record(clock_.now(), ConnectFinished{config_.id, peer, result});
 }
 
 void WalletNode::on_session_state(const store::SigningSession& session) {
   const bool coordinator = session.coordinator == config_.peer_id;
   records_.sessions.push_back(
       {clock_.now(), session.id, session.state, session.failure, coordinator, session.generation});
-  world_.history().record(clock_.now(), HistoryKind::session, config_.id,
-                          session.id + " " + std::string(store::to_string(session.state)) +
-                              (session.failure ? " (" + *session.failure + ")" : ""));
+  world_.history().record(clock_.now(), SessionChanged{config_.id, session.id, session.state, session.failure});
 }
 
 }  // namespace connsim::sim

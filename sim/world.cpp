@@ -74,7 +74,7 @@ void World::join(std::size_t w) {
   if (node.online()) return;
   node.set_online(true);
   online_wallets_.insert(w);
-  history_.record(kernel_.now(), HistoryKind::lifecycle, node.config().id, "online");
+  history_.record(kernel_.now(), LifecycleChanged{node.config().id, LifecycleChange::online, {}});
   const std::uint64_t generation = node.generation();
   asio::co_spawn(kernel_.executor(), reserve_all(w, generation), asio::detached);
 
@@ -113,8 +113,7 @@ void World::leave(std::size_t w, std::string_view cause, bool silent) {
   if (!node.online()) return;
   node.set_online(false);
   online_wallets_.erase(w);
-  history_.record(kernel_.now(), HistoryKind::lifecycle, node.config().id,
-                  "offline (" + std::string(cause) + ")");
+  history_.record(kernel_.now(), LifecycleChanged{node.config().id, LifecycleChange::offline, std::string(cause)});
   const auto& transport = config_.transport;
   // Every connection closes; the far ends notice after a trip (or silently, much later).
   std::vector<std::uint64_t> ids = node.connection_ids();
@@ -143,8 +142,7 @@ void World::go_online(std::size_t w, std::string_view cause) {
 void World::reload(std::size_t w, std::string_view cause) {
   leave(w, cause, false);
   wallets_[w]->restart_process();
-  history_.record(kernel_.now(), HistoryKind::lifecycle, config_.wallets[w].id,
-                  "reload (" + std::string(cause) + ")");
+  history_.record(kernel_.now(), LifecycleChanged{config_.wallets[w].id, LifecycleChange::reload, std::string(cause)});
   kernel_.schedule(config_.reload_time, [this, w] { join(w); });
 }
 
@@ -182,16 +180,18 @@ store::Task<bool> World::reserve(std::size_t w, std::size_t r, std::uint64_t gen
   const auto& transport = config_.transport;
   const HostId host = wallet_host(w);
   const HostId relay_host_id = relay_host(r);
-  const std::string subject = node.config().id + " " + relay.config.id;
+  const auto record = [&](ReservationOutcome outcome, int slots = 0) {
+    history_.record(kernel_.now(), ReservationChanged{node.config().id, relay.config.id, outcome, slots, {}});
+  };
 
   if (!reachable(host, relay_host_id)) {
     co_await kernel_.sleep(transport.address_dial_timeout);
-    history_.record(kernel_.now(), HistoryKind::reservation, subject, "failed (Connection timeout)");
+    record(ReservationOutcome::timed_out);
     co_return false;
   }
   if (!relay.up) {  // the host is up, the port closed: refused after one round trip
     co_await kernel_.sleep(paths_->notice_delay(host, relay_host_id) + paths_->notice_delay(relay_host_id, host));
-    history_.record(kernel_.now(), HistoryKind::reservation, subject, "failed (Connection refused)");
+    record(ReservationOutcome::connection_refused);
     co_return false;
   }
   // Connection setup plus the RESERVE exchange, within the per-address dial timeout.
@@ -201,12 +201,12 @@ store::Task<bool> World::reserve(std::size_t w, std::size_t r, std::uint64_t gen
       co_await travel({Leg{host, relay_host_id, 2 * (transport.setup_round_trips + 1)}}, deadline);
   if (setup != Arrival::arrived) {
     if (kernel_.now() < deadline) co_await kernel_.sleep(deadline - kernel_.now());
-    history_.record(kernel_.now(), HistoryKind::reservation, subject, "failed (Connection timeout)");
+    record(ReservationOutcome::timed_out);
     co_return false;
   }
   if (node.generation() != generation) co_return false;
   if (!relay.up || relay.epoch != epoch || !reachable(host, relay_host_id)) {
-    history_.record(kernel_.now(), HistoryKind::reservation, subject, "failed (Connection reset)");
+    record(ReservationOutcome::connection_reset);
     co_return false;
   }
   auto& link = node.relay_links()[r];
@@ -217,14 +217,12 @@ store::Task<bool> World::reserve(std::size_t w, std::size_t r, std::uint64_t gen
   if (slot == relay.slots.end() && live_slot_count(relay) >= relay.config.max_reservations) {
     ++relay.reservations_refused;
     link.reserved = false;
-    history_.record(kernel_.now(), HistoryKind::reservation, subject,
-                    "refused (RESERVATION_REFUSED: " + std::to_string(relay.config.max_reservations) +
-                        " slots taken)");
+    record(ReservationOutcome::slots_full, relay.config.max_reservations);
     co_return false;
   }
   relay.slots[w] = ReservationSlot{kernel_.now() + relay.config.reservation_ttl, true};
   link.reserved = true;
-  history_.record(kernel_.now(), HistoryKind::reservation, subject, "reserved");
+  record(ReservationOutcome::reserved);
   co_return true;
 }
 
@@ -246,8 +244,8 @@ void World::lose_reservation(std::size_t w, std::size_t r, std::string_view caus
     }
   }
   if (had) {
-    history_.record(kernel_.now(), HistoryKind::reservation, node.config().id + " " + relay.config.id,
-                    "lost (" + std::string(cause) + ")");
+    history_.record(kernel_.now(), ReservationChanged{node.config().id, relay.config.id, ReservationOutcome::lost, 0,
+                                                      std::string(cause)});
   }
   if (!node.online()) return;
   const auto& reconnect = node.config().relay_reconnect;
@@ -287,7 +285,7 @@ void World::relay_down(std::size_t r, std::string_view cause) {
   if (!relay.up) return;
   relay.up = false;
   ++relay.epoch;
-  history_.record(kernel_.now(), HistoryKind::fault, relay.config.id, "relay down (" + std::string(cause) + ")");
+  history_.record(kernel_.now(), RelaySwitched{relay.config.id, false, std::string(cause)});
   const Duration detect = config_.transport.relay_close_detection;
   std::vector<std::uint64_t> circuits;
   for (const auto& [id, connection] : connections_) {
@@ -308,7 +306,7 @@ void World::relay_up(std::size_t r, std::string_view cause) {
   RelayState& relay = relays_[r];
   if (relay.up) return;
   relay.up = true;
-  history_.record(kernel_.now(), HistoryKind::fault, relay.config.id, "relay up (" + std::string(cause) + ")");
+  history_.record(kernel_.now(), RelaySwitched{relay.config.id, true, std::string(cause)});
 }
 
 // --- presence and peer exchange ------------------------------------------------------------------
@@ -339,9 +337,7 @@ void World::advertise(std::size_t w) {
   presence->created_at = clock_->now_ms();
   presence->expires_at = presence->created_at +
                          std::chrono::duration_cast<std::chrono::milliseconds>(config_.bootstrap.presence_ttl).count();
-  history_.record(kernel_.now(), HistoryKind::presence, cfg.id,
-                  std::to_string(presence->relay_addrs.size()) + " relay addrs" +
-                      (presence->webrtc_addr ? ", webrtc" : ""));
+  history_.record(kernel_.now(), PresenceAdvertised{cfg.id, presence->relay_addrs.size(), presence->webrtc_addr.has_value()});
 
   const HostId boot = bootstrap_host();
   if (!reachable(wallet_host(w), boot)) return;  // never published
@@ -403,11 +399,10 @@ void World::peer_exchange_tick() {
 
 std::uint64_t World::partition(std::set<HostId> side_a, std::set<HostId> side_b, std::string_view cause) {
   const std::uint64_t id = next_partition_id_++;
-  std::string detail = "partition #" + std::to_string(id) + " (" + std::string(cause) + "):";
-  for (HostId h : side_a) detail += " " + host_name(h);
-  detail += " |";
-  for (HostId h : side_b) detail += " " + host_name(h);
-  history_.record(kernel_.now(), HistoryKind::fault, "network", detail);
+  PartitionStarted started{id, {}, {}, std::string(cause)};
+  for (HostId h : side_a) started.side_a.push_back(host_name(h));
+  for (HostId h : side_b) started.side_b.push_back(host_name(h));
+  history_.record(kernel_.now(), std::move(started));
   partitions_.push_back(Partition{std::move(side_a), std::move(side_b), id});
   kernel_.schedule(config_.transport.silent_close_detection, [this, id] { check_partition_casualties(id); });
   return id;
@@ -441,15 +436,14 @@ void World::heal_partition(std::uint64_t id, std::string_view cause) {
   auto before = partitions_.size();
   std::erase_if(partitions_, [&](const Partition& p) { return p.id == id; });
   if (partitions_.size() != before) {
-    history_.record(kernel_.now(), HistoryKind::fault, "network",
-                    "heal #" + std::to_string(id) + " (" + std::string(cause) + ")");
+    history_.record(kernel_.now(), PartitionHealed{id, std::string(cause)});
   }
 }
 
 void World::heal_all(std::string_view cause) {
   if (partitions_.empty()) return;
   partitions_.clear();
-  history_.record(kernel_.now(), HistoryKind::fault, "network", "heal all (" + std::string(cause) + ")");
+  history_.record(kernel_.now(), PartitionHealed{std::nullopt, std::string(cause)});
 }
 
 void World::drop_connection(std::size_t w, std::size_t peer, std::string_view cause) {
@@ -459,8 +453,7 @@ void World::drop_connection(std::size_t w, std::size_t peer, std::string_view ca
     if (it == connections_.end() || !it->second.alive) continue;
     if (it->second.dialer == peer || it->second.listener == peer) ids.push_back(id);
   }
-  history_.record(kernel_.now(), HistoryKind::fault, config_.wallets[w].id,
-                  "drop connection to " + config_.wallets[peer].id + " (" + std::string(cause) + ")");
+  history_.record(kernel_.now(), ConnectionDropped{config_.wallets[w].id, config_.wallets[peer].id, std::string(cause)});
   for (std::uint64_t id : ids) {
     const Connection& c = connections_.at(id);
     const Duration far = paths_->notice_delay(wallet_host(w), wallet_host(peer)) + config_.transport.close_detection;
@@ -471,7 +464,7 @@ void World::drop_connection(std::size_t w, std::size_t peer, std::string_view ca
 
 void World::nat_rebind(std::size_t w, std::string_view cause) {
   WalletNode& node = *wallets_[w];
-  history_.record(kernel_.now(), HistoryKind::fault, node.config().id, "NAT rebind (" + std::string(cause) + ")");
+  history_.record(kernel_.now(), NatRebound{node.config().id, std::string(cause)});
   if (node.config().nat.public_host) return;
   node.nat().rebind();
   paths_->nat_rebound(WalletIndex{w});
@@ -497,9 +490,7 @@ void World::set_link(std::optional<LatencyModel> latency, std::optional<double> 
   if (latency) config_.link.latency = *latency;
   if (loss) config_.link.loss = *loss;
   paths_->link_changed();
-  history_.record(kernel_.now(), HistoryKind::fault, "network",
-                  "set network latency " + config_.link.latency.describe() + " loss " +
-                      std::to_string(config_.link.loss) + " (" + std::string(cause) + ")");
+  history_.record(kernel_.now(), NetworkChanged{config_.link.latency, config_.link.loss, std::string(cause)});
 }
 
 }  // namespace connsim::sim

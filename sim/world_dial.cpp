@@ -301,9 +301,9 @@ std::uint64_t World::open_connection(std::size_t dialer, std::size_t listener, s
   wallets_[dialer]->connection_ids().push_back(id);
   wallets_[listener]->connection_ids().push_back(id);
   ++counters_.connections_opened;
-  history_.record(kernel_.now(), HistoryKind::connection_open, config_.wallets[dialer].id,
-                  "#" + std::to_string(id) + " " + std::string(store::to_string(type)) + " to " +
-                      config_.wallets[listener].id + (relay ? " via " + relays_[*relay].config.id : ""));
+  history_.record(kernel_.now(),
+                  ConnectionOpened{config_.wallets[dialer].id, id, type, config_.wallets[listener].id,
+                                   relay ? std::optional<std::string>(relays_[*relay].config.id) : std::nullopt});
   if (!dialer_had) wallets_[dialer]->deliver_peer_connected(config_.wallets[listener].peer_id, type);
   if (!listener_had) wallets_[listener]->deliver_peer_connected(config_.wallets[dialer].peer_id, type);
   if (relay && relays_[*relay].config.circuit_duration > Duration::zero()) {  // 0: no limit
@@ -364,9 +364,8 @@ void World::close_connection(std::uint64_t id, std::string_view cause, Duration 
   c.closed_at = kernel_.now();
   paths_->connection_closed(c);
   ++counters_.connections_closed;
-  history_.record(kernel_.now(), HistoryKind::connection_close, config_.wallets[c.dialer].id,
-                  "#" + std::to_string(id) + " " + std::string(store::to_string(c.type)) + " to " +
-                      config_.wallets[c.listener].id + " (" + std::string(cause) + ")");
+  history_.record(kernel_.now(), ConnectionClosed{config_.wallets[c.dialer].id, id, c.type,
+                                                  config_.wallets[c.listener].id, std::string(cause)});
   detach_end(id, c.dialer, detect_dialer);
   detach_end(id, c.listener, detect_listener);
 }
@@ -400,11 +399,9 @@ store::Task<store::DialOutcome> World::send(std::size_t from, store::PeerId peer
   auto id = best_connection(from, *target);
   if (!id) co_return store::DialOutcome::failure("Peer not connected");
   Connection& c = connections_.at(*id);
-  const std::string subject = config_.wallets[from].id;
   if (is_relayed(c) && wallets_[from]->config().sdk.broadcast_skips_relay) {
     ++counters_.messages_dropped;
-    history_.record(kernel_.now(), HistoryKind::fault, subject,
-                    "message to " + config_.wallets[*target].id + " skipped: relay-only connection");
+    history_.record(kernel_.now(), MessageSkipped{config_.wallets[from].id, config_.wallets[*target].id});
     co_return store::DialOutcome::success();  // the SDK reported nothing
   }
   if (!c.alive) {

@@ -16,6 +16,7 @@ using namespace std::chrono_literals;
 namespace sim = connsim::sim;
 namespace store = connsim::store;
 using store::ConnectionStatus;
+using sim::LifecycleChange;
 
 namespace {
 
@@ -39,24 +40,26 @@ class Run {
   std::vector<sim::HistoryEntry>& history() { return history_; }
   std::vector<sim::WalletRecords>& records() { return records_; }
 
-  Run& lifecycle(std::size_t w, Duration at, std::string detail) {
-    history_.push_back({at, sim::HistoryKind::lifecycle, id(w), std::move(detail)});
+  Run& lifecycle(std::size_t w, Duration at, LifecycleChange change, std::string cause = {}) {
+    history_.push_back({at, sim::LifecycleChanged{id(w), change, std::move(cause)}});
     return *this;
   }
   Run& status(std::size_t w, Duration at, const std::string& peer, ConnectionStatus status) {
-    records_[w].statuses.push_back({at, peer, store::PeerConnectionStatus{status, {}, {}, {}}});
-    history_.push_back({at, sim::HistoryKind::status, id(w), peer + " " + std::string(store::to_string(status))});
+    const store::PeerConnectionStatus written{status, {}, {}, {}};
+    records_[w].statuses.push_back({at, peer, written});
+    history_.push_back({at, sim::StatusWritten{id(w), peer, written}});
     return *this;
   }
   Run& event(std::size_t w, Duration at, const std::string& peer, std::string type = "info") {
     store::ActivityEvent event{records_[w].events.size() + 1, type, peer, "Connecting to " + peer + "...", 0};
     records_[w].events.push_back({at, event});
-    history_.push_back({at, sim::HistoryKind::event, id(w), type + " " + event.message});
+    history_.push_back({at, sim::EventAdded{id(w), type, event.message}});
     return *this;
   }
   Run& connect_end(std::size_t w, Duration started, Duration at, const std::string& peer, bool success) {
-    records_[w].connects.push_back({peer, started, at, 1, store::ConnectResult{success, {}, {}}});
-    history_.push_back({at, sim::HistoryKind::connect, id(w), peer + (success ? " ok" : " failed")});
+    const store::ConnectResult result{success, {}, {}};
+    records_[w].connects.push_back({peer, started, at, 1, result});
+    history_.push_back({at, sim::ConnectFinished{id(w), peer, result}});
     return *this;
   }
   /// A whole successful connectToPresence as the store writes it.
@@ -99,7 +102,7 @@ bool mentions(const std::vector<InvariantViolation>& violations, const std::stri
 
 BOOST_AUTO_TEST_CASE(status_machine_accepts_the_store_paths) {
   Run run({"alice", "bob"});
-  run.lifecycle(0, 0s, "online").lifecycle(1, 0s, "online");
+  run.lifecycle(0, 0s, LifecycleChange::online).lifecycle(1, 0s, LifecycleChange::online);
   run.connect(0, 1s, 2s, "bob");
   // Two connects to one peer overlap (no dedupe): both 'connecting', then both final.
   run.status(0, 3s, "bob", ConnectionStatus::connecting).status(0, 3s, "bob", ConnectionStatus::connecting);
@@ -113,7 +116,7 @@ BOOST_AUTO_TEST_CASE(status_machine_accepts_the_store_paths) {
 
 BOOST_AUTO_TEST_CASE(status_machine_catches_a_final_write_without_connecting) {
   Run run({"alice"});
-  run.lifecycle(0, 0s, "online");
+  run.lifecycle(0, 0s, LifecycleChange::online);
   run.status(0, 2s, "bob", ConnectionStatus::connected).connect_end(0, 1s, 2s, "bob", true);
   const auto found = check_status_machine(run.done());
   BOOST_TEST(found.size() == 1u, messages(found));
@@ -140,7 +143,9 @@ BOOST_AUTO_TEST_CASE(status_machine_resets_at_a_reload) {
   // must belong to a new connect.
   Run run({"alice"});
   run.status(0, 1s, "bob", ConnectionStatus::connecting);
-  run.lifecycle(0, 2s, "offline (step 1)").lifecycle(0, 2s, "reload (step 1)").lifecycle(0, 3s, "online");
+  run.lifecycle(0, 2s, LifecycleChange::offline, "step 1")
+      .lifecycle(0, 2s, LifecycleChange::reload, "step 1")
+      .lifecycle(0, 3s, LifecycleChange::online);
   run.status(0, 4s, "bob", ConnectionStatus::connected);
   BOOST_TEST(mentions(check_status_machine(run.done()), "4.000000s wrote 'connected' for bob with no connect"));
 }
@@ -187,7 +192,7 @@ BOOST_AUTO_TEST_CASE(status_machine_without_history_uses_the_records) {
 
 BOOST_AUTO_TEST_CASE(activity_feed_keeps_the_newest_fifty) {
   Run run({"alice"});
-  run.lifecycle(0, 0s, "online");
+  run.lifecycle(0, 0s, LifecycleChange::online);
   for (int i = 0; i < 60; ++i) run.event(0, 1s, "bob");
   run.input().feed_sizes[0] = 50;
   BOOST_TEST(check_activity_feed_limit(run.done()).empty());
@@ -202,7 +207,7 @@ BOOST_AUTO_TEST_CASE(activity_feed_keeps_the_newest_fifty) {
 BOOST_AUTO_TEST_CASE(activity_feed_starts_empty_after_a_reload) {
   Run run({"alice"});
   for (int i = 0; i < 30; ++i) run.event(0, 1s, "bob");
-  run.lifecycle(0, 2s, "reload (step 0)");
+  run.lifecycle(0, 2s, LifecycleChange::reload, "step 0");
   for (int i = 0; i < 3; ++i) run.event(0, 4s, "bob");
   run.input().feed_sizes[0] = 3;
   BOOST_TEST(check_activity_feed_limit(run.done()).empty());
@@ -260,17 +265,17 @@ BOOST_AUTO_TEST_CASE(relay_circuit_limits) {
 BOOST_AUTO_TEST_CASE(no_activity_while_offline) {
   Run run({"alice"});
   run.event(0, 1s, "bob", "peer_joined");  // before it ever came online
-  run.lifecycle(0, 2s, "online");
+  run.lifecycle(0, 2s, LifecycleChange::online);
   run.event(0, 3s, "bob", "peer_joined");
-  run.lifecycle(0, 4s, "offline (step 2)");
+  run.lifecycle(0, 4s, LifecycleChange::offline, "step 2");
   run.event(0, 5s, "bob", "info").event(0, 5s, "bob", "error");  // a connect that fails: fine
   run.event(0, 5500ms, "bob", "peer_joined");
   run.status(0, 5500ms, "bob", ConnectionStatus::connected);
-  run.lifecycle(0, 6s, "online");
+  run.lifecycle(0, 6s, LifecycleChange::online);
   run.event(0, 7s, "bob", "peer_joined");
-  run.lifecycle(0, 8s, "offline (step 4)").lifecycle(0, 8s, "reload (step 4)");
+  run.lifecycle(0, 8s, LifecycleChange::offline, "step 4").lifecycle(0, 8s, LifecycleChange::reload, "step 4");
   run.event(0, 8500ms, "bob", "peer_joined");
-  run.lifecycle(0, 9s, "online");
+  run.lifecycle(0, 9s, LifecycleChange::online);
   run.event(0, 10s, "bob", "peer_joined");
   const auto found = check_no_activity_while_offline(run.done());
   BOOST_TEST(found.size() == 4u, messages(found));
@@ -285,12 +290,14 @@ BOOST_AUTO_TEST_CASE(no_activity_while_offline) {
 BOOST_AUTO_TEST_CASE(time_never_goes_back) {
   {
     Run run({"alice"}, 1min);
-    run.lifecycle(0, 0s, "online").connect(0, 1s, 2s, "bob");
+    run.lifecycle(0, 0s, LifecycleChange::online).connect(0, 1s, 2s, "bob");
     BOOST_TEST(check_time_never_goes_back(run.done()).empty());
   }
   {
     Run run({"alice"}, 1min);
-    run.lifecycle(0, 5s, "online").lifecycle(0, 4s, "offline (x)").lifecycle(0, 2min, "online");
+    run.lifecycle(0, 5s, LifecycleChange::online)
+        .lifecycle(0, 4s, LifecycleChange::offline, "x")
+        .lifecycle(0, 2min, LifecycleChange::online);
     const auto found = check_time_never_goes_back(run.done());
     BOOST_TEST(mentions(found, "history entry 1 (4.000000s lifecycle alice offline (x)) comes after one at 5.000000s"));
     BOOST_TEST(mentions(found, "history entry 2 (120.000000s lifecycle alice online) lies outside the run [0, 60.000000s]"));
