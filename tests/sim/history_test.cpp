@@ -156,7 +156,8 @@ BOOST_AUTO_TEST_CASE(an_empty_history_has_the_fnv_offset_as_its_fingerprint) {
 
 BOOST_AUTO_TEST_CASE(entries_name_the_wallet_they_are_about) {
   const auto wallet_of = [](HistoryDetail what) {
-    const std::string* wallet = HistoryEntry{0ns, std::move(what)}.wallet();
+    const HistoryEntry entry{0ns, std::move(what)};
+    const std::string* wallet = entry.wallet();
     return wallet ? *wallet : std::string("(none)");
   };
   BOOST_TEST(wallet_of(StatusWritten{"bob", "alice", {}}) == "bob");
