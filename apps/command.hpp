@@ -28,6 +28,7 @@ struct Command {
 Command add_run_command(CLI::App& app);
 Command add_check_command(CLI::App& app);
 Command add_crosscheck_command(CLI::App& app);
+Command add_conform_command(CLI::App& app);
 Command add_sweep_command(CLI::App& app);
 Command add_schema_command(CLI::App& app);
 

@@ -6,6 +6,7 @@ add_library(connsim_scenarios
   ${CMAKE_CURRENT_LIST_DIR}/checks.cpp
   ${CMAKE_CURRENT_LIST_DIR}/reporters.cpp
   ${CMAKE_CURRENT_LIST_DIR}/crosscheck.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/conformance.cpp
   ${CMAKE_CURRENT_LIST_DIR}/report_html.cpp
   ${CMAKE_CURRENT_LIST_DIR}/report_html_model.cpp
   ${CMAKE_CURRENT_BINARY_DIR}/html_assets.cpp

@@ -347,6 +347,7 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
     if (auto js_failure = driver.js_failure()) {
       // The JavaScript store threw, or its host died or went silent: the run means nothing more.
       report.failures.insert(report.failures.begin(), Failure{0, "", *js_failure, ""});
+      report.store_failure = *js_failure;
     }
     report.stats.events = driver.kernel().events_executed();
     report.stats.connections = world.counters().connections_opened;

@@ -111,6 +111,9 @@ struct RunReport {
   std::vector<sim::WalletRecords> records;  // per wallet
   std::vector<sim::HistoryEntry> history;   // when kept
   std::vector<StepOutcome> steps;           // per timeline index
+  /// The JavaScript stores failed the run (a store threw, the host died or went silent); the
+  /// same text is also the first of `failures`.
+  std::optional<std::string> store_failure;
 };
 
 /// Runs one scenario to its `until`. Never throws for anything the scenario can express.
