@@ -7,6 +7,8 @@ const assert = require('node:assert/strict');
 const { Driver, FakeWorld, presence, SECOND, MS } = require('./support/driver');
 
 const STORE = process.env.CONNSIM_JS_STORE || undefined;
+// Knobs only the project's store has (the seed's code has none): skipped on the seed's store.
+const PROJECT_ONLY = process.env.CONNSIM_JS_STORE_IS_SEED ? { skip: 'a knob the seed\'s code does not have' } : {};
 
 /// A world that carries protocol messages between the hosted wallets (40 ms one way).
 function messaging_world() {
@@ -102,4 +104,42 @@ test('a participant that never answers: the nonce round times out after 60 s', a
   } finally {
     await driver.close();
   }
+});
+
+// Field bug 8 and its fix: the connectivity race (musig2.connectivity_timeout) against connection
+// work that outlives it. Bob's WebRTC dial takes 6 s; Carol's dials are refused at once, so she
+// is in a retry wait when the 2 s timer wins at t = 3 s.
+async function race(cancel_on_timeout) {
+  const world = messaging_world();
+  world.dial_policy = (call) => (call.addr && call.addr.endsWith('/bob')
+    ? { ok: true, type: 'webrtc', after: 6 * SECOND, peer: 'bob' }
+    : { ok: false, error: 'Connection refused', after: 10 * MS });
+  const driver = await Driver.start({ store: STORE, world });
+  try {
+    const shared = { id: 'vault', participants: ['alice', 'bob', 'carol'].map((p) => ({ peer_id: p })) };
+    const options = { musig2: { connectivity_timeout: '2s', cancel_on_timeout } };
+    await driver.send({ op: 'create', wallet: 'alice', peer_id: 'alice', options, t: 0, shared_wallets: [shared] });
+    await driver.send({ op: 'event', wallet: 'alice', t: 0, kind: 'presence', presence: presence('bob', { webrtcAddr: '/webrtc/p2p/bob' }) });
+    await driver.send({ op: 'event', wallet: 'alice', t: 0, kind: 'presence', presence: presence('carol', { webrtcAddr: '/webrtc/p2p/carol' }) });
+    const id = await driver.action('alice', 'propose_spend', { shared_wallet: 'vault' }, SECOND);
+    await world.run(driver, 20 * SECOND);
+    assert.deepEqual(driver.settled(id).value, { success: false, session_id: null, error: 'Connectivity check timed out' });
+    return driver.reports('alice', ['status']).map((m) => `${m.t / SECOND}s ${m.peer} ${m.status}${m.error ? ` (${m.error})` : ''}`);
+  } finally {
+    await driver.close();
+  }
+}
+
+test('connectivity race, shipped: the work runs on after the timer wins (field bug 8)', PROJECT_ONLY, async () => {
+  const statuses = await race(false);
+  assert.deepEqual(statuses.slice(0, 2), ['1s bob connecting', '1s carol connecting']);
+  assert.ok(statuses.includes('7s bob connected'), statuses.join(', '));
+});
+
+test('connectivity race, cancel_on_timeout: the waits fail at the timeout, connect by connect, as in the C++ port', PROJECT_ONLY, async () => {
+  assert.deepEqual(await race(true), [
+    '1s bob connecting', '1s carol connecting',
+    '3s bob failed (co_await: Operation canceled [system:125])',
+    '3s carol failed (Operation canceled [system:125])',
+  ]);
 });

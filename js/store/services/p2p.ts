@@ -19,6 +19,7 @@ import { node } from '@connsim/node'
 import { resolveStoreOptions } from './store_options'
 import type { RetryOptions } from './store_options'
 import { delayAfterFailureNs, mayRetry } from './retry_policy'
+import { asConnect, cancellable, throwIfCancelled } from './cancellation'
 import type { UIPresenceAdvertisement, ConnectResult } from '../types/p2p'
 
 export const ALL_METHODS_FAILED = 'All connection methods failed'
@@ -109,9 +110,12 @@ export async function connectToDiscoveredPeer(presence: UIPresenceAdvertisement)
   const peerId = presence.peerId
   let lastError: string | undefined
 
+  // Under cancellable work (services/cancellation) each await is guarded and each wait
+  // cancellable; with none, both are no-ops.
   const tryDial = async (address: string): Promise<boolean> => {
+    throwIfCancelled()
     try {
-      await node.dial(address)
+      await cancellable(node.dial(address))
       return true
     } catch (error) {
       lastError = errorMessage(error)
@@ -138,7 +142,8 @@ export async function connectToDiscoveredPeer(presence: UIPresenceAdvertisement)
   }
   // 5. The SDK's relay dial helper.
   try {
-    await node.dialViaRelay(peerId)
+    throwIfCancelled()
+    await cancellable(node.dialViaRelay(peerId))
     return { success: true, connectionType: 'relay' }
   } catch {
     // the ladder goes on whatever the helper threw
@@ -165,15 +170,21 @@ export function retryPolicyFor(maxRetries: number, baseDelayMs: number): RetryOp
 }
 
 function sleepNs(ns: number): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, ns / 1e6))
+  return cancellable(new Promise(resolve => setTimeout(resolve, ns / 1e6)))
 }
 
-export async function connectWithPolicy(presence: UIPresenceAdvertisement, policy: RetryOptions): Promise<ConnectResult> {
+/** One connect: the ladder under `policy` (one connect of cancellable work, if any). */
+export function connectWithPolicy(presence: UIPresenceAdvertisement, policy: RetryOptions): Promise<ConnectResult> {
+  return asConnect(() => retryLadder(presence, policy))
+}
+
+async function retryLadder(presence: UIPresenceAdvertisement, policy: RetryOptions): Promise<ConnectResult> {
   let lastError: string | undefined
   const started = node.now()
   let failed = 0
   while (failed < policy.maxAttempts) {
     const attemptStarted = node.now()
+    throwIfCancelled()
     const result = await connectToDiscoveredPeer(presence)
     node.reportAttempt(presence.peerId, failed + 1, attemptStarted, result)
     if (result.success) return result
@@ -181,6 +192,7 @@ export async function connectWithPolicy(presence: UIPresenceAdvertisement, polic
     failed += 1
     const delay = delayAfterFailureNs(policy, failed, () => node.random())
     if (!mayRetry(policy, failed, node.now() - started, delay)) break
+    throwIfCancelled()
     await sleepNs(delay)
   }
   return { success: false, connectionType: 'none', error: lastError ?? MAX_RETRIES_EXCEEDED }
@@ -189,5 +201,6 @@ export async function connectWithPolicy(presence: UIPresenceAdvertisement, polic
 export async function connectToDiscoveredPeerWithRetry(
   presence: UIPresenceAdvertisement, maxRetries = 3, baseDelay = 1000,
 ): Promise<ConnectResult> {
+  throwIfCancelled()
   return await connectWithPolicy(presence, retryPolicyFor(maxRetries, baseDelay))
 }

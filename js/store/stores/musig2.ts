@@ -5,6 +5,7 @@
 import { defineStore } from 'pinia'
 import { useP2PStore } from './p2p'
 import { musig2BaseActions, musig2Options, musig2State } from './musig2_base'
+import { CancellableWork, throwIfCancelled } from '../services/cancellation'
 import type { SharedWallet } from './musig2_base'
 import type { ConnectResult, SpendProposalParams } from '../types/p2p'
 
@@ -31,6 +32,7 @@ export const useMuSig2Store = defineStore('musig2', {
         others.forEach(id => results.set(id, { success: true }))
         return { allConnected: true, results }
       }
+      throwIfCancelled()
       const connectionResults: Map<string, ConnectResult> = await p2pStore.connectToMultiplePeers(needConnection)
       let allConnected = true
       for (const peerId of others) {
@@ -45,16 +47,26 @@ export const useMuSig2Store = defineStore('musig2', {
       return { allConnected, results }
     },
 
-    /** ensureParticipantsConnected raced against `connectivity_timeout` when one is set. The
-     *  race never cancels the connection work (field bug 8). */
+    /** ensureParticipantsConnected raced against `connectivity_timeout` when one is set. As
+     *  shipped the race never cancels the connection work (field bug 8); with `cancel_on_timeout`
+     *  the timer's win cancels it (services/cancellation: the C++ port's semantics). */
     async _ensureWithDeadline(participantPeerIds: string[]): Promise<EnsureResult> {
       if (musig2Options.connectivityTimeoutNs <= 0) {
         return await this.ensureParticipantsConnected(participantPeerIds)
       }
+      const work = musig2Options.cancelOnTimeout ? new CancellableWork() : null
+      let settled = false
+      const connecting = (work ? work.run(() => this.ensureParticipantsConnected(participantPeerIds))
+        : this.ensureParticipantsConnected(participantPeerIds))
       const timeout = new Promise<never>((_, reject) => {
-        setTimeout(() => reject(new Error(CONNECTIVITY_TIMED_OUT)), musig2Options.connectivityTimeoutNs / 1e6)
+        setTimeout(() => {
+          if (settled) return
+          reject(new Error(CONNECTIVITY_TIMED_OUT))
+          work?.cancel()
+        }, musig2Options.connectivityTimeoutNs / 1e6)
       })
-      return await Promise.race([this.ensureParticipantsConnected(participantPeerIds), timeout])
+      connecting.then(() => { settled = true }, () => { settled = true })
+      return await Promise.race([connecting, timeout])
     },
 
     /** Proposes a spend from a shared wallet once its participants are connected. */
