@@ -79,11 +79,14 @@ std::string acts_side_by_side(const std::vector<const sim::HistoryEntry*>& cpp,
   };
   std::size_t width = std::string_view("C++ store").size();
   for (std::size_t i = first; i < last; ++i) width = std::max(width, cell(cpp, i).size());
+  // The act numbers' column: at least 5 wide, and always a space after the widest number.
+  const std::size_t number_width = std::max<std::size_t>(5, std::to_string(last).size() + 2);
   std::string out = "  store acts (C++ store | JS store):\n";
-  out += "         " + pad_to("C++ store", width) + " | JS store\n";
+  out += std::string(4 + number_width, ' ') + pad_to("C++ store", width) + " | JS store\n";
   for (std::size_t i = first; i < last; ++i) {
-    std::string number = "#" + std::to_string(i + 1);
-    out += (i == index ? "  > " : "    ") + pad_to(number, 5) + pad_to(cell(cpp, i), width) + " | " + cell(js, i) + "\n";
+    const std::string number = "#" + std::to_string(i + 1);
+    out += (i == index ? "  > " : "    ") + pad_to(number, number_width) + pad_to(cell(cpp, i), width) + " | " +
+           cell(js, i) + "\n";
   }
   return out;
 }

@@ -283,4 +283,14 @@ BOOST_AUTO_TEST_CASE(a_long_history_is_cut_around_the_divergence) {
   BOOST_TEST(detail.find("history, C++ store (entries 15-27 of 40)") != std::string::npos);
   // Same input, same text.
   BOOST_TEST(compare_stores(report_of(cpp), report_of(js)).divergence->detail == detail);
+
+  // Four-digit act numbers still leave a space before the act, and the header follows.
+  std::vector<sim::HistoryEntry> many;
+  for (int i = 0; i < 1500; ++i) many.push_back(event(i, "alice", "info", "tick"));
+  auto other = many;
+  other[1400] = event(1400, "alice", "info", "tock");
+  const std::string wide = compare_stores(report_of(many), report_of(other)).divergence->detail;
+  BOOST_TEST(wide.find("\n          C++ store") != std::string::npos, wide);
+  BOOST_TEST(wide.find("\n  > #1401 1.400000s event alice info tick") != std::string::npos, wide);
+  BOOST_TEST(wide.find("\n    #1406 1.405000s") != std::string::npos, wide);
 }
