@@ -28,6 +28,25 @@ CLI::Validator uint64_text() {
       "UINT64");
 }
 
+CLI::Option* add_shard_option(CLI::App& command, std::optional<sweep::Shard>& shard) {
+  auto* option = command.add_option_function<std::string>(
+      "--shard",
+      [&shard](const std::string& text) {
+        std::string error;
+        shard = sweep::parse_shard(text, error);
+      },
+      "Do only shard I of N (1 <= I <= N): item k of the unsharded order is shard (k mod N)+1's; "
+      "`connsim merge` joins the shards' outputs");
+  option->type_name("I/N");
+  option->check(CLI::Validator(
+      [](std::string& text) {
+        std::string error;
+        return sweep::parse_shard(text, error) ? std::string() : error;
+      },
+      "I/N"));
+  return option;
+}
+
 std::optional<std::vector<scenarios::Scenario>> load_inputs(
     const std::vector<std::string>& inputs) {
   std::vector<scenarios::LoadError> errors;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/sweep/shard.hpp"
 #include "scenarios/model.hpp"
 
 namespace connsim::apps {
@@ -31,6 +32,7 @@ Command add_crosscheck_command(CLI::App& app);
 Command add_conform_command(CLI::App& app);
 Command add_sweep_command(CLI::App& app);
 Command add_schema_command(CLI::App& app);
+Command add_merge_command(CLI::App& app);
 
 /// The required positional `inputs`: scenario files or directories.
 CLI::Option* add_inputs_option(CLI::App& command, std::vector<std::string>& inputs,
@@ -38,6 +40,10 @@ CLI::Option* add_inputs_option(CLI::App& command, std::vector<std::string>& inpu
 
 /// Accepts only a decimal uint64 (CLI11 alone wraps "-1" to 2^64-1 and saturates 10^30).
 CLI::Validator uint64_text();
+
+/// `--shard I/N` (apps/sweep/shard.hpp has the split rule): run only shard I of N of the
+/// command's items. A value that is not I/N with 1 <= I <= N is refused when parsing (exit 2).
+CLI::Option* add_shard_option(CLI::App& command, std::optional<sweep::Shard>& shard);
 
 /// Loads every input (a directory: every *.json in it, sorted) and checks that the scenario
 /// names are unique. On any error prints every error and "N invalid input(s); nothing was run"

@@ -5,6 +5,7 @@
 //   connsim crosscheck FILE|DIR...  both backends; outcomes must be equal
 //   connsim conform FILE|DIR...     the C++ and the JavaScript store; what they did must be equal
 //   connsim sweep FILE              one scenario over a grid of store options x seeds
+//   connsim merge SHARD...          join the outputs of a sharded sweep or run (--shard I/N)
 //   connsim schema                  the JSON Schema of the scenario format (for editors)
 // Exit status (every command): 0 passed / valid / done, 1 a failure, 2 invalid input.
 #include <CLI/CLI.hpp>
@@ -19,7 +20,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "connsim 0.1.0");
   const std::vector<Command> commands{add_run_command(app), add_check_command(app),
                                       add_crosscheck_command(app), add_conform_command(app),
-                                      add_sweep_command(app),
+                                      add_sweep_command(app), add_merge_command(app),
                                       add_schema_command(app)};
   try {
     app.parse(argc, argv);

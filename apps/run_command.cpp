@@ -1,9 +1,11 @@
 // `connsim run FILE|DIR... [--seed N] [--junit FILE] [--trace FILE] [--html FILE] [--log] [--stats]
 //               [--determinism] [--backend message|packet] [--pcap DIR]
-//               [--max-events N] [--max-wall-seconds S] [--store cpp|js] [--store-path DIR]`
+//               [--max-events N] [--max-wall-seconds S] [--store cpp|js] [--store-path DIR]
+//               [--shard I/N]`
 // Runs each scenario and checks its expectations: one PASS/FAIL line per scenario, then
 // "N passed, N failed". Exit 0 all passed, 1 any failed, 2 invalid input (nothing runs) or an
-// output that could not be written.
+// output that could not be written. With --shard I/N only that shard's scenarios run (every
+// input is still loaded and checked); its JUnit names the shard for `connsim merge`.
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -31,6 +33,7 @@ struct RunCommandOptions {
   std::optional<std::string> store;
   std::string store_path;
   bool determinism = false;
+  std::optional<sweep::Shard> shard;  // --shard I/N: only scenario k with k mod N == I-1
 };
 
 /// Whether --pcap can be honoured: it needs a packet run and a directory it can create. Says
@@ -90,7 +93,10 @@ int run_scenarios(const RunCommandOptions& o) {
   }
 
   std::vector<RunReport> reports;
-  for (const auto& scenario : *loaded) {
+  const sweep::Shard shard = o.shard.value_or(sweep::Shard{});
+  for (std::size_t k = 0; k < loaded->size(); ++k) {
+    if (!shard.owns(k)) continue;
+    const Scenario& scenario = (*loaded)[k];
     RunReport report;
     try {
       report = run_scenario(scenario, options);
@@ -116,7 +122,10 @@ int run_scenarios(const RunCommandOptions& o) {
   std::cout << summary_line(reports) << "\n";
   bool written = true;
   if (!o.junit_path.empty()) {
-    written &= write_file(o.junit_path, [&](std::ostream& out) { write_junit(out, reports); });
+    const JunitShardNote note{shard.text(), loaded->size()};
+    written &= write_file(o.junit_path, [&](std::ostream& out) {
+      write_junit(out, reports, o.shard ? &note : nullptr);
+    });
   }
   if (!o.trace_path.empty()) {
     written &= write_file(o.trace_path, [&](std::ostream& out) { write_trace(out, reports); });
@@ -166,6 +175,7 @@ Command add_run_command(CLI::App& app) {
   run->add_flag("--determinism", o->determinism,
                 "Run each scenario twice and fail when the two histories differ (names the first "
                 "diverging entry)");
+  add_shard_option(*run, o->shard);
   return Command{run, [o] { return run_scenarios(*o); }};
 }
 

@@ -3,12 +3,14 @@
 //                     [--concurrency batch:3,window:3,window:6] [--seeds 30] [--first-seed 1]
 //                     [--deadline 30s] [--backend message|packet] [--jobs N] [--out DIR]
 //                     [--no-plots] [--plot-base-delay 1s] [--plot-attempts 3]
-//                     [--plot-concurrency batch:3]`
+//                     [--plot-concurrency batch:3] [--shard I/N]`
 // Runs one scenario over a grid of store options x seeds in parallel worker processes (one ns-3
 // kernel per process) and writes runs.csv, summary.csv, summary.md (mean and 95 % confidence
 // interval per grid point, paired differences from the seed's defaults) and gnuplot plots (PNG
 // and SVG) into DIR, and index.html, the plots and the summary in one page (apps/sweep/
 // dashboard.hpp). The pieces are the connsim_sweep library (apps/sweep/).
+// With --shard I/N it runs only that shard's runs (apps/sweep/shard.hpp) and writes only
+// DIR/shard-I-of-N.json (apps/sweep/shard_record.hpp); `connsim merge DIR` writes the outputs.
 // Exit status: 0 done, 1 a worker failed, 2 invalid input.
 #include <unistd.h>
 
@@ -20,12 +22,11 @@
 #include <memory>
 
 #include "apps/command.hpp"
-#include "apps/sweep/dashboard.hpp"
 #include "apps/sweep/grid.hpp"
+#include "apps/sweep/outputs.hpp"
 #include "apps/sweep/plots.hpp"
 #include "apps/sweep/runs.hpp"
-#include "apps/sweep/summary.hpp"
-#include "apps/sweep/tables.hpp"
+#include "apps/sweep/shard_record.hpp"
 #include "scenarios/loader.hpp"
 
 namespace connsim::apps {
@@ -39,12 +40,28 @@ struct SweepOptions {
   std::string out;      // empty: sweep-<scenario name>
   bool no_plots = false;
   sweep::PlotSlices plot;
+  std::optional<sweep::Shard> shard;  // --shard I/N: only that share, written as a shard record
 };
 
-template <typename Write>
-void write_to(const std::filesystem::path& path, Write write) {
-  std::ofstream out(path);
-  write(out);
+/// The scenario file's bytes (for the shard record's digest); empty when unreadable, which the
+/// loader has reported already.
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+/// Writes the shard's record DIR/shard-I-of-N.json (shard_record.hpp); false, said, when it
+/// cannot.
+bool write_shard_record(const std::filesystem::path& dir, const SweepOptions& o,
+                        const sweep::SweepShardRecord& record) {
+  const auto path = dir / (o.shard->file_stem() + ".json");
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << sweep::to_json(record).dump(1) << "\n";
+  if (!out) {
+    std::cerr << "connsim sweep: cannot write " << path.string() << "\n";
+    return false;
+  }
+  return true;
 }
 
 int run_sweep(const SweepOptions& o) {
@@ -73,42 +90,39 @@ int run_sweep(const SweepOptions& o) {
   }
   int jobs = o.jobs;
   if (jobs <= 0) jobs = static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+  const sweep::Shard shard = o.shard.value_or(sweep::Shard{});
+  const std::size_t share = shard.share_of(grid->runs());
   std::cout << "sweep " << scenario.name << ": " << grid->points.size() << " grid points x "
-            << grid->seeds.size() << " seeds = " << grid->runs() << " runs on " << jobs
-            << " worker process" << (jobs == 1 ? "" : "es") << "\n";
+            << grid->seeds.size() << " seeds = " << grid->runs() << " runs";
+  if (o.shard) std::cout << "; shard " << shard.text() << " runs " << share << " of them";
+  std::cout << " on " << jobs << " worker process" << (jobs == 1 ? "" : "es") << "\n";
 
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::string> failures;
-  const auto results = sweep::run_grid(scenario, *grid, jobs, failures);
+  const auto results = sweep::run_grid(scenario, *grid, jobs, failures, shard);
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
-  const auto reference = sweep::seed_default_point(*grid);
-  const auto summary = sweep::summarise(*grid, results, reference);
-  write_to(dir / "runs.csv",
-           [&](std::ostream& out) { sweep::write_runs_csv(out, *grid, results); });
-  write_to(dir / "summary.csv",
-           [&](std::ostream& out) { sweep::write_summary_csv(out, *grid, summary); });
-  write_to(dir / "summary.md",
-           [&](std::ostream& out) { sweep::write_summary_md(out, scenario.name, *grid, summary); });
-  bool plotted = false;
-  if (!o.no_plots) {
-    plotted = sweep::write_plots(dir, scenario.name, *grid, summary,
-                                 sweep::select_slices(o.grid, o.plot, *grid));
-  }
-
-  write_to(dir / "index.html", [&](std::ostream& out) {
-    sweep::write_dashboard(out, scenario.name, *grid, summary, reference,
-                           plotted ? sweep::embedded_plots(dir) : std::vector<sweep::EmbeddedPlot>{});
-  });
-
   std::size_t done = 0;
   for (const auto& r : results) done += r.done ? 1 : 0;
-  std::cout << done << "/" << grid->runs() << " runs in " << sweep::format_number(wall)
-            << " s; wrote " << (dir / "runs.csv").string() << ", summary.csv, summary.md"
-            << (plotted ? ", plots (png, svg)" : "") << ", index.html\n";
+
+  const sweep::OutputSettings settings{scenario.name, o.grid, o.plot, o.no_plots};
+  std::string wrote;
+  if (o.shard) {
+    sweep::SweepShardRecord record{shard, settings, sweep::shard_digest(file_bytes(o.scenario)),
+                                   o.backend, grid->runs(), {}, failures};
+    for (std::size_t k = 0; k < share; ++k) {
+      const auto& result = results[shard.item_at(k)];
+      record.results.push_back(result.done ? std::optional(sweep::encode_result(result)) : std::nullopt);
+    }
+    if (!write_shard_record(dir, o, record)) return kExitInvalid;
+    wrote = (dir / (shard.file_stem() + ".json")).string() + " (join the shards with connsim merge)";
+  } else {
+    wrote = sweep::outputs_written(dir, sweep::write_sweep_outputs(dir, settings, *grid, results));
+  }
+  std::cout << done << "/" << share << " runs in " << sweep::format_number(wall) << " s; wrote "
+            << wrote << "\n";
   for (const auto& failure : failures) std::cerr << "connsim sweep: " << failure << "\n";
-  return failures.empty() && done == grid->runs() ? kExitPass : kExitFail;
+  return failures.empty() && done == share ? kExitPass : kExitFail;
 }
 
 }  // namespace
@@ -154,6 +168,7 @@ Command add_sweep_command(CLI::App& app) {
       ->capture_default_str();
   c.add_option("--plot-concurrency", o->plot.concurrency, "Concurrency of the plots")
       ->capture_default_str();
+  add_shard_option(c, o->shard);
   return Command{&c, [o] { return run_sweep(*o); }};
 }
 

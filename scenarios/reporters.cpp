@@ -108,7 +108,7 @@ double micros(Duration at) { return static_cast<double>(at.count()) / 1e3; }
 
 }  // namespace
 
-void write_junit(std::ostream& out, const std::vector<RunReport>& reports) {
+void write_junit(std::ostream& out, const std::vector<RunReport>& reports, const JunitShardNote* shard) {
   std::size_t failures = 0;
   double time = 0;
   for (const auto& report : reports) {
@@ -121,6 +121,11 @@ void write_junit(std::ostream& out, const std::vector<RunReport>& reports) {
   out << "<testsuites tests=\"" << reports.size() << "\" failures=\"" << failures << "\" time=\"" << buffer << "\">\n";
   out << "  <testsuite name=\"connsim\" tests=\"" << reports.size() << "\" failures=\"" << failures
       << "\" errors=\"0\" time=\"" << buffer << "\">\n";
+  if (shard != nullptr) {
+    out << "    <properties>\n      <property name=\"connsim.shard\" value=\"" << xml_escape(shard->shard)
+        << "\"/>\n      <property name=\"connsim.scenarios\" value=\"" << shard->scenarios
+        << "\"/>\n    </properties>\n";
+  }
   for (const auto& report : reports) {
     std::snprintf(buffer, sizeof buffer, "%.6f", report.stats.wall_seconds);
     out << "    <testcase classname=\"" << xml_escape(report.file) << "\" name=\"" << xml_escape(report.name)

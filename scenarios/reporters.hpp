@@ -25,8 +25,18 @@ std::string stats_line(const RunReport& report);
 /// differ ("entry 12: <a> vs <b>", or the fingerprints when histories were not kept).
 std::optional<std::string> first_divergence(const RunReport& a, const RunReport& b);
 
-/// JUnit XML: one testsuite, one testcase per scenario, one failure per failed expectation.
-void write_junit(std::ostream& out, const std::vector<RunReport>& reports);
+/// What a shard's JUnit says of its shard (`connsim run --shard I/N`): a testsuite property
+/// connsim.shard "I/N" and connsim.scenarios, the unsharded run's scenario count, from which
+/// `connsim merge` puts the testcases back in the unsharded order.
+struct JunitShardNote {
+  std::string shard;
+  std::size_t scenarios = 0;
+};
+
+/// JUnit XML: one testsuite, one testcase per scenario, one failure per failed expectation;
+/// with `shard`, the shard's properties first in the testsuite.
+void write_junit(std::ostream& out, const std::vector<RunReport>& reports,
+                 const JunitShardNote* shard = nullptr);
 
 /// Chrome trace events: a process per scenario, a thread (track) per wallet, complete events
 /// for connectToPresence and for each attempt (pass down the ladder), instants for status

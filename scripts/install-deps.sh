@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, from Debian 12 packages, everything connsim needs to build, test and plot (and the
-# headless browser that checks the HTML reports, and python3-jsonschema for the scenarios.schema
-# test), and the npm packages of the JavaScript store (js/, pinned by js/package-lock.json).
+# headless browser that checks the HTML reports, python3-jsonschema for the scenarios.schema
+# test, Slurm and munge for the job-array test), and the npm packages of the JavaScript store
+# (js/, pinned by js/package-lock.json).
 # Idempotent: when everything is already installed it does nothing.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libbenchmark-dev librapidcheck-dev
   gnuplot-nox patch python3-jsonschema  # python3-jsonschema: tests/scenarios/schema_test.py
   chromium  # the HTML reports' browser test (tests/html, label html)
+  slurm-wlm munge  # the Slurm job-array test (tests/shards, label slurm; bench/slurm/)
 )
 # Node.js for the JavaScript store: Debian's when no `node` is on PATH (any Node >= 18 with its
 # npm will do, e.g. one from nodesource, which must not be mixed with Debian's npm package).

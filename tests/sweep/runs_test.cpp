@@ -84,3 +84,28 @@ BOOST_AUTO_TEST_CASE(the_eta_reads_as_minutes_and_seconds_or_hours_and_minutes) 
   BOOST_TEST(format_eta(std::numeric_limits<double>::infinity()) == "?");
   BOOST_TEST(format_eta(std::nan("")) == "?");
 }
+
+BOOST_AUTO_TEST_CASE(the_shards_together_run_every_run_once_with_the_unsharded_results) {
+  const scenarios::Scenario base = two_wallets_and_a_relay();
+  const Grid grid = grid_of(spec_of({"fixed", "exponential"}, {1, 3}, {"500ms"}, {"batch:3"}, 2));
+  std::vector<std::string> failures;
+  const auto whole = run_grid(base, grid, 2, failures);
+  std::vector<int> done_by(grid.runs(), 0);
+  for (std::size_t i = 1; i <= 3; ++i) {
+    const Shard shard{i, 3};
+    const auto part = run_grid(base, grid, 2, failures, shard);
+    BOOST_REQUIRE(part.size() == grid.runs());
+    for (std::size_t run = 0; run < grid.runs(); ++run) {
+      BOOST_TEST_CONTEXT("shard " << shard.text() << " run " << run) {
+        BOOST_TEST(part[run].done == shard.owns(run));  // its own runs, and no other
+        if (!part[run].done) continue;
+        ++done_by[run];
+        BOOST_TEST(part[run].fingerprint == whole[run].fingerprint);
+        BOOST_TEST((part[run].metrics == whole[run].metrics));
+        BOOST_TEST((part[run].counters == whole[run].counters));
+      }
+    }
+  }
+  BOOST_TEST(failures.empty());
+  for (std::size_t run = 0; run < grid.runs(); ++run) BOOST_TEST(done_by[run] == 1);
+}
