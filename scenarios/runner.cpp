@@ -190,6 +190,8 @@ class Driver {
       StepOutcome& done = steps_[index];
       if constexpr (std::is_same_v<T, store::ProposeSpendResult>) {
         if (!error && value.session_id) record_spend(done, wallet_index, *value.session_id, started);
+      } else {
+        (void)started;  // only a spend's result records when it started
       }
       if (done.runs != run) return;  // a later run of a repeated step took over
       if (world_.wallet(wallet_index).process_count() != process) {

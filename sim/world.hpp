@@ -65,7 +65,7 @@ struct RelayState {
   RelayConfig config;
   bool up = true;
   std::uint64_t epoch = 0;  // bumped on every restart
-  std::map<std::size_t, ReservationSlot> slots;  // by wallet index
+  std::map<std::size_t, ReservationSlot> slots{};  // by wallet index
   std::uint64_t circuits_opened = 0;
   std::uint64_t circuits_refused = 0;
   std::uint64_t reservations_refused = 0;
