@@ -70,26 +70,10 @@ std::optional<Duration> cut_off(const RunReport& report, std::size_t budget, std
 }
 
 // --- the history's faults, steps and offline spells -----------------------------------------------
-// The history is read here only; these three accessors are the one place that reads an entry as
-// its rendered text (kind, subject, detail).
+// Bands and lanes come from the typed entries; the rendered text (subject and detail) is only
+// the label a person reads.
 
-sim::HistoryKind kind_of(const sim::HistoryEntry& entry) { return entry.kind(); }
-std::string subject_of(const sim::HistoryEntry& entry) { return entry.subject_text(); }
-std::string detail_of(const sim::HistoryEntry& entry) { return entry.detail_text(); }
-
-bool starts_with(const std::string& text, std::string_view prefix) { return text.rfind(prefix, 0) == 0; }
-
-/// The words of `text` split on spaces.
-std::vector<std::string> words(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    const std::size_t end = std::min(text.find(' ', at), text.size());
-    if (end > at) out.push_back(text.substr(at, end - at));
-    at = end + 1;
-  }
-  return out;
-}
+std::string label_of(const sim::HistoryEntry& entry) { return entry.subject_text() + " " + entry.detail_text(); }
 
 struct OpenBand {
   Duration start;
@@ -101,60 +85,57 @@ struct OpenBand {
 /// connection, a NAT rebind, a network change), each with the lanes it affects (null: all).
 json faults_of(const RunReport& report, const PeerNames& names, Duration until) {
   json faults = json::array();
-  std::map<std::string, OpenBand> open;  // "partition #N" or "relay <id>"
-  auto close_band = [&](const std::string& key, Duration end) {
-    const auto it = open.find(key);
-    if (it == open.end()) return;
-    faults.push_back({{"t0", ms(it->second.start)}, {"t1", ms(end)}, {"label", it->second.label}, {"lanes", it->second.lanes}});
-    open.erase(it);
+  std::map<std::uint64_t, OpenBand> partitions;  // by partition id
+  std::map<std::string, OpenBand> relays_down;   // by relay id
+  const auto close_band = [&](OpenBand& band, Duration end) {
+    faults.push_back({{"t0", ms(band.start)}, {"t1", ms(end)}, {"label", std::move(band.label)}, {"lanes", std::move(band.lanes)}});
   };
-  auto instant = [&](Duration at, const std::string& label, json lanes) {
-    faults.push_back({{"t0", ms(at)}, {"t1", nullptr}, {"label", label}, {"lanes", std::move(lanes)}});
+  const auto instant = [&](Duration at, std::string label, json lanes) {
+    faults.push_back({{"t0", ms(at)}, {"t1", nullptr}, {"label", std::move(label)}, {"lanes", std::move(lanes)}});
+  };
+  const auto lane_list = [&](std::initializer_list<const std::string*> hosts) {
+    json lanes = json::array();
+    for (const std::string* host : hosts) {
+      if (const auto w = names.wallet(*host)) lanes.push_back(*w);
+    }
+    return lanes;
   };
   for (const auto& entry : report.history) {
-    if (kind_of(entry) != sim::HistoryKind::fault) continue;
-    const std::string& subject = subject_of(entry);
-    const std::string& detail = detail_of(entry);
-    const std::string label = subject + " " + detail;
-    const auto wallet = names.wallet(subject);
-    if (subject == "network" && starts_with(detail, "partition #")) {
-      const std::string id = detail.substr(0, detail.find(' ', 10));
+    if (entry.kind() != sim::HistoryKind::fault) continue;
+    if (const auto* started = std::get_if<sim::PartitionStarted>(&entry.what)) {
       json lanes = json::array();
-      const auto colon = detail.find("):");
-      if (colon != std::string::npos) {
-        for (const auto& host : words(detail.substr(colon + 2))) {
+      for (const auto* side : {&started->side_a, &started->side_b}) {
+        for (const auto& host : *side) {
           if (const auto w = names.wallet(host)) lanes.push_back(*w);
         }
       }
-      open[id] = OpenBand{entry.at, label, std::move(lanes)};
-    } else if (subject == "network" && starts_with(detail, "heal all")) {
-      std::vector<std::string> keys;
-      for (const auto& [key, band] : open) {
-        if (starts_with(key, "partition #")) keys.push_back(key);
+      partitions[started->partition] = OpenBand{entry.at, label_of(entry), std::move(lanes)};
+    } else if (const auto* healed = std::get_if<sim::PartitionHealed>(&entry.what)) {
+      for (auto it = partitions.begin(); it != partitions.end();) {
+        if (healed->partition && *healed->partition != it->first) {
+          ++it;
+          continue;
+        }
+        close_band(it->second, entry.at);
+        it = partitions.erase(it);
       }
-      for (const auto& key : keys) close_band(key, entry.at);
-    } else if (subject == "network" && starts_with(detail, "heal #")) {
-      close_band("partition #" + detail.substr(6, detail.find(' ', 6) - 6), entry.at);
-    } else if (!wallet && subject != "network" && starts_with(detail, "relay down")) {
-      open["relay " + subject] = OpenBand{entry.at, label, nullptr};
-    } else if (!wallet && subject != "network" && starts_with(detail, "relay up")) {
-      close_band("relay " + subject, entry.at);
-    } else if (wallet && starts_with(detail, "drop connection to ")) {
-      json lanes = json::array({*wallet});
-      const auto rest = words(detail.substr(19));
-      if (!rest.empty()) {
-        if (const auto peer = names.wallet(rest.front())) lanes.push_back(*peer);
+    } else if (const auto* relay = std::get_if<sim::RelaySwitched>(&entry.what)) {
+      if (!relay->up) {
+        relays_down.insert_or_assign(relay->relay, OpenBand{entry.at, label_of(entry), nullptr});
+      } else if (const auto it = relays_down.find(relay->relay); it != relays_down.end()) {
+        close_band(it->second, entry.at);
+        relays_down.erase(it);
       }
-      instant(entry.at, label, std::move(lanes));
-    } else if (wallet) {
-      instant(entry.at, label, json::array({*wallet}));
+    } else if (const auto* dropped = std::get_if<sim::ConnectionDropped>(&entry.what)) {
+      instant(entry.at, label_of(entry), lane_list({&dropped->wallet, &dropped->peer}));
+    } else if (const std::string* wallet = entry.wallet()) {
+      instant(entry.at, label_of(entry), lane_list({wallet}));
     } else {
-      instant(entry.at, label, nullptr);
+      instant(entry.at, label_of(entry), nullptr);
     }
   }
-  std::vector<std::string> still_open;
-  for (const auto& [key, band] : open) still_open.push_back(key);
-  for (const auto& key : still_open) close_band(key, until);
+  for (auto& [id, band] : partitions) close_band(band, until);
+  for (auto& [id, band] : relays_down) close_band(band, until);
   return faults;
 }
 
@@ -163,17 +144,22 @@ std::vector<json> offline_spells(const RunReport& report, const PeerNames& names
   std::vector<json> spells(report.wallet_ids.size(), json::array());
   std::vector<std::optional<std::pair<Duration, std::string>>> since(report.wallet_ids.size());
   for (const auto& entry : report.history) {
-    if (kind_of(entry) != sim::HistoryKind::lifecycle) continue;
-    const auto w = names.wallet(subject_of(entry));
+    const auto* change = std::get_if<sim::LifecycleChanged>(&entry.what);
+    if (!change) continue;
+    const auto w = names.wallet(change->wallet);
     if (!w) continue;
-    const std::string& detail = detail_of(entry);
-    if (starts_with(detail, "offline")) {
-      if (!since[*w]) since[*w] = std::make_pair(entry.at, detail);
-    } else if (starts_with(detail, "reload")) {
-      if (since[*w]) since[*w]->second = detail;
-    } else if (starts_with(detail, "online") && since[*w]) {
-      spells[*w].push_back({ms(since[*w]->first), ms(entry.at), since[*w]->second});
-      since[*w].reset();
+    auto& spell = since[*w];
+    switch (change->change) {
+      case sim::LifecycleChange::offline:
+        if (!spell) spell = std::make_pair(entry.at, entry.detail_text());
+        break;
+      case sim::LifecycleChange::reload:
+        if (spell) spell->second = entry.detail_text();
+        break;
+      case sim::LifecycleChange::online:
+        if (spell) spells[*w].push_back({ms(spell->first), ms(entry.at), spell->second});
+        spell.reset();
+        break;
     }
   }
   for (std::size_t w = 0; w < since.size(); ++w) {
@@ -185,7 +171,7 @@ std::vector<json> offline_spells(const RunReport& report, const PeerNames& names
 json steps_of(const RunReport& report) {
   json steps = json::array();
   for (const auto& entry : report.history) {
-    if (kind_of(entry) == sim::HistoryKind::step) steps.push_back({ms(entry.at), subject_of(entry) + " " + detail_of(entry)});
+    if (entry.kind() == sim::HistoryKind::step) steps.push_back({ms(entry.at), label_of(entry)});
   }
   return steps;
 }
