@@ -171,16 +171,26 @@ std::vector<InvariantViolation> check_status_machine(const InvariantInput& input
 
 // --- activity-feed-limit ----------------------------------------------------------------------
 
+/// Whether two feed entries are the same event: type, peer, message and time.
+bool same_event(const store::ActivityEvent& a, const store::ActivityEvent& b) {
+  return a.type == b.type && a.peer_id == b.peer_id && a.message == b.message && a.timestamp == b.timestamp;
+}
+
+std::string describe_event(const store::ActivityEvent& event) {
+  return event.type + " \"" + event.message + "\" at " + std::to_string(event.timestamp) + " ms";
+}
+
 std::vector<InvariantViolation> check_activity_feed_limit(const InvariantInput& input) {
   std::vector<InvariantViolation> out;
-  std::vector<std::size_t> since_reload(input.wallets.size(), 0);
+  // Per wallet, the events its current store added (since the last reload), oldest first.
+  std::vector<std::vector<const sim::EventRecord*>> since_reload(input.wallets.size());
   const bool counted = input.history_kept && !input.history.empty();
   if (counted) {
     HistoryWalk walk(input);
     HistoryWalk::Visitor visit;
-    visit.event = [&](std::size_t w, const sim::EventRecord&) { ++since_reload[w]; };
+    visit.event = [&](std::size_t w, const sim::EventRecord& event) { since_reload[w].push_back(&event); };
     visit.lifecycle = [&](std::size_t w, const sim::LifecycleChanged& entry) {
-      if (is_reload(entry)) since_reload[w] = 0;
+      if (is_reload(entry)) since_reload[w].clear();
     };
     walk.run(visit);
   }
@@ -188,16 +198,28 @@ std::vector<InvariantViolation> check_activity_feed_limit(const InvariantInput& 
     if (!input.feed_sizes[w]) continue;
     const std::size_t size = *input.feed_sizes[w];
     const std::size_t limit = input.wallets[w].activity_feed_limit;
+    const std::size_t added = since_reload[w].size();
     if (size > limit) {
       out.push_back({"activity-feed-limit", input.wallets[w].id + ": the activity feed holds " +
                                                 std::to_string(size) + " events, more than " +
                                                 std::to_string(limit)});
-    } else if (counted && size != std::min(since_reload[w], limit)) {
+    } else if (counted && size != std::min(added, limit)) {
       out.push_back({"activity-feed-limit",
                      input.wallets[w].id + ": the activity feed holds " + std::to_string(size) +
-                         " events; the store added " + std::to_string(since_reload[w]) +
-                         " since it started, so it should keep " +
-                         std::to_string(std::min(since_reload[w], limit))});
+                         " events; the store added " + std::to_string(added) +
+                         " since it started, so it should keep " + std::to_string(std::min(added, limit))});
+    } else if (counted && w < input.feeds.size() && input.feeds[w]) {
+      // Exactly the newest, newest first.
+      const auto& feed = *input.feeds[w];
+      for (std::size_t k = 0; k < feed.size() && k < added; ++k) {
+        const store::ActivityEvent& expected = since_reload[w][added - 1 - k]->event;
+        if (same_event(feed[k], expected)) continue;
+        out.push_back({"activity-feed-limit",
+                       input.wallets[w].id + ": activity feed entry " + std::to_string(k) +
+                           " (newest first) is " + describe_event(feed[k]) + ", but the " +
+                           std::to_string(k + 1) + "th newest event added is " + describe_event(expected)});
+        break;
+      }
     }
   }
   return out;
@@ -331,7 +353,9 @@ std::vector<InvariantViolation> check_time_never_goes_back(const InvariantInput&
 std::vector<InvariantViolation> check_invariants(const InvariantInput& input, std::size_t max_per_invariant) {
   std::vector<InvariantViolation> out;
   for (auto* check : {check_status_machine, check_activity_feed_limit, check_relay_circuit_limits,
-                      check_no_activity_while_offline, check_time_never_goes_back}) {
+                      check_no_activity_while_offline, check_time_never_goes_back,
+                      check_activity_event_text, check_online_peers_mirror, check_connect_concurrency,
+                      check_retry_exhaustion}) {
     std::vector<InvariantViolation> found = check(input);
     if (found.size() > max_per_invariant) {
       const std::size_t more = found.size() - max_per_invariant;
@@ -355,9 +379,16 @@ InvariantInput observe_run(const Scenario& scenario, const RunReport& report, co
     rules.presence_update = config.store.p2p.presence_update;
     rules.mark_disconnected_on_close = config.store.p2p.mark_disconnected_on_close;
     rules.activity_feed_limit = kActivityFeedLimit;
+    rules.nickname = config.nickname;
+    rules.retry = config.store.p2p.retry;
+    rules.concurrency_limit = config.store.p2p.concurrency.limit;
+    rules.cancels_connects = config.store.musig2.cancel_on_timeout;
     input.wallets.push_back(std::move(rules));
     input.feed_sizes.push_back(sim::activity_feed_size(world.wallet(w)));
+    input.feeds.push_back(sim::activity_feed(world.wallet(w)));
+    input.online_peers.push_back(online_peer_entries(world.wallet(w)));
   }
+  observe_connect_steps(scenario, report, input);
   input.records = report.records;
   input.history = report.history;
   input.history_kept = world.history().keeps_entries();

@@ -21,6 +21,21 @@
 //                        the attempt and its failure; so may a connect under way when it left.)
 //   time-never-goes-back history entries are in time order, within [0, until]; each wallet's
 //                        records too; every attempt and connect ends no earlier than it began.
+//   activity-event-text  every activity event has the seed's form for its type: info
+//                        "Connecting to <name>...", peer_joined "Connected to <name>... via <type>",
+//                        error "Failed to connect to <name>...: <error>", where <name> is the peer's
+//                        nickname or the first 12 characters of its peer id.
+//   online-peers-mirror  at the end, each onlinePeers entry of a peer whose last status write
+//                        (since the store started) came after the entry was last (re)created by a
+//                        presence delivery holds that write's status and connection type.
+//   connect-concurrency  a wallet never has more connectToPresence calls under way than its steps
+//                        allow: 1 per connect, min(concurrency.limit, peers) per connect_many
+//                        (batch and window alike). Checked for wallets whose connect steps do not
+//                        repeat and that take part in no propose_spend.
+//   retry-exhaustion     a connect that fails under a fixed, exponential or exponential-jitter
+//                        policy made exactly retry.max_attempts attempts (connects that overlap
+//                        another connect to the same peer or a reload, and wallets whose
+//                        musig2.cancel_on_timeout cancels connects, are not judged).
 //
 // The history-based checks need the run's history entries (RunOptions::keep_history); without
 // them only the record-based parts run.
@@ -34,10 +49,12 @@
 
 #include "sim/history.hpp"
 #include "sim/records.hpp"
+#include "store/retry_policy.hpp"
 #include "store/p2p_store.hpp"
 
 namespace connsim::sim {
 class World;
+class WalletNode;
 }
 
 namespace connsim::scenarios {
@@ -54,6 +71,27 @@ struct WalletRules {
   store::PresenceUpdate presence_update = store::PresenceUpdate::replace;
   bool mark_disconnected_on_close = false;
   std::size_t activity_feed_limit = 50;
+  std::optional<std::string> nickname;  // shown in others' activity messages instead of the peer id
+  store::RetryPolicy retry;
+  int concurrency_limit = 3;
+  /// musig2.cancel_on_timeout: a signing session's timeout cancels its connects mid-retry.
+  bool cancels_connects = false;
+};
+
+/// One step run that makes a wallet connect (the step's last run; concurrency checks only
+/// non-repeated steps).
+struct ConnectStepSpan {
+  std::size_t wallet = 0;
+  Duration started{};
+  std::optional<Duration> finished;  // nullopt: still running at the end, or abandoned
+  std::size_t cap = 1;               // connects it may run at once
+};
+
+/// One entry of a store's onlinePeers at the end of the run.
+struct OnlinePeerEntry {
+  store::PeerId peer;
+  std::optional<store::ConnectionStatus> status;
+  std::optional<store::ConnectionType> type;
 };
 
 /// One relay's circuit limits; 0 = no limit.
@@ -86,6 +124,13 @@ struct InvariantInput {
   std::vector<std::optional<std::size_t>> feed_sizes;
   std::vector<RelayLimits> relays;
   std::vector<CircuitObservation> circuits;
+  /// Each wallet's feed at the end, newest first; nullopt: unknown (then only its size is checked).
+  std::vector<std::optional<std::vector<store::ActivityEvent>>> feeds;
+  /// Each wallet's onlinePeers at the end; nullopt: unknown (the mirror is not checked).
+  std::vector<std::optional<std::vector<OnlinePeerEntry>>> online_peers;
+  /// The connect step runs, per connect-concurrency; wallets listed here are not judged.
+  std::vector<ConnectStepSpan> connect_steps;
+  std::vector<bool> concurrency_unknown;  // per wallet; empty: no wallet judged
 };
 
 struct InvariantViolation {
@@ -98,6 +143,10 @@ std::vector<InvariantViolation> check_activity_feed_limit(const InvariantInput& 
 std::vector<InvariantViolation> check_relay_circuit_limits(const InvariantInput& input);
 std::vector<InvariantViolation> check_no_activity_while_offline(const InvariantInput& input);
 std::vector<InvariantViolation> check_time_never_goes_back(const InvariantInput& input);
+std::vector<InvariantViolation> check_activity_event_text(const InvariantInput& input);
+std::vector<InvariantViolation> check_online_peers_mirror(const InvariantInput& input);
+std::vector<InvariantViolation> check_connect_concurrency(const InvariantInput& input);
+std::vector<InvariantViolation> check_retry_exhaustion(const InvariantInput& input);
 
 /// Every invariant above, in that order; at most `max_per_invariant` violations each (then one
 /// "... and N more").
@@ -107,6 +156,12 @@ std::vector<InvariantViolation> check_invariants(const InvariantInput& input,
 /// What the invariants need from a finished run: the scenario's rules and relay limits, the
 /// report's records and history, the world's feed sizes and relayed connections.
 InvariantInput observe_run(const Scenario& scenario, const RunReport& report, const sim::World& world);
+
+/// The connect step runs of a finished run, for connect-concurrency (scenarios/invariants_store.cpp).
+void observe_connect_steps(const Scenario& scenario, const RunReport& report, InvariantInput& input);
+
+/// A wallet's onlinePeers at the end; nullopt when its stores cannot show them.
+std::optional<std::vector<OnlinePeerEntry>> online_peer_entries(const sim::WalletNode& node);
 
 /// Appends each violation to report.failures as "/invariants/<name>" and marks the run failed.
 void append_invariant_failures(RunReport& report, const std::vector<InvariantViolation>& violations);

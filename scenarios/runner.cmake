@@ -3,6 +3,7 @@ add_library(connsim_scenarios
   ${CMAKE_CURRENT_LIST_DIR}/world_builder.cpp
   ${CMAKE_CURRENT_LIST_DIR}/runner.cpp
   ${CMAKE_CURRENT_LIST_DIR}/invariants.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/invariants_store.cpp
   ${CMAKE_CURRENT_LIST_DIR}/checks.cpp
   ${CMAKE_CURRENT_LIST_DIR}/reporters.cpp
   ${CMAKE_CURRENT_LIST_DIR}/crosscheck.cpp

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <memory>
 #include <string_view>
+#include <optional>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -44,6 +45,8 @@ class ExternalStores {
   virtual store::PeerConnectionStatus peer_connection_status(const store::PeerId& peer) = 0;
   /// How many entries the activity feed holds now.
   virtual std::size_t activity_feed_size() = 0;
+  /// The activity feed now, newest first; nullopt when the stores cannot show it.
+  virtual std::optional<std::vector<store::ActivityEvent>> activity_feed() { return std::nullopt; }
 };
 
 }  // namespace connsim::sim

@@ -1,7 +1,9 @@
 // What the world records per wallet for the checkers, metrics and reporters.
 #pragma once
 
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -69,6 +71,11 @@ struct WalletRecords {
   std::vector<ConnectRecord> connects;
   std::vector<SessionRecord> sessions;
   std::vector<DialRecord> dials;
+  /// For each peer the wallet has written a status for: when that peer's presence was last
+  /// delivered to it after the first such write (a delivery (re)creates the store's onlinePeers
+  /// entry; the online-peers-mirror invariant needs to know). Never in the history.
+  std::map<store::PeerId, Duration> presence_after_status;
+  std::set<store::PeerId> status_peers;  // the peers the wallet has written a status for
 };
 
 }  // namespace connsim::sim

@@ -40,4 +40,15 @@ std::size_t activity_feed_size(const WalletNode& node) {
   return node.stores().p2p.activity_events().size();
 }
 
+std::optional<std::vector<store::ActivityEvent>> activity_feed(const WalletNode& node) {
+  if (auto* external = node.external_stores()) return external->activity_feed();
+  const auto& feed = node.stores().p2p.activity_events();
+  return std::vector<store::ActivityEvent>(feed.begin(), feed.end());
+}
+
+std::optional<std::vector<store::OnlinePeer>> online_peers(const WalletNode& node) {
+  if (node.external_stores() != nullptr) return std::nullopt;
+  return node.stores().p2p.online_peers();
+}
+
 }  // namespace connsim::sim

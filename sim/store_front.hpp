@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <vector>
 
 #include "sim/wallet_node.hpp"
@@ -18,5 +19,9 @@ std::size_t connected_online_peer_count(const WalletNode& node);
 bool is_peer_connected(const WalletNode& node, const store::PeerId& peer);
 store::PeerConnectionStatus peer_connection_status(const WalletNode& node, const store::PeerId& peer);
 std::size_t activity_feed_size(const WalletNode& node);
+/// The activity feed, newest first; nullopt when the stores cannot show it.
+std::optional<std::vector<store::ActivityEvent>> activity_feed(const WalletNode& node);
+/// The P2P store's onlinePeers; nullopt when the stores cannot show it.
+std::optional<std::vector<store::OnlinePeer>> online_peers(const WalletNode& node);
 
 }  // namespace connsim::sim

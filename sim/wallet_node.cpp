@@ -137,6 +137,9 @@ store::Multiaddr WalletNode::listen_address() const {
 // --- event delivery -----------------------------------------------------------------------------
 
 void WalletNode::deliver_presence(const store::PresencePtr& presence) {
+  if (records_.status_peers.count(presence->peer_id) > 0) {
+    records_.presence_after_status[presence->peer_id] = clock_.now();
+  }
   if (external_) return external_->deliver_presence(presence);
   for (const auto& sub : stores_->network.subscribers()) {
     if (sub.on_presence) sub.on_presence(presence);
@@ -178,6 +181,7 @@ void WalletNode::deliver_message(const store::PeerId& from, std::string_view pro
 void WalletNode::on_status_written(const store::PeerId& peer,
                                    const store::PeerConnectionStatus& status) {
   records_.statuses.push_back({clock_.now(), peer, status});
+  records_.status_peers.insert(peer);
   world_.history().record(clock_.now(), StatusWritten{config_.id, peer, status});
 }
 

@@ -290,4 +290,26 @@ std::size_t JsWallet::activity_feed_size() {
   return events != p2p->end() && events->is_array() ? events->size() : 0;
 }
 
+std::optional<std::vector<store::ActivityEvent>> JsWallet::activity_feed() {
+  const auto value = host_.query(wallet_, {{"getter", "state"}});
+  if (!value || !value->is_object()) return std::nullopt;
+  const auto p2p = value->find("p2p");
+  if (p2p == value->end() || !p2p->is_object()) return std::nullopt;
+  const auto events = p2p->find("activityEvents");
+  if (events == p2p->end() || !events->is_array()) return std::nullopt;
+  std::vector<store::ActivityEvent> feed;
+  for (const auto& entry : *events) {
+    if (!entry.is_object()) return std::nullopt;
+    store::ActivityEvent event;
+    event.type = text(entry, "type");
+    event.peer_id = text(entry, "peerId");
+    event.message = text(entry, "message");
+    const auto stamp = entry.find("timestamp");
+    if (stamp == entry.end() || !stamp->is_number()) return std::nullopt;
+    event.timestamp = stamp->get<store::EpochMs>();
+    feed.push_back(std::move(event));
+  }
+  return feed;
+}
+
 }  // namespace connsim::sim::js

@@ -43,6 +43,7 @@ class JsWallet final : public ExternalStores, private HostClient {
   bool is_peer_connected(const store::PeerId& peer) override;
   store::PeerConnectionStatus peer_connection_status(const store::PeerId& peer) override;
   std::size_t activity_feed_size() override;
+  std::optional<std::vector<store::ActivityEvent>> activity_feed() override;
 
   /// An action's outcome waiting to resume its coroutine.
   class Pending {

@@ -365,3 +365,136 @@ BOOST_AUTO_TEST_CASE(a_real_run_keeps_every_invariant) {
   BOOST_TEST(report.passed, failures);
   BOOST_TEST(report.records[3].events.size() > 50u);  // the feed limit was exercised
 }
+
+// --- activity-feed-limit: the content, not only the size ---------------------------------------
+
+namespace {
+
+/// `count` events with distinct times and messages, added by alice's store; the feed a correct
+/// store keeps (the newest 50, newest first) and one that kept the oldest 50.
+struct FeedRun {
+  Run run{{"alice"}};
+  std::vector<store::ActivityEvent> newest;
+  std::vector<store::ActivityEvent> oldest;
+
+  explicit FeedRun(int count) {
+    std::vector<store::ActivityEvent> added;
+    for (int i = 0; i < count; ++i) {
+      store::ActivityEvent event{static_cast<std::uint64_t>(i + 1), "info", "bob", "Connecting to bob...", 1000 + i};
+      run.records()[0].events.push_back({Duration(std::chrono::seconds(i)), event});
+      run.history().push_back({Duration(std::chrono::seconds(i)), sim::EventAdded{"alice", "info", event.message}});
+      added.push_back(event);
+    }
+    for (int i = count - 1; i >= 0 && newest.size() < 50; --i) newest.push_back(added[static_cast<std::size_t>(i)]);
+    for (int i = std::min(count, 50) - 1; i >= 0; --i) oldest.push_back(added[static_cast<std::size_t>(i)]);
+    run.input().feed_sizes[0] = std::min(count, 50);
+    run.input().feeds.resize(1);
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(activity_feed_holds_exactly_the_newest_in_order) {
+  FeedRun feed(60);
+  feed.run.input().feeds[0] = feed.newest;
+  BOOST_TEST(check_activity_feed_limit(feed.run.done()).empty());
+  // The oldest 50 (same texts, so only the times tell): caught.
+  feed.run.input().feeds[0] = feed.oldest;
+  BOOST_TEST(mentions(check_activity_feed_limit(feed.run.done()),
+                      "alice: activity feed entry 0 (newest first) is info \"Connecting to bob...\" at 1049 ms, but the "
+                      "1th newest event added is info \"Connecting to bob...\" at 1059 ms"));
+  // The newest 50 oldest first: caught too.
+  std::vector<store::ActivityEvent> reversed(feed.newest.rbegin(), feed.newest.rend());
+  feed.run.input().feeds[0] = reversed;
+  BOOST_TEST(!check_activity_feed_limit(feed.run.done()).empty());
+  // Unknown content: only the size is judged.
+  feed.run.input().feeds[0] = std::nullopt;
+  BOOST_TEST(check_activity_feed_limit(feed.run.done()).empty());
+}
+
+// --- activity-event-text -----------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(activity_event_text_is_the_seeds) {
+  Run run({"alice", "bob"});
+  run.rules(1).nickname = "Bobby";
+  const auto add = [&](std::string type, std::string message) {
+    run.records()[0].events.push_back({1s, store::ActivityEvent{1, std::move(type), "bob", std::move(message), 0}});
+  };
+  add("info", "Connecting to Bobby...");
+  add("info", "Connecting to bob...");
+  add("peer_joined", "Connected to Bobby... via relay");
+  add("peer_joined", "Connected to bob... via undefined");
+  add("error", "Failed to connect to Bobby...: All connection methods failed");
+  BOOST_TEST(check_activity_event_text(run.done()).empty(), messages(check_activity_event_text(run.done())));
+  add("peer_joined", "Connected with Bobby... via relay");
+  add("peer_joined", "Connected to Bobby... via carrier pigeon");
+  add("joined", "Connecting to Bobby...");
+  const auto found = check_activity_event_text(run.done());
+  BOOST_TEST(found.size() == 3u, messages(found));
+  BOOST_TEST(mentions(found, "alice: activity event at 1.000000s is peer_joined \"Connected with Bobby... via relay\", "
+                             "not the seed's text for that type"));
+}
+
+// --- online-peers-mirror -----------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(online_peers_mirror_the_last_write) {
+  Run run({"alice"});
+  run.lifecycle(0, 0s, LifecycleChange::online);
+  run.status(0, 5s, "bob", ConnectionStatus::connecting).status(0, 8s, "bob", ConnectionStatus::connected);
+  run.records()[0].statuses.back().status.connection_type = store::ConnectionType::relay;
+  run.input().online_peers = {std::vector<OnlinePeerEntry>{{"bob", ConnectionStatus::connected, store::ConnectionType::relay}}};
+  BOOST_TEST(check_online_peers_mirror(run.done()).empty());
+  // Not mirrored: caught.
+  run.input().online_peers = {std::vector<OnlinePeerEntry>{{"bob", std::nullopt, std::nullopt}}};
+  BOOST_TEST(mentions(check_online_peers_mirror(run.done()),
+                      "alice: onlinePeers entry of bob holds no status none, but the last status written for it, at "
+                      "8.000000s, is 'connected' relay"));
+  // Its presence was delivered again after the write (the entry was recreated): not judged.
+  run.records()[0].presence_after_status["bob"] = 9s;
+  BOOST_TEST(check_online_peers_mirror(run.done()).empty());
+  // A peer with no write, or an unknown list: nothing to judge.
+  run.records()[0].presence_after_status.clear();
+  run.input().online_peers = {std::vector<OnlinePeerEntry>{{"carol", std::nullopt, std::nullopt}}};
+  BOOST_TEST(check_online_peers_mirror(run.done()).empty());
+  run.input().online_peers = {std::nullopt};
+  BOOST_TEST(check_online_peers_mirror(run.done()).empty());
+}
+
+// --- connect-concurrency -----------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(connect_concurrency_within_the_steps_allowance) {
+  Run run({"alice"});
+  for (const char* peer : {"b", "c", "d"}) run.connect_end(0, 10s, 20s, peer, true);
+  run.input().concurrency_unknown = {false};
+  run.input().connect_steps = {ConnectStepSpan{0, 10s, 40s, 3}};
+  BOOST_TEST(check_connect_concurrency(run.done()).empty());
+  run.connect_end(0, 10s, 20s, "e", true);  // a fourth at once
+  BOOST_TEST(mentions(check_connect_concurrency(run.done()),
+                      "alice: 4 connects under way at 10.000000s, but its running steps allow 3"));
+  // Another step running meanwhile allows one more.
+  run.input().connect_steps.push_back(ConnectStepSpan{0, 9s, std::nullopt, 1});
+  BOOST_TEST(check_connect_concurrency(run.done()).empty());
+  // A wallet not judged (a repeated step, a spend): nothing reported.
+  run.input().connect_steps.pop_back();
+  run.input().concurrency_unknown = {true};
+  BOOST_TEST(check_connect_concurrency(run.done()).empty());
+}
+
+// --- retry-exhaustion --------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(retry_exhaustion_counts_attempts_of_failed_connects) {
+  Run run({"alice"});
+  run.status(0, 5s, "bob", ConnectionStatus::connecting).status(0, 9s, "bob", ConnectionStatus::failed);
+  run.connect_end(0, 5s, 9s, "bob", false);
+  run.records()[0].connects.back().attempts = 3;
+  BOOST_TEST(check_retry_exhaustion(run.done()).empty());
+  run.records()[0].connects.back().attempts = 2;
+  BOOST_TEST(mentions(check_retry_exhaustion(run.done()),
+                      "alice: connect to bob from 5.000000s failed after 2 attempts; retry.max_attempts is 3"));
+  // deadline-bounded may stop early; so may a connect sharing its peer with another.
+  run.rules(0).retry.kind = store::RetryKind::deadline_bounded;
+  BOOST_TEST(check_retry_exhaustion(run.done()).empty());
+  run.rules(0).retry.kind = store::RetryKind::exponential;
+  run.status(0, 6s, "bob", ConnectionStatus::connecting);
+  BOOST_TEST(check_retry_exhaustion(run.done()).empty());
+}

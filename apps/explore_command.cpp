@@ -1,0 +1,92 @@
+// `connsim explore SPACE.json [--runs N | --time T] [--seed S] [-j N] [-o DIR] [--shrink-budget N]
+//                            [--draw SEED]`
+// Draws a scenario per run seed from a space file, runs each in worker processes, checks every
+// property, and writes each distinct failure, shrunk, to DIR as a scenario file (the library is
+// scenarios/explore/). Exit status: 0 nothing failed, 1 a finding, 2 invalid input.
+#include <unistd.h>
+
+#include <algorithm>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "apps/command.hpp"
+#include "scenarios/explore/draw.hpp"
+#include "scenarios/explore/explore.hpp"
+#include "scenarios/loader.hpp"
+
+namespace connsim::apps {
+namespace {
+
+struct ExploreCommandOptions {
+  std::string space;
+  std::uint64_t runs = 0;
+  std::string time;
+  std::uint64_t seed = 1;
+  int jobs = 0;
+  std::string out = "explore-out";
+  std::size_t shrink_budget = 300;
+  std::optional<std::uint64_t> draw;  // --draw SEED: print that seed's scenario and stop
+};
+
+int run_explore(const ExploreCommandOptions& o, const std::string& command) {
+  const auto loaded = scenarios::explore::load_space_file(o.space);
+  if (!loaded.ok()) {
+    for (const auto& error : loaded.errors()) std::cerr << error.to_string() << "\n";
+    std::cerr << loaded.errors().size() << " invalid input" << (loaded.errors().size() == 1 ? "" : "s")
+              << "; nothing was run\n";
+    return kExitInvalid;
+  }
+  if (o.draw) {
+    std::cout << scenarios::explore::draw_scenario(loaded.space(), *o.draw).dump(2) << "\n";
+    return kExitPass;
+  }
+  scenarios::explore::ExploreOptions options;
+  options.seed = o.seed;
+  if (!o.time.empty()) {
+    const auto time = scenarios::parse_time(o.time);
+    if (!time || *time <= scenarios::Duration::zero()) {
+      std::cerr << "connsim explore: --time: expected a positive time such as 30s or 2m, got \"" << o.time << "\"\n";
+      return kExitInvalid;
+    }
+    options.time_seconds = std::chrono::duration<double>(*time).count();
+  }
+  options.runs = o.runs > 0 ? o.runs : 100;
+  options.jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+  options.out_dir = o.out;
+  options.shrink_budget = o.shrink_budget;
+  options.progress = isatty(STDERR_FILENO) != 0;
+  options.command = command;
+  const auto report = scenarios::explore::explore_space(loaded.space(), options, std::cout, std::cerr);
+  const double rate = report.run_wall_seconds > 0 ? static_cast<double>(report.runs) / report.run_wall_seconds : 0;
+  std::cout << "explored " << report.runs << " runs of " << loaded.space().name << " (seed " << o.seed << ") in "
+            << static_cast<int>(report.run_wall_seconds * 10 + 0.5) / 10.0 << " s on " << options.jobs << " worker"
+            << (options.jobs == 1 ? "" : "s") << ", " << static_cast<int>(rate * 10 + 0.5) / 10.0 << " runs/s; "
+            << report.groups.size() << " finding" << (report.groups.size() == 1 ? "" : "s") << "\n";
+  for (const auto& failure : report.worker_failures) std::cerr << "connsim explore: " << failure << "\n";
+  return report.groups.empty() ? kExitPass : kExitFail;
+}
+
+}  // namespace
+
+Command add_explore_command(CLI::App& app) {
+  auto o = std::make_shared<ExploreCommandOptions>();
+  CLI::App& c = *app.add_subcommand(
+      "explore",
+      "Draw random scenarios from a space file, run them in parallel, check every property, and "
+      "write each distinct failure, shrunk, as a scenario file");
+  c.add_option("space", o->space, "The space file (connsim-space/1)")->required();
+  auto* runs = c.add_option("--runs", o->runs, "Runs to explore (default 100)");
+  c.add_option("--time", o->time, "Explore for this long instead (a time: 30s, 2m)")->excludes(runs);
+  c.add_option("--seed", o->seed, "The first seed; run i draws from a seed made of it and i")
+      ->check(uint64_text())
+      ->capture_default_str();
+  c.add_option("-j,--jobs", o->jobs, "Worker processes (default: one per core)");
+  c.add_option("-o,--out", o->out, "Directory for the shrunk scenario files")->capture_default_str();
+  c.add_option("--shrink-budget", o->shrink_budget, "Candidate runs per finding when shrinking")->capture_default_str();
+  c.add_option("--draw", o->draw, "Print the scenario this run seed draws (as a scenario file) and stop");
+  const std::string command = "connsim";
+  return Command{&c, [o, command] { return run_explore(*o, command); }};
+}
+
+}  // namespace connsim::apps

@@ -1,0 +1,47 @@
+# `connsim explore` on the bundled space (scenarios/spaces/default.json), label explore:
+#   explore.default            a fixed budget on the correct store finds nothing;
+#   explore.control.<mutation> each negative control (tests/mutations/, the mutants of
+#                              tests/mutations.cmake) is found within the stated runs and shrunk
+#                              to at most 6 wallets and steps, which the mutant fails and the
+#                              correct store passes (tests/explore/explore_control.cmake);
+#   explore.determinism        the same findings and files with -j 1 and -j 2.
+# The budgets (runs, seed 1) are stated here; docs/NEGATIVE_CONTROLS.md records how many runs
+# each control needed.
+set(space ${PROJECT_SOURCE_DIR}/scenarios/spaces/default.json)
+set(control_script ${CMAKE_CURRENT_LIST_DIR}/explore_control.cmake)
+add_test(NAME explore.default
+         COMMAND ${CMAKE_COMMAND} -DCOMMAND=$<TARGET_FILE:connsim> -DSPACE=${space} -DRUNS=2000 -DJOBS=2
+                 -DOUT=${CMAKE_CURRENT_BINARY_DIR}/explore-default -P ${control_script})
+set_tests_properties(explore.default PROPERTIES LABELS explore TIMEOUT 300)
+
+# mutation | the property explore must report | runs
+set(CONNSIM_EXPLORE_CONTROLS
+  "no-connecting-write|invariant status-machine|200"
+  "batches-of-4|invariant connect-concurrency|300"
+  "one-retry-fewer|invariant retry-exhaustion|200"
+  "wrong-event-text|invariant activity-event-text|200"
+  "status-not-mirrored|invariant online-peers-mirror|200"
+  "feed-keeps-51|invariant activity-feed-limit|300"
+)
+foreach(entry ${CONNSIM_EXPLORE_CONTROLS})
+  string(REPLACE "|" ";" fields "${entry}")
+  list(GET fields 0 name)
+  list(GET fields 1 property)
+  list(GET fields 2 runs)
+  if(NOT TARGET connsim_mutant_${name})
+    continue()  # the sanitize build has no mutants
+  endif()
+  add_test(NAME explore.control.${name}
+           COMMAND ${CMAKE_COMMAND} -DCOMMAND=$<TARGET_FILE:connsim_mutant_${name}> -DCONNSIM=$<TARGET_FILE:connsim>
+                   -DSPACE=${space} -DRUNS=${runs} -DJOBS=2 "-DEXPECT_FOUND=${property}" -DMAX_PARTS=6
+                   -DOUT=${CMAKE_CURRENT_BINARY_DIR}/explore-${name} -P ${control_script})
+  set_tests_properties(explore.control.${name} PROPERTIES LABELS explore TIMEOUT 300)
+endforeach()
+
+if(TARGET connsim_mutant_no-connecting-write)
+  add_test(NAME explore.determinism
+           COMMAND ${CMAKE_COMMAND} -DCOMMAND=$<TARGET_FILE:connsim_mutant_no-connecting-write> -DSPACE=${space}
+                   -DRUNS=60 -DOUT=${CMAKE_CURRENT_BINARY_DIR}/explore-determinism
+                   -P ${CMAKE_CURRENT_LIST_DIR}/explore_determinism.cmake)
+  set_tests_properties(explore.determinism PROPERTIES LABELS explore TIMEOUT 300)
+endif()

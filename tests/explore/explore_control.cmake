@@ -1,0 +1,47 @@
+# One explore test, run by CTest: `COMMAND explore SPACE --runs RUNS --seed 1 -o OUT` must
+#   EXPECT_FOUND unset: exit 0 with no finding;
+#   EXPECT_FOUND set:   exit 1, print "FOUND <EXPECT_FOUND>: ..." and its reproduce line, and write
+#                       a shrunk scenario of at most MAX_PARTS wallets and steps, which COMMAND
+#                       (the mutant) fails with that property under `run`, and CONNSIM (the
+#                       correct build) passes: the finding is the mutation's and nothing else.
+# Variables: COMMAND, CONNSIM, SPACE, RUNS, OUT, JOBS, EXPECT_FOUND, MAX_PARTS.
+file(REMOVE_RECURSE ${OUT})
+execute_process(COMMAND ${COMMAND} explore ${SPACE} --runs ${RUNS} --seed 1 -j ${JOBS} -o ${OUT}
+                RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 300)
+message("${out}")
+if(NOT DEFINED EXPECT_FOUND)
+  if(NOT status EQUAL 0 OR NOT out MATCHES "; 0 findings\n")
+    message(FATAL_ERROR "explore found something on the correct store (exit ${status}):\n${out}\n${err}")
+  endif()
+  return()
+endif()
+if(NOT status EQUAL 1)
+  message(FATAL_ERROR "explore should exit 1 with a finding, exited ${status}\n${err}")
+endif()
+string(REGEX MATCH "FOUND ${EXPECT_FOUND}: [^\n]*\n  reproduce: [^ ]+ run ([^\n]+)\n" found "${out}")
+if(NOT found)
+  message(FATAL_ERROR "no finding of ${EXPECT_FOUND} within ${RUNS} runs")
+endif()
+set(file ${CMAKE_MATCH_1})
+file(READ ${file} shrunk)
+string(JSON wallets LENGTH "${shrunk}" wallets)
+string(JSON steps LENGTH "${shrunk}" timeline)
+math(EXPR parts "${wallets} + ${steps}")
+message("shrunk to ${wallets} wallets and ${steps} steps: ${file}")
+if(parts GREATER MAX_PARTS)
+  message(FATAL_ERROR "the shrunk scenario has ${parts} wallets and steps, more than ${MAX_PARTS}:\n${shrunk}")
+endif()
+execute_process(COMMAND ${COMMAND} run ${file} RESULT_VARIABLE mutant_status OUTPUT_VARIABLE mutant_out ERROR_QUIET)
+if(NOT mutant_status EQUAL 1 OR NOT mutant_out MATCHES "FAIL ")
+  message(FATAL_ERROR "the mutant should fail the shrunk scenario under run (exit ${mutant_status}):\n${mutant_out}")
+endif()
+if(EXPECT_FOUND MATCHES "^invariant (.*)$")
+  set(invariant ${CMAKE_MATCH_1})
+  if(NOT mutant_out MATCHES "invariant ${invariant}:")
+    message(FATAL_ERROR "run failed the shrunk scenario, but not by ${EXPECT_FOUND}:\n${mutant_out}")
+  endif()
+endif()
+execute_process(COMMAND ${CONNSIM} run ${file} RESULT_VARIABLE correct_status OUTPUT_VARIABLE correct_out ERROR_QUIET)
+if(NOT correct_status EQUAL 0)
+  message(FATAL_ERROR "the correct store should pass the shrunk scenario (exit ${correct_status}):\n${correct_out}")
+endif()
