@@ -1,16 +1,18 @@
 // `connsim explore SPACE.json [--runs N | --time T] [--seed S] [-j N] [-o DIR] [--shrink-budget N]
-//                            [--draw SEED]`
+//                            [--oracle js [--store-path DIR]] [--draw SEED]`
 // Draws a scenario per run seed from a space file, runs each in worker processes, checks every
 // property, and writes each distinct failure, shrunk, to DIR as a scenario file (the library is
 // scenarios/explore/). Exit status: 0 nothing failed, 1 a finding, 2 invalid input.
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
 
 #include "apps/command.hpp"
+#include "apps/sweep/worker_pool.hpp"
 #include "scenarios/explore/draw.hpp"
 #include "scenarios/explore/explore.hpp"
 #include "scenarios/loader.hpp"
@@ -27,7 +29,29 @@ struct ExploreCommandOptions {
   std::string out = "explore-out";
   std::size_t shrink_budget = 300;
   std::optional<std::uint64_t> draw;  // --draw SEED: print that seed's scenario and stop
+  std::string oracle;                 // "js": compare with the JavaScript store
+  std::string store_path;
 };
+
+/// With --oracle js: whether the JavaScript store runs here (one tiny scenario, in a worker
+/// process so that this process keeps no simulator state); prints why not.
+bool oracle_available(const scenarios::explore::EvaluateOptions& evaluate) {
+  const nlohmann::json probe = {{"format", "connsim/1"}, {"name", "oracle-check"}, {"until", "10s"},
+                                {"wallets", nlohmann::json::array({{{"id", "a"}}})}};
+  const auto results = sweep::run_in_worker_processes(1, 1, [&](std::size_t) {
+    return scenarios::explore::evaluate_scenario(probe, evaluate).to_json().dump();
+  });
+  if (!results.lines[0]) {
+    std::cerr << "connsim explore: --oracle js: the check run's worker died\n";
+    return false;
+  }
+  for (const auto& finding : scenarios::explore::RunVerdict::from_json(nlohmann::json::parse(*results.lines[0])).findings) {
+    if (finding.property != scenarios::explore::kOracleUnavailable) continue;
+    std::cerr << "connsim explore: --oracle js: " << finding.message << "\n";
+    return false;
+  }
+  return true;
+}
 
 int run_explore(const ExploreCommandOptions& o, const std::string& command) {
   const auto loaded = scenarios::explore::load_space_file(o.space);
@@ -43,6 +67,13 @@ int run_explore(const ExploreCommandOptions& o, const std::string& command) {
   }
   scenarios::explore::ExploreOptions options;
   options.seed = o.seed;
+  options.evaluate.oracle_js = o.oracle == "js";
+  options.evaluate.store_path = o.store_path;
+  if (!o.store_path.empty() && !std::filesystem::is_directory(o.store_path)) {
+    std::cerr << "connsim explore: --store-path: " << o.store_path << " is not a directory\n";
+    return kExitInvalid;
+  }
+  if (options.evaluate.oracle_js && !oracle_available(options.evaluate)) return kExitInvalid;
   if (!o.time.empty()) {
     const auto time = scenarios::parse_time(o.time);
     if (!time || *time <= scenarios::Duration::zero()) {
@@ -84,6 +115,11 @@ Command add_explore_command(CLI::App& app) {
   c.add_option("-j,--jobs", o->jobs, "Worker processes (default: one per core)");
   c.add_option("-o,--out", o->out, "Directory for the shrunk scenario files")->capture_default_str();
   c.add_option("--shrink-budget", o->shrink_budget, "Candidate runs per finding when shrinking")->capture_default_str();
+  c.add_option("--oracle", o->oracle,
+               "js: also run every scenario on the JavaScript store and report where the two stores "
+               "differ (connsim conform reproduces it)")
+      ->check(CLI::IsMember({"js"}));
+  c.add_option("--store-path", o->store_path, "With --oracle js: the JavaScript store sources (default js/store)");
   c.add_option("--draw", o->draw, "Print the scenario this run seed draws (as a scenario file) and stop");
   const std::string command = "connsim";
   return Command{&c, [o, command] { return run_explore(*o, command); }};

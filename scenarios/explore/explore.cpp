@@ -131,7 +131,7 @@ ExploreReport explore_space(const Space& space, const ExploreOptions& options, s
         count, jobs,
         [&](std::size_t i) {
           const std::uint64_t seed = run_seed(options.seed, first + i);
-          RunVerdict verdict = evaluate_scenario(draw_scenario(space, seed));
+          RunVerdict verdict = evaluate_scenario(draw_scenario(space, seed), options.evaluate);
           verdict.seed = seed;
           return verdict;
         },
@@ -168,13 +168,14 @@ ExploreReport explore_space(const Space& space, const ExploreOptions& options, s
       }
       std::vector<std::string> ignored;
       const auto results = run_verdicts(
-          runnable.size(), jobs, [&](std::size_t k) { return evaluate_scenario(candidates[runnable[k]]); }, ignored);
+          runnable.size(), jobs, [&](std::size_t k) { return evaluate_scenario(candidates[runnable[k]], options.evaluate); },
+          ignored);
       std::vector<bool> same(candidates.size(), false);
       for (std::size_t k = 0; k < runnable.size(); ++k) same[runnable[k]] = has_finding(results[k], key);
       return same;
     };
     // A run whose worker died cannot be told apart from a candidate that passes: not shrunk.
-    const bool shrinkable = group.finding.property != "run worker died";
+    const bool shrinkable = group.finding.property != "run worker died" && group.finding.property != kOracleUnavailable;
     const ShrinkResult shrunk = shrink_scenario(group.drawn, tester, static_cast<std::size_t>(jobs) * 2,
                                                 shrinkable ? options.shrink_budget : 0);
     group.shrink_tests = shrunk.tests;
@@ -191,7 +192,8 @@ ExploreReport explore_space(const Space& space, const ExploreOptions& options, s
         << scenario_size(group.drawn) << " to " << scenario_size(group.shrunk) << " parts in " << group.shrink_tests
         << " runs, " << fixed(group.shrink_seconds, 1) << " s)\n";
     if (!group.file.empty()) {
-      out << "  reproduce: " << options.command << " run " << group.file << "\n";
+      const bool oracle = group.finding.property == kOracleProperty;
+      out << "  reproduce: " << options.command << (oracle ? " conform " : " run ") << group.file << "\n";
     } else {
       out << "  (could not write " << file.string() << ")\n";
     }

@@ -31,6 +31,7 @@ struct ExploreOptions {
   std::size_t shrink_budget = 300;      // candidate runs per finding
   bool progress = false;                // a status line on stderr, rewritten in place (a TTY)
   std::string command = "connsim";      // how the reproduce line names the command
+  EvaluateOptions evaluate;             // --oracle js and the store path
 };
 
 struct FindingGroup {

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "scenarios/explore/draw.hpp"
+#include "scenarios/conformance.hpp"
 #include "scenarios/loader.hpp"
 #include "scenarios/runner.hpp"
 
@@ -89,6 +90,8 @@ RunVerdict evaluate_scenario(const json& scenario, const EvaluateOptions& option
   }
   RunOptions run;
   run.max_events = options.max_events;
+  run.store_path = options.store_path;
+  if (options.oracle_js) run.store = sim::StoreImplementation::cpp;
   const auto start = std::chrono::steady_clock::now();
   const RunReport report = run_scenario(loaded.scenario(), run);
   verdict.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -100,6 +103,20 @@ RunVerdict evaluate_scenario(const json& scenario, const EvaluateOptions& option
     Finding finding{property_of(failure.pointer, scenario), signature_of(body_of(failure)), failure.summary};
     if (!seen.insert(finding.key()).second) continue;
     verdict.findings.push_back(std::move(finding));
+  }
+  if (options.oracle_js) {
+    run.store = sim::StoreImplementation::js;
+    try {
+      const RunReport js = run_scenario(loaded.scenario(), run);
+      const Conformance same = compare_stores(report, js, options.store_path);
+      if (!same.conforms()) {
+        const std::string& summary = same.divergence->summary;
+        verdict.findings.push_back({std::string(kOracleProperty), signature_of(summary), summary});
+      }
+    } catch (const std::exception& e) {  // Node or its packages missing: the machine, not the run
+      verdict.findings.push_back({std::string(kOracleUnavailable), signature_of(e.what()), e.what()});
+    }
+    verdict.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
   return verdict;
 }

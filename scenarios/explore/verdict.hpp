@@ -6,7 +6,8 @@
 // connect-when-path" / "liveness reachable-after-relay-return" (a probe's expectation, draw.hpp),
 // "expect <expectation as JSON>" (the space's own expectations), "run <pointer>" (the run itself
 // failed: a store exception, a runaway guard), "draw invalid" (the draw made a file the loader
-// refuses: a bug of explore itself).
+// refuses: a bug of explore itself), "oracle js" (with --oracle js: the C++ and the JavaScript
+// store did not do the same, `connsim conform` reproduces it).
 #pragma once
 
 #include <cstdint>
@@ -39,7 +40,15 @@ struct RunVerdict {
 
 struct EvaluateOptions {
   std::uint64_t max_events = 20'000'000;  // a runaway guard; deterministic
+  /// --oracle js: also run every wallet on the JavaScript store and compare the two stores'
+  /// acts (scenarios/conformance.hpp); a divergence is the finding "oracle js".
+  bool oracle_js = false;
+  std::string store_path;  // the JavaScript store's sources (empty: the project's)
 };
+
+/// The property of a conformance divergence, and of a JavaScript store that cannot run here.
+inline constexpr std::string_view kOracleProperty = "oracle js";
+inline constexpr std::string_view kOracleUnavailable = "oracle js unavailable";
 
 /// Loads `scenario` with the scenario loader and runs it; one Finding per distinct property and
 /// signature among its failures, in the order the run reported them.

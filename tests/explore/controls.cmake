@@ -4,7 +4,9 @@
 #                              tests/mutations.cmake) is found within the stated runs and shrunk
 #                              to at most 6 wallets and steps, which the mutant fails and the
 #                              correct store passes (tests/explore/explore_control.cmake);
-#   explore.determinism        the same findings and files with -j 1 and -j 2.
+#   explore.determinism        the same findings and files with -j 1 and -j 2;
+#   explore.oracle_js          (label js too) --oracle js: each finding's file makes
+#                              `connsim conform` fail (tests/explore/explore_oracle.cmake).
 # The budgets (runs, seed 1) are stated here; docs/NEGATIVE_CONTROLS.md records how many runs
 # each control needed.
 set(space ${PROJECT_SOURCE_DIR}/scenarios/spaces/default.json)
@@ -45,3 +47,8 @@ if(TARGET connsim_mutant_no-connecting-write)
                    -P ${CMAKE_CURRENT_LIST_DIR}/explore_determinism.cmake)
   set_tests_properties(explore.determinism PROPERTIES LABELS explore TIMEOUT 300)
 endif()
+
+add_test(NAME explore.oracle_js
+         COMMAND ${CMAKE_COMMAND} -DCOMMAND=$<TARGET_FILE:connsim> -DSPACE=${space} -DRUNS=4
+                 -DOUT=${CMAKE_CURRENT_BINARY_DIR}/explore-oracle -P ${CMAKE_CURRENT_LIST_DIR}/explore_oracle.cmake)
+set_tests_properties(explore.oracle_js PROPERTIES LABELS "explore;js" TIMEOUT 600 SKIP_REGULAR_EXPRESSION "skipped: the JavaScript store cannot run here")
