@@ -371,7 +371,7 @@ SpaceLoadResult load_space_text(std::string_view text, std::string source_name) 
   Space space;
   space.source_file = source_name;
   decode_object(ctx, root, "", kSpaceFields, space);
-  if (ctx.error_count() == 0) check_with_scenario_loader(ctx, space);
+  check_with_scenario_loader(ctx, space);  // independent of the other keys: all errors reported
   if (ctx.error_count() == 0 && space.wallets.min < 1) ctx.error("/wallets", "a space needs at least one wallet");
   if (ctx.error_count() > 0) return SpaceLoadResult{sorted(std::move(ctx.errors))};
   return SpaceLoadResult{std::move(space)};

@@ -52,3 +52,11 @@ add_test(NAME explore.oracle_js
          COMMAND ${CMAKE_COMMAND} -DCOMMAND=$<TARGET_FILE:connsim> -DSPACE=${space} -DRUNS=4
                  -DOUT=${CMAKE_CURRENT_BINARY_DIR}/explore-oracle -P ${CMAKE_CURRENT_LIST_DIR}/explore_oracle.cmake)
 set_tests_properties(explore.oracle_js PROPERTIES LABELS "explore;js" TIMEOUT 600 SKIP_REGULAR_EXPRESSION "skipped: the JavaScript store cannot run here")
+
+# A bad space file: every error with file, line, column and pointer, exit 2, nothing run.
+add_test(NAME explore.invalid_space
+         COMMAND ${CMAKE_COMMAND} "-DCOMMAND=$<TARGET_FILE:connsim>|explore|${CMAKE_CURRENT_LIST_DIR}/spaces/bad-ranges.json"
+                 -DEXPECT_EXIT=2
+                 "-DEXPECT_STDERR=bad-ranges.json:2:31: /wallets/max: max must not be less than min\n.*bad-ranges.json:3:53: /store/retry/max_attempts/one_of/1: must be at least 1, got 0\n2 invalid inputs; nothing was run"
+                 -P ${PROJECT_SOURCE_DIR}/tests/scenarios/run_expecting.cmake)
+set_tests_properties(explore.invalid_space PROPERTIES LABELS explore)
