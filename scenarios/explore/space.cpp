@@ -302,7 +302,10 @@ void check_with_scenario_loader(DecodeContext& ctx, const Space& space) {
       space_pointer = error.pointer;
     } else if (error.pointer.rfind(wallet_prefix, 0) == 0) {
       const std::size_t slash = error.pointer.find('/', wallet_prefix.size());
-      const std::size_t w = std::stoul(error.pointer.substr(wallet_prefix.size(), slash - wallet_prefix.size()));
+      const std::string number = error.pointer.substr(wallet_prefix.size(), slash - wallet_prefix.size());
+      const bool numeric = !number.empty() && number.size() < 9 &&
+                           std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
+      const std::size_t w = numeric ? std::stoul(number) : wallets.size();
       const std::string rest = slash == std::string::npos ? "" : error.pointer.substr(slash);
       const std::string store_prefix = "/store";
       const std::string under = rest.rfind(store_prefix, 0) == 0 ? rest.substr(store_prefix.size()) : rest;
