@@ -8,7 +8,8 @@
 #   ./build.sh sanitize  the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer
 #                        (preset `sanitize`, build-sanitize/), plus 20 s of the loader fuzzer
 #                        (label fuzz). Skips the labels in CONNSIM_SANITIZE_SKIP (default
-#                        "bench|js|html": timings mean nothing under ASan, and the JavaScript
+#                        "bench|js|html|live": live runs real Node processes for minutes (live/'s own
+#                        unit tests still run); timings mean nothing under ASan, and the JavaScript
 #                        suites and the browser's checks of the HTML reports run no sanitized
 #                        code; the report writer's own tests, scenarios.report_html, still run).
 set -euo pipefail
@@ -21,7 +22,7 @@ scripts/install-deps.sh
 if [ "$what" = sanitize ]; then
   cmake --preset sanitize >/dev/null
   cmake --build --preset sanitize -j 2
-  ctest --preset sanitize -LE "${CONNSIM_SANITIZE_SKIP:-bench|js|html}"
+  ctest --preset sanitize -LE "${CONNSIM_SANITIZE_SKIP:-bench|js|html|live}"
   exit 0
 fi
 cmake --preset default >/dev/null

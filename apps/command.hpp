@@ -34,6 +34,7 @@ Command add_sweep_command(CLI::App& app);
 Command add_schema_command(CLI::App& app);
 Command add_merge_command(CLI::App& app);
 Command add_explore_command(CLI::App& app);
+Command add_live_cleanup_command(CLI::App& app);
 
 /// The required positional `inputs`: scenario files or directories.
 CLI::Option* add_inputs_option(CLI::App& command, std::vector<std::string>& inputs,

@@ -8,6 +8,7 @@
 //   connsim merge SHARD...          join the outputs of a sharded sweep or run (--shard I/N)
 //   connsim schema                  the JSON Schema of the scenario format (for editors)
 //   connsim explore SPACE           random scenarios from a space, properties, shrunk findings
+//   connsim live-cleanup            remove what crashed live runs left (namespaces, processes)
 // Exit status (every command): 0 passed / valid / done, 1 a failure, 2 invalid input.
 #include <CLI/CLI.hpp>
 #include <vector>
@@ -22,7 +23,8 @@ int main(int argc, char** argv) {
   const std::vector<Command> commands{add_run_command(app), add_check_command(app),
                                       add_crosscheck_command(app), add_conform_command(app),
                                       add_sweep_command(app), add_merge_command(app),
-                                      add_schema_command(app), add_explore_command(app)};
+                                      add_schema_command(app), add_explore_command(app),
+                                      add_live_cleanup_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

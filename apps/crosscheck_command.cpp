@@ -1,4 +1,5 @@
-// `connsim crosscheck FILE|DIR... [--seed N] [--seeds N]`: runs each scenario on both backends.
+// `connsim crosscheck FILE|DIR... [--seed N] [--seeds N] [--network live]`: runs each scenario on both
+// backends (with --network live: simulated on its own backend, and live; live/live_crosscheck.hpp).
 // Without --seeds: one SAME/DIFF line per scenario; exit 0 all the same, 1 an outcome differs.
 // With --seeds N: compares N consecutive seeds in distribution, one summary line per scenario;
 // exit 0. Invalid input: exit 2, nothing runs.
@@ -6,6 +7,8 @@
 #include <memory>
 
 #include "apps/command.hpp"
+#include "live/live_crosscheck.hpp"
+#include "live/live_runner.hpp"
 #include "scenarios/crosscheck.hpp"
 
 namespace connsim::apps {
@@ -15,7 +18,40 @@ struct CrosscheckOptions {
   std::vector<std::string> inputs;
   std::optional<std::uint64_t> seed;
   std::size_t seeds = 0;  // 0: one run per backend, outcomes compared exactly
+  std::optional<std::string> network;  // "live": simulated vs live
 };
+
+/// Simulated (the scenario's own backend; message for a file that says live) against live.
+int run_live_crosscheck(const std::vector<scenarios::Scenario>& loaded, const scenarios::RunOptions& options) {
+  using namespace scenarios;
+  if (auto why = live::live_problem(options)) {
+    std::cerr << "connsim: cannot run live: " << *why << "\n";
+    return kExitInvalid;
+  }
+  std::size_t same = 0;
+  for (const auto& scenario : loaded) {
+    RunOptions simulated_options = options;
+    simulated_options.backend = scenario.network.backend == Backend::live ? Backend::message : scenario.network.backend;
+    const RunReport simulated = run_scenario(scenario, simulated_options);
+    RunOptions live_options = options;
+    live_options.backend = Backend::live;
+    live::LiveResult live_run = live::run_live(scenario, live_options);
+    if (live_run.cannot_run) {
+      std::cerr << "connsim: " << scenario.name << ": cannot run live: " << *live_run.cannot_run << "\n";
+      return kExitInvalid;
+    }
+    if (live_run.interrupted_by != 0) {
+      std::cerr << "connsim: interrupted; the live run's namespaces and processes were removed\n";
+      return 128 + live_run.interrupted_by;
+    }
+    const live::LiveCrossCheck check = live::compare_with_live(simulated, live_run.report);
+    live::write_live_crosscheck(std::cout, check);
+    std::cout << std::flush;
+    if (check.same()) ++same;
+  }
+  std::cout << same << " same, " << loaded.size() - same << " different\n";
+  return same == loaded.size() ? kExitPass : kExitFail;
+}
 
 int run_crosscheck(const CrosscheckOptions& o) {
   using namespace scenarios;
@@ -23,6 +59,13 @@ int run_crosscheck(const CrosscheckOptions& o) {
   if (!loaded) return kExitInvalid;
   RunOptions options;
   options.seed = o.seed;
+  if (o.network == "live") {
+    if (o.seeds > 0) {
+      std::cerr << "connsim: crosscheck: --seeds and --network live do not go together\n";
+      return kExitInvalid;
+    }
+    return run_live_crosscheck(*loaded, options);
+  }
   if (o.seeds > 0) {
     options.keep_history = false;
     for (const auto& scenario : *loaded) {
@@ -59,6 +102,10 @@ Command add_crosscheck_command(CLI::App& app) {
                    "Compare in distribution over N consecutive seeds instead (random networks): "
                    "one summary line per scenario, exit 0 unless the input is invalid")
       ->check(CLI::Range(std::size_t{1}, std::size_t{10000}));
+  cross->add_option("--network", o->network,
+                    "live: compare the simulation with a live run on real js-libp2p nodes in network "
+                    "namespaces (root; docs/LIVE.md), connect by connect")
+      ->check(CLI::IsMember({"live"}));
   return Command{cross, [o] { return run_crosscheck(*o); }};
 }
 

@@ -1,5 +1,5 @@
 // `connsim run FILE|DIR... [--seed N] [--junit FILE] [--trace FILE] [--html FILE] [--log] [--stats]
-//               [--determinism] [--backend message|packet] [--pcap DIR]
+//               [--determinism] [--backend message|packet] [--network live] [--pcap DIR]
 //               [--max-events N] [--max-wall-seconds S] [--store cpp|js] [--store-path DIR]
 //               [--shard I/N]`
 // Runs each scenario and checks its expectations: one PASS/FAIL line per scenario, then
@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "apps/command.hpp"
+#include "live/live_runner.hpp"
 #include "scenarios/report_html.hpp"
 #include "scenarios/reporters.hpp"
 #include "scenarios/runner.hpp"
@@ -70,8 +71,9 @@ scenarios::RunOptions run_options_of(const RunCommandOptions& o) {
   options.log = o.log ? &std::cout : nullptr;
   options.keep_history = true;
   if (o.backend) {
-    options.backend =
-        *o.backend == "packet" ? scenarios::Backend::packet : scenarios::Backend::message;
+    options.backend = *o.backend == "packet" ? scenarios::Backend::packet
+                      : *o.backend == "live" ? scenarios::Backend::live
+                                             : scenarios::Backend::message;
   }
   options.pcap_directory = o.pcap_directory;
   options.max_events = o.max_events;
@@ -92,6 +94,15 @@ int run_scenarios(const RunCommandOptions& o) {
     return kExitInvalid;
   }
 
+  bool any_live = false;
+  for (const auto& scenario : *loaded) any_live |= live::wants_live(scenario, options);
+  if (any_live) {
+    if (auto why = live::live_problem(options)) {
+      std::cerr << "connsim: cannot run live: " << *why << "\n";
+      return kExitInvalid;
+    }
+  }
+
   std::vector<RunReport> reports;
   const sweep::Shard shard = o.shard.value_or(sweep::Shard{});
   for (std::size_t k = 0; k < loaded->size(); ++k) {
@@ -99,7 +110,20 @@ int run_scenarios(const RunCommandOptions& o) {
     const Scenario& scenario = (*loaded)[k];
     RunReport report;
     try {
-      report = run_scenario(scenario, options);
+      if (live::wants_live(scenario, options)) {
+        live::LiveResult result = live::run_live(scenario, options);
+        if (result.cannot_run) {
+          std::cerr << "connsim: " << scenario.name << ": cannot run live: " << *result.cannot_run << "\n";
+          return kExitInvalid;
+        }
+        if (result.interrupted_by != 0) {
+          std::cerr << "connsim: interrupted; the live run's namespaces and processes were removed\n";
+          return 128 + result.interrupted_by;
+        }
+        report = std::move(result.report);
+      } else {
+        report = run_scenario(scenario, options);
+      }
     } catch (const std::exception& e) {  // the environment, not the scenario (a pcap file, Node)
       std::cerr << "connsim: " << scenario.name << ": " << e.what() << "\n";
       return kExitInvalid;
@@ -157,6 +181,10 @@ Command add_run_command(CLI::App& app) {
                   "Network model for every scenario: message (fast, the default) or packet (UDP "
                   "through ns-3 nodes and NAT nodes); overrides network.backend")
       ->check(CLI::IsMember({"message", "packet"}));
+  run->add_option("--network", o->backend,
+                  "live: run every scenario on real js-libp2p nodes in Linux network namespaces "
+                  "(root, docs/LIVE.md); message|packet: as --backend")
+      ->check(CLI::IsMember({"message", "packet", "live"}));
   run->add_option("--pcap", o->pcap_directory,
                   "Packet backend: write one pcap per node interface under DIR/<scenario name>/");
   run->add_option("--max-events", o->max_events,

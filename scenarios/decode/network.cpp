@@ -103,7 +103,7 @@ constexpr Field<NetworkSpec> kNetworkFields[] = {
         "readvertise_interval", "each online wallet re-advertises at this period; 0 = never"),
     // connsim extensions: the packet backend.
     optional_key<AsEnum<kBackends>, &NetworkSpec::backend>(
-        "backend", "the network model: message (fast) or packet (ns-3 datagrams)"),
+        "backend", "the network model: message (fast), packet (ns-3 datagrams) or live (real libp2p nodes)"),
     optional_key<AsNumber<1'000, 100'000'000'000>, &NetworkSpec::bandwidth_mbps>(
         "bandwidth_mbps", "packet backend: every host link's rate in Mb/s (default unlimited)"),
 };

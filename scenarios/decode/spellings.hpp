@@ -87,6 +87,7 @@ inline constexpr Name<NatConfig> kNamedNats[] = {
     {"symmetric", NatConfig::symmetric()}};
 
 inline constexpr Name<Backend> kBackends[] = {{"message", Backend::message},
-                                              {"packet", Backend::packet}};
+                                              {"packet", Backend::packet},
+                                              {"live", Backend::live}};
 
 }  // namespace connsim::scenarios::decode

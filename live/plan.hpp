@@ -1,0 +1,43 @@
+// The live run's plan: what the conductor (js/live/conductor.js) needs to build and drive one
+// scenario on real libp2p nodes, as JSON. NAT mixes are drawn from the seed as the simulation
+// draws them (scenarios::build_world_config), so a live run and a simulated run of the same
+// file and seed put the same NAT in front of each wallet.
+//
+// Plan (every time in milliseconds):
+//   {name, seed, until_ms, quiet_ms, store_dir,
+//    bootstrap: {first_peer_exchange_ms, peer_exchange_interval_ms, presence_ttl_ms},
+//    relays: [{id, max_reservations, reservation_ttl_ms, reservation_ends_on_disconnect,
+//              circuit_duration_ms, circuit_bytes}],
+//    wallets: [{id, peer_id, nickname?, nat: {public_host, mapping, filtering,
+//               mapping_timeout_ms}, relays: [relay index], webrtc, online_at_ms,
+//               inbound_limit, relay_reconnect, store_options, broadcast_skips_relay,
+//               shared_wallets: [{id, participants: [{peer_id}]}]}],
+//    timeline: [{at_ms, index, run, do, wallet_index?, peer_id?, peer_ids?, shared_wallet?,
+//                recipient?, amount_sats?, relay_index?, for_ms?,
+//                between?: [[{wallet: i} | {relay: k}], [...]]}]   (repeats expanded, by time)
+//    getters: [{expectation, wallet_index, getter, peer?, at_ms (null: the end)}]}
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "scenarios/model.hpp"
+
+namespace connsim::live {
+
+struct PlanOptions {
+  std::string store_dir;  // the JavaScript store the wallets run (absolute)
+  /// A live run ends this long after the last report once every step and getter is done
+  /// (or at `until`, whichever is first).
+  std::chrono::milliseconds quiet{3000};
+};
+
+nlohmann::json make_plan(const scenarios::Scenario& scenario, std::uint64_t seed, const PlanOptions& options);
+
+/// Why `scenario` cannot run live as written (the C++ store named for a wallet), or nothing.
+std::optional<std::string> unsupported_in_live(const scenarios::Scenario& scenario);
+
+}  // namespace connsim::live
