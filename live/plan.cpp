@@ -22,6 +22,25 @@ json nat_json(const sim::NatConfig& nat) {
           {"mapping_timeout_ms", ms(nat.mapping_timeout)}};
 }
 
+/// A latency model for the links (js/live/links.js): {kind, ms} | {kind, min_ms, max_ms} |
+/// {kind, median_ms, p99_ms}.
+json latency_json(const sim::LatencyModel& m) {
+  switch (m.kind) {
+    case sim::LatencyModel::Kind::fixed: return {{"kind", "fixed"}, {"ms", ms(m.a)}};
+    case sim::LatencyModel::Kind::uniform: return {{"kind", "uniform"}, {"min_ms", ms(m.a)}, {"max_ms", ms(m.b)}};
+    case sim::LatencyModel::Kind::lognormal: return {{"kind", "lognormal"}, {"median_ms", ms(m.a)}, {"p99_ms", ms(m.b)}};
+  }
+  return {{"kind", "fixed"}, {"ms", ms(m.a)}};
+}
+
+/// A host's access latency on its link: its model's fixed part (the floor), plus half the
+/// spread for a distribution (approximate: links.js draws only the network's share).
+double access_ms(const sim::LatencyModel& m) {
+  if (m.kind == sim::LatencyModel::Kind::fixed) return ms(m.a);
+  if (m.kind == sim::LatencyModel::Kind::uniform) return (ms(m.a) + ms(m.b)) / 2;
+  return ms(m.a);  // log-normal: its median
+}
+
 json relay_reconnect_json(const sim::RelayReconnect& r) {
   switch (r.mode) {
     case sim::RelayReconnect::Mode::none: return "none";
@@ -51,6 +70,7 @@ json wallet_json(const sim::WorldConfig& world, std::size_t w) {
            {"online_at_ms", ms(wallet.online_at)},
            {"inbound_limit", wallet.inbound_limit},
            {"relay_reconnect", relay_reconnect_json(wallet.relay_reconnect)},
+           {"access_latency_ms", access_ms(wallet.access_latency)},
            {"store_options", store_options},
            {"broadcast_skips_relay", wallet.sdk.broadcast_skips_relay},
            {"shared_wallets", shared}};
@@ -78,6 +98,10 @@ json step_json(const Scenario& scenario, const Step& step) {
           json peers = json::array();
           for (const auto& p : a.peers) peers.push_back(peer_id(p));
           out["peer_ids"] = peers;
+        }
+        if constexpr (std::is_same_v<A, scenarios::SetNetworkAction>) {
+          out["latency"] = a.latency ? latency_json(*a.latency) : json(nullptr);
+          out["loss"] = a.loss ? json(*a.loss) : json(nullptr);
         }
         if constexpr (std::is_same_v<A, scenarios::ProposeSpendAction>) {
           out["shared_wallet"] = a.shared_wallet;
@@ -161,7 +185,8 @@ json make_plan(const Scenario& scenario, std::uint64_t seed, const PlanOptions& 
                       {"reservation_ttl_ms", ms(r.reservation_ttl)},
                       {"reservation_ends_on_disconnect", r.reservation_ends_on_disconnect},
                       {"circuit_duration_ms", ms(r.circuit_duration)},
-                      {"circuit_bytes", r.circuit_bytes}});
+                      {"circuit_bytes", r.circuit_bytes},
+                      {"access_latency_ms", access_ms(r.access_latency)}});
   }
   json wallets = json::array();
   for (std::size_t w = 0; w < world.wallets.size(); ++w) wallets.push_back(wallet_json(world, w));
@@ -170,6 +195,9 @@ json make_plan(const Scenario& scenario, std::uint64_t seed, const PlanOptions& 
           {"until_ms", ms(scenario.until)},
           {"quiet_ms", static_cast<double>(options.quiet.count())},
           {"store_dir", options.store_dir},
+          {"link_binary", options.link_binary},
+          {"latency", latency_json(scenario.network.link.latency)},
+          {"loss", scenario.network.link.loss},
           {"bootstrap",
            {{"first_peer_exchange_ms", ms(world.bootstrap.first_peer_exchange)},
             {"peer_exchange_interval_ms", ms(world.bootstrap.peer_exchange_interval)},
@@ -181,12 +209,6 @@ json make_plan(const Scenario& scenario, std::uint64_t seed, const PlanOptions& 
 }
 
 std::optional<std::string> unsupported_in_live(const Scenario& scenario) {
-  if (scenario.network.link.loss > 0) return "network.loss: packet loss is not applied in live runs yet (docs/LIVE.md)";
-  for (const auto& step : scenario.timeline) {
-    if (step.kind() == scenarios::ActionKind::set_network) {
-      return step.source.pointer + ": set_network is not supported in live runs yet (latency and loss are not applied live; docs/LIVE.md)";
-    }
-  }
   for (const auto& wallet : scenario.wallets) {
     if (wallet.relay_reconnect.mode != sim::RelayReconnect::Mode::none) {
       return "wallet " + wallet.id + ": relay_reconnect other than \"none\" is not supported in live runs yet (docs/LIVE.md)";

@@ -4,16 +4,17 @@
 // file and seed put the same NAT in front of each wallet.
 //
 // Plan (every time in milliseconds):
-//   {name, seed, until_ms, quiet_ms, store_dir,
+//   {name, seed, until_ms, quiet_ms, store_dir, link_binary, latency: {kind, ms | min_ms, max_ms |
+//    median_ms, p99_ms}, loss,
 //    bootstrap: {first_peer_exchange_ms, peer_exchange_interval_ms, presence_ttl_ms},
 //    relays: [{id, max_reservations, reservation_ttl_ms, reservation_ends_on_disconnect,
-//              circuit_duration_ms, circuit_bytes}],
+//              circuit_duration_ms, circuit_bytes, access_latency_ms}],
 //    wallets: [{id, peer_id, nickname?, nat: {public_host, mapping, filtering,
 //               mapping_timeout_ms}, relays: [relay index], webrtc, online_at_ms,
-//               inbound_limit, relay_reconnect, store_options, broadcast_skips_relay,
+//               inbound_limit, relay_reconnect, access_latency_ms, store_options, broadcast_skips_relay,
 //               shared_wallets: [{id, participants: [{peer_id}]}]}],
 //    timeline: [{at_ms, index, run, do, wallet_index?, peer_id?, peer_ids?, shared_wallet?,
-//                recipient?, amount_sats?, relay_index?, for_ms?,
+//                recipient?, amount_sats?, relay_index?, for_ms?, latency?, loss?,
 //                between?: [[{wallet: i} | {relay: k}], [...]]}]   (repeats expanded, by time)
 //    getters: [{expectation, wallet_index, getter, peer?, at_ms (null: the end)}]}
 #pragma once
@@ -30,6 +31,7 @@ namespace connsim::live {
 
 struct PlanOptions {
   std::string store_dir;  // the JavaScript store the wallets run (absolute)
+  std::string link_binary;  // connsim-live-link, the userspace link (live/link/)
   /// A live run ends this long after the last report once every step and getter is done
   /// (or at `until`, whichever is first).
   std::chrono::milliseconds quiet{3000};
@@ -37,7 +39,8 @@ struct PlanOptions {
 
 nlohmann::json make_plan(const scenarios::Scenario& scenario, std::uint64_t seed, const PlanOptions& options);
 
-/// Why `scenario` cannot run live as written (the C++ store named for a wallet), or nothing.
+/// Why `scenario` cannot run live as written (the C++ store named for a wallet, a relay_reconnect
+/// other than none), or nothing.
 std::optional<std::string> unsupported_in_live(const scenarios::Scenario& scenario);
 
 }  // namespace connsim::live

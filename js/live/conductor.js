@@ -93,7 +93,7 @@ async function runPlan(planFile) {
   process.stdin.resume()
   try {
     emit({ ev: 'setup', run_id: runId, log_dir: live.logDir })
-    topology.build()
+    await topology.build()
     await live.start()
     await live.play()
     await teardown(null)

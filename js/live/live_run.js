@@ -43,7 +43,7 @@ export class LiveRun {
 
   nowMs() { return this.nowNs() / 1e6 }
 
-  spawn(name, ns, config, onReport) {
+  spawn(name, ns, config, onReport, onUnexpectedExit) {
     return new PeerProcess({
       name, ns, config,
       logFile: `${this.logDir}/${name}.log`,
@@ -51,6 +51,7 @@ export class LiveRun {
       onExit: (code, signal) => {
         if (!this.stopping && !this.expectedExits.has(name)) {
           this.emit({ ev: 'notice', message: `${name} exited unexpectedly (${signal ?? code}); see ${this.logDir}/${name}.log`, t: this.nowNs() })
+          onUnexpectedExit?.()
         }
         this.expectedExits.delete(name)
       },
@@ -67,7 +68,7 @@ export class LiveRun {
 
   startRelay(k) {
     const config = this.relayConfig(k)
-    this.relays[k] = this.spawn(`relay-${this.plan.relays[k].id}`, this.topology.internet, config)
+    this.relays[k] = this.spawn(`relay-${this.plan.relays[k].id}`, this.topology.serverNs(`relay${k}`), config)
     return this.relays[k].ready
   }
 
@@ -89,7 +90,14 @@ export class LiveRun {
   async startWallet(i) {
     const config = await this.walletConfig(i, false)
     const name = `wallet-${this.plan.wallets[i].id}`
-    const proc = this.spawn(name, this.topology.walletNs(i), config, (report) => this.onWalletReport(i, proc, report))
+    const proc = this.spawn(name, this.topology.walletNs(i), config, (report) => this.onWalletReport(i, proc, report), () => {
+      // Its actions will never answer: they fail with the reason, so the run does not wait on them.
+      for (const [id, entry] of this.pending) {
+        if (entry.walletIndex !== i || this.wallets[i] !== proc) continue
+        this.pending.delete(id)
+        if (entry.kind === 'step') this.emit({ ev: 'step_error', step: entry.step, run: entry.run, wallet: entry.wallet, message: `${name} exited`, t: this.nowNs() })
+      }
+    })
     this.wallets[i] = proc
     await proc.ready
     return proc
@@ -101,8 +109,8 @@ export class LiveRun {
     this.bootstrapPeerId = await hostPeerId(this.plan.seed, 'bootstrap')
     this.directory = {}
     for (const w of this.plan.wallets) this.directory[w.peer_id] = await hostPeerId(this.plan.seed, w.id)
-    const stun = this.spawn('stun', this.topology.internet, { role: 'stun', name: 'stun', address: STUN_ADDRESS, port: STUN_PORT })
-    const boot = this.spawn('bootstrap', this.topology.internet, {
+    const stun = this.spawn('stun', this.topology.serverNs('stun'), { role: 'stun', name: 'stun', address: STUN_ADDRESS, port: STUN_PORT })
+    const boot = this.spawn('bootstrap', this.topology.serverNs('boot'), {
       role: 'bootstrap', name: 'bootstrap', seed: this.plan.seed,
       listen: `/ip4/${BOOTSTRAP_ADDRESS}/tcp/${BOOTSTRAP_PORT}`,
       first_peer_exchange_ms: this.plan.bootstrap.first_peer_exchange_ms,
@@ -240,7 +248,8 @@ export class LiveRun {
       case 'heal': return this.heal()
       case 'nat_rebind': return this.natRebind(i)
       case 'set_network':
-        return this.emit({ ev: 'notice', message: 'set_network: latency and loss are not applied in live runs yet (docs/LIVE.md); step ignored', t: this.nowNs() })
+        this.topology.reshape(step.latency ?? null, step.loss ?? null)
+        return this.emit({ ev: 'fault', what: 'set_network', t: this.nowNs() })
       default:
         throw new Error(`unknown action ${step.do}`)
     }

@@ -4,13 +4,15 @@
 //     pairs, bridges, addresses, nft tables and routes live inside those namespaces, so
 //     deleting the namespaces removes everything, and nothing is added to the root namespace
 //     (traffic stays between the run's namespaces: the "internet" has no link to the host);
-//   - `inet`: the internet, one bridge `br0` on 198.18.0.0/16 (RFC 2544's benchmarking range),
-//     carrying the relays, the bootstrap node and the STUN server as addresses of br0;
+//   - `inet`: the internet, one bridge `br0` (198.18.0.0/16, RFC 2544's benchmarking range);
+//   - every server in a namespace of its own: `stun`, `boot`, `relay<k>` (eth0 on br0);
 //   - a public wallet (`nat: none`): namespace `w<i>` with eth0 on br0 at its public address;
 //   - a NATed wallet: `w<i>` (eth0 10.0.0.2/24) behind `r<i>` (lan 10.0.0.1/24, wan on br0
 //     at its public address) whose nft table `connsim` implements the wallet's NAT
 //     (nat_rules.js).
+//   Each host's link to br0 is a userspace link (links.js) carrying its latency and loss.
 import { execFileSync } from 'node:child_process'
+import { Link, shapingCommands } from './links.js'
 import { natRules, conntrackTimeouts, partitionRules } from './nat_rules.js'
 import {
   INTERNET_PREFIX_LEN, LAN_HOST, LAN_ROUTER, BOOTSTRAP_ADDRESS, STUN_ADDRESS, walletPublicAddress, relayAddress,
@@ -81,6 +83,7 @@ export class Topology {
     this.run_id = run_id
     this.plan = plan
     this.created = []
+    this.links = []  // {link, accessMs}
   }
 
   ns(role) { return `${NS_PREFIX}${this.run_id}-${role}` }
@@ -96,37 +99,52 @@ export class Topology {
     return name
   }
 
+  serverNs(role) { return this.ns(role) }
+
   /// Builds everything. Throws with the failing command on error (the caller tears down).
-  build() {
+  async build() {
     const inet = this.addNamespace('inet')
     run('ip', ['-n', inet, 'link', 'add', 'br0', 'type', 'bridge'])
     run('ip', ['-n', inet, 'link', 'set', 'br0', 'up'])
-    const serverAddresses = [BOOTSTRAP_ADDRESS, STUN_ADDRESS, ...this.plan.relays.map((_, k) => relayAddress(k))]
-    for (const address of serverAddresses) {
-      run('ip', ['-n', inet, 'addr', 'add', `${address}/${INTERNET_PREFIX_LEN}`, 'dev', 'br0'])
+    const servers = [['stun', STUN_ADDRESS, 0], ['boot', BOOTSTRAP_ADDRESS, 0],
+      ...this.plan.relays.map((r, k) => [`relay${k}`, relayAddress(k), r.access_latency_ms ?? 0])]
+    for (const [role, address, accessMs] of servers) {
+      await this.plugIntoInternet(this.addNamespace(role), `s-${role}`, 'eth0', address, accessMs)
     }
-    this.plan.wallets.forEach((wallet, i) => this.buildWallet(i, wallet))
+    for (const [i, wallet] of this.plan.wallets.entries()) await this.buildWallet(i, wallet)
   }
 
-  /// Joins namespace `ns` to the internet bridge through a veth pair (`port` on the bridge side,
-  /// `inside` in `ns`) with `address`.
-  plugIntoInternet(ns, port, inside, address) {
-    run('ip', ['-n', this.internet, 'link', 'add', port, 'type', 'veth', 'peer', 'name', inside, 'netns', ns])
+  /// Joins namespace `ns` to the internet bridge through a userspace link (`port` on the bridge
+  /// side, `inside` in `ns`) with `address`, shaped with the network's latency and loss plus the
+  /// host's access latency.
+  async plugIntoInternet(ns, port, inside, address, accessMs) {
+    const link = new Link(this.plan.link_binary, this.internet, port, ns, inside, this.plan.seed * 1000 + this.links.length)
+    this.links.push({ link, accessMs })
+    await link.ready
+    link.shape(shapingCommands(this.plan.latency, accessMs, this.plan.loss))
     run('ip', ['-n', this.internet, 'link', 'set', port, 'master', 'br0', 'up'])
     run('ip', ['-n', ns, 'addr', 'add', `${address}/${INTERNET_PREFIX_LEN}`, 'dev', inside])
     run('ip', ['-n', ns, 'link', 'set', inside, 'up'])
   }
 
-  buildWallet(i, wallet) {
+  /// set_network: every link takes the new latency and loss from now on.
+  reshape(latency, loss) {
+    if (latency) this.plan.latency = latency
+    if (loss !== undefined && loss !== null) this.plan.loss = loss
+    for (const { link, accessMs } of this.links) link.shape(shapingCommands(this.plan.latency, accessMs, this.plan.loss))
+  }
+
+  async buildWallet(i, wallet) {
     const host = this.addNamespace(`w${i}`)
     const publicAddress = walletPublicAddress(i)
+    const accessMs = wallet.access_latency_ms ?? 0
     if (wallet.nat.public_host) {
-      this.plugIntoInternet(host, `w${i}`, 'eth0', publicAddress)
+      await this.plugIntoInternet(host, `w${i}`, 'eth0', publicAddress, accessMs)
       run('ip', ['netns', 'exec', host, 'nft', '-f', '-'], { input: partitionRules(false) })
       return
     }
     const router = this.addNamespace(`r${i}`)
-    this.plugIntoInternet(router, `r${i}`, 'wan', publicAddress)
+    await this.plugIntoInternet(router, `r${i}`, 'wan', publicAddress, accessMs)
     run('ip', ['-n', router, 'link', 'add', 'lan', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', host])
     run('ip', ['-n', router, 'addr', 'add', `${LAN_ROUTER}/24`, 'dev', 'lan'])
     run('ip', ['-n', router, 'link', 'set', 'lan', 'up'])
@@ -149,6 +167,8 @@ export class Topology {
 
   /// Removes every namespace this run created (and kills what runs in them).
   destroy() {
+    for (const { link } of this.links) link.stop()
+    this.links = []
     for (const name of this.created.reverse()) destroyNamespace(name)
     this.created = []
     for (const name of listNamespaces(this.ns(''))) destroyNamespace(name)

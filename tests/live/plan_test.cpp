@@ -121,13 +121,24 @@ BOOST_AUTO_TEST_CASE(what_live_mode_refuses) {
   why = live::unsupported_in_live(load(base + R"("wallets": [{"id": "a", "relay_reconnect": "keep-alive"}]})"));
   BOOST_TEST_REQUIRE(why.has_value());
   BOOST_TEST(why->find("relay_reconnect") != std::string::npos);
-  why = live::unsupported_in_live(load(base + R"("wallets": [{"id": "a"}],
-    "timeline": [{"at": "1s", "do": "set_network", "latency": "10ms"}]})"));
-  BOOST_TEST_REQUIRE(why.has_value());
-  BOOST_TEST(why->find("/timeline/0") != std::string::npos);
-  why = live::unsupported_in_live(load(R"({"format": "connsim/1", "name": "x", "network": {"loss": 0.1}, "wallets": [{"id": "a"}]})"));
-  BOOST_TEST_REQUIRE(why.has_value());
-  BOOST_TEST(why->find("loss") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(latency_loss_and_set_network_for_the_links) {
+  const json plan = live::make_plan(load(R"({"format": "connsim/1", "name": "x",
+    "network": {"latency": {"median": "30ms", "p99": "90ms"}, "loss": 0.1,
+                "relays": [{"id": "r", "latency": "5ms"}]},
+    "wallets": [{"id": "a", "access_latency": "20ms"}, {"id": "b", "access_latency": {"min": "10ms", "max": "30ms"}}],
+    "timeline": [{"at": "1s", "do": "set_network", "latency": "10ms"}]})"), 1, {.store_dir = "/s", .link_binary = "/bin/link"});
+  BOOST_TEST(plan["link_binary"] == "/bin/link");
+  BOOST_TEST(plan["latency"] == json::parse(R"({"kind": "lognormal", "median_ms": 30.0, "p99_ms": 90.0})"));
+  BOOST_TEST(plan["loss"] == 0.1);
+  BOOST_TEST(plan["relays"][0]["access_latency_ms"] == 5.0);
+  BOOST_TEST(plan["wallets"][0]["access_latency_ms"] == 20.0);
+  BOOST_TEST(plan["wallets"][1]["access_latency_ms"] == 20.0);  // a uniform access latency: its mean
+  const json& step = plan["timeline"][0];
+  BOOST_TEST(step["do"] == "set_network");
+  BOOST_TEST(step["latency"] == json::parse(R"({"kind": "fixed", "ms": 10.0})"));
+  BOOST_TEST(step["loss"].is_null());
 }
 
 BOOST_AUTO_TEST_CASE(a_file_can_ask_for_live) {
