@@ -128,7 +128,7 @@ int run_scenarios(const RunCommandOptions& o) {
       std::cerr << "connsim: " << scenario.name << ": " << e.what() << "\n";
       return kExitInvalid;
     }
-    if (o.determinism) {
+    if (o.determinism && !live::wants_live(scenario, options)) {  // a live run is not repeatable
       RunOptions quiet = options;
       quiet.log = nullptr;
       const RunReport again = run_scenario(scenario, quiet);
