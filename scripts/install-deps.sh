@@ -17,6 +17,7 @@ packages=(
   chromium  # the HTML reports' browser test (tests/html, label html)
   slurm-wlm munge  # the Slurm job-array test (tests/shards, label slurm; bench/slurm/)
   iproute2 nftables conntrack  # live mode: network namespaces, NAT, conntrack flush (docs/LIVE.md)
+  libjemalloc-dev  # the allocator of connsim and connsim_bench (cmake/allocator.cmake)
 )
 # Node.js for the JavaScript store: Debian's when no `node` is on PATH (any Node >= 18 with its
 # npm will do, e.g. one from nodesource, which must not be mixed with Debian's npm package).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <utility>
 
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
@@ -74,7 +75,7 @@ void P2PStore::handle_presence_discovered(const PresencePtr& presence) {
   if (!presence || presence->peer_id == peer_id_) return;
   OnlinePeer* existing = find_online_peer_mutable(presence->peer_id);
   if (existing == nullptr) {
-    online_index_.emplace(presence->peer_id, online_peers_.size());
+    online_index_.insert(presence->peer_id, online_peers_.size());
     online_peers_.push_back(OnlinePeer{presence, std::nullopt, std::nullopt, std::nullopt});
     return;
   }
@@ -95,13 +96,13 @@ void P2PStore::handle_presence_discovered(const PresencePtr& presence) {
 }
 
 const OnlinePeer* P2PStore::find_online_peer(const PeerId& peer) const {
-  auto it = online_index_.find(peer);
-  return it == online_index_.end() ? nullptr : &online_peers_[it->second];
+  const auto position = online_index_.find(
+      peer, [this](std::size_t i) -> const PeerId& { return online_peers_[i].peer_id(); });
+  return position ? &online_peers_[*position] : nullptr;
 }
 
 OnlinePeer* P2PStore::find_online_peer_mutable(const PeerId& peer) {
-  auto it = online_index_.find(peer);
-  return it == online_index_.end() ? nullptr : &online_peers_[it->second];
+  return const_cast<OnlinePeer*>(std::as_const(*this).find_online_peer(peer));
 }
 
 // --- libp2p connection events (the store's existing actions) -------------------------------

@@ -29,6 +29,7 @@
 #include "store/connection_service.hpp"
 #include "store/contacts_store.hpp"
 #include "store/network.hpp"
+#include "store/peer_position_index.hpp"
 #include "store/result_map.hpp"
 #include "store/retry_policy.hpp"
 #include "store/types.hpp"
@@ -132,7 +133,7 @@ class P2PStore {
 
   PeerId peer_id_;
   std::vector<OnlinePeer> online_peers_;
-  std::unordered_map<PeerId, std::size_t> online_index_;  // lookup only, never iterated
+  PeerPositionIndex online_index_;  // peer id -> position in online_peers_; lookup only
   std::vector<PeerInfo> connected_peers_;
   std::deque<ActivityEvent> activity_events_;
   std::map<PeerId, PeerConnectionStatus> peer_connection_status_;
