@@ -87,7 +87,8 @@ BOOST_AUTO_TEST_CASE(no_probes_without_liveness) {
   text["liveness"] = false;
   const Space space = space_of(text.dump());
   for (std::uint64_t seed = 1; seed <= 100; ++seed) {
-    for (const json& step : draw_scenario(space, seed)["timeline"]) BOOST_TEST(!is_probe_id(step.value("id", "")));
+    const json doc = draw_scenario(space, seed);  // kept alive while its timeline is walked
+    for (const json& step : doc["timeline"]) BOOST_TEST(!is_probe_id(step.value("id", "")));
   }
 }
 
