@@ -66,7 +66,14 @@ echo "ok: SIGINT to connsim: exit 130, nothing left"
 
 # 3. SIGKILL to the conductor: its namespaces stay, live-cleanup removes them.
 start_run
-conductor_pid="$(pgrep -P "$connsim_pid" -f conductor.js | head -1)"
+# The conductor: connsim's child whose command line names conductor.js (read from /proc, so the
+# test needs no procps).
+conductor_pid=""
+for status in /proc/[0-9]*/status; do
+  dir="${status%/status}"
+  [ "$(awk '/^PPid:/ {print $2}' "$status" 2>/dev/null)" = "$connsim_pid" ] || continue
+  tr '\0' ' ' < "$dir/cmdline" 2>/dev/null | grep -q conductor.js && conductor_pid="${dir#/proc/}" && break
+done
 [ -n "$conductor_pid" ] || fail "no conductor process under connsim $connsim_pid"
 kill -KILL "$conductor_pid"
 wait "$connsim_pid" 2>/dev/null
