@@ -12,6 +12,7 @@
 
 #include "apps/sweep/shard.hpp"
 #include "scenarios/model.hpp"
+#include "store/spelling.hpp"
 
 namespace connsim::apps {
 
@@ -39,6 +40,19 @@ Command add_live_cleanup_command(CLI::App& app);
 /// The required positional `inputs`: scenario files or directories.
 CLI::Option* add_inputs_option(CLI::App& command, std::vector<std::string>& inputs,
                                const std::string& help = "Scenario files or directories");
+
+/// An option whose value is one of E's words (its spelling table, store/spelling.hpp): help
+/// and errors list the words, and `target` receives the value they spell.
+template <class E>
+CLI::Option* add_spelled_option(CLI::App& command, const std::string& name,
+                                std::optional<E>& target, const std::string& help) {
+  std::vector<std::string> words;
+  for (const Spelling<E>& entry : spelling_table<E>()) words.emplace_back(entry.text);
+  return command
+      .add_option_function<std::string>(
+          name, [&target](const std::string& text) { target = parse_spelling<E>(text); }, help)
+      ->check(CLI::IsMember(words));
+}
 
 /// Accepts only a decimal uint64 (CLI11 alone wraps "-1" to 2^64-1 and saturates 10^30).
 CLI::Validator uint64_text();

@@ -31,7 +31,7 @@ struct RunCommandOptions {
   std::string pcap_directory;
   std::optional<std::uint64_t> max_events;
   std::optional<double> max_wall_seconds;
-  std::optional<std::string> store;
+  std::optional<sim::StoreImplementation> store;
   std::string store_path;
   bool determinism = false;
   std::optional<sweep::Shard> shard;  // --shard I/N: only scenario k with k mod N == I-1
@@ -70,15 +70,11 @@ scenarios::RunOptions run_options_of(const RunCommandOptions& o) {
   options.seed = o.seed;
   options.log = o.log ? &std::cout : nullptr;
   options.keep_history = true;
-  if (o.backend) {
-    options.backend = *o.backend == "packet" ? scenarios::Backend::packet
-                      : *o.backend == "live" ? scenarios::Backend::live
-                                             : scenarios::Backend::message;
-  }
+  if (o.backend) options.backend = parse_spelling<scenarios::Backend>(*o.backend);
   options.pcap_directory = o.pcap_directory;
   options.max_events = o.max_events;
   options.max_wall_seconds = o.max_wall_seconds;
-  if (o.store) options.store = *o.store == "js" ? sim::StoreImplementation::js : sim::StoreImplementation::cpp;
+  options.store = o.store;
   options.store_path = o.store_path;
   return options;
 }
@@ -194,10 +190,10 @@ Command add_run_command(CLI::App& app) {
   run->add_option("--max-wall-seconds", o->max_wall_seconds,
                   "Stop a scenario that takes more than S seconds of real time and fail it")
       ->check(CLI::PositiveNumber);
-  run->add_option("--store", o->store,
-                  "Store implementation for every wallet: cpp (the C++ port, the default) or js (the "
-                  "wallet's JavaScript on Node, one host per run); overrides store.implementation")
-      ->check(CLI::IsMember({"cpp", "js"}));
+  add_spelled_option(*run, "--store", o->store,
+                     "Store implementation for every wallet: cpp (the C++ port, the default) or js "
+                     "(the wallet's JavaScript on Node, one host per run); overrides "
+                     "store.implementation");
   run->add_option("--store-path", o->store_path,
                   "JavaScript store sources for the js wallets (default: the project's js/store)");
   run->add_flag("--determinism", o->determinism,

@@ -35,7 +35,7 @@ namespace {
 struct SweepOptions {
   std::string scenario;
   sweep::GridSpec grid;
-  std::string backend;  // empty: the scenario's network.backend
+  std::optional<scenarios::Backend> backend;  // none: the scenario's network.backend
   int jobs = 0;         // 0: one per core
   std::string out;      // empty: sweep-<scenario name>
   bool no_plots = false;
@@ -71,10 +71,7 @@ int run_sweep(const SweepOptions& o) {
     return kExitInvalid;
   }
   scenarios::Scenario& scenario = loaded.scenario();
-  if (!o.backend.empty()) {
-    scenario.network.backend =
-        o.backend == "packet" ? scenarios::Backend::packet : scenarios::Backend::message;
-  }
+  if (o.backend) scenario.network.backend = *o.backend;
   std::vector<std::string> errors;
   const auto grid = sweep::build_grid(o.grid, errors);
   if (!grid) {
@@ -156,9 +153,8 @@ Command add_sweep_command(CLI::App& app) {
   c.add_option("--deadline", grid.deadline,
                "deadline-bounded: attempts start within this time of the first (default: the "
                "store's, 30s)");
-  c.add_option("--backend", o->backend,
-               "Network model of every run: message or packet (default: the scenario's)")
-      ->check(CLI::IsMember({"message", "packet"}));
+  add_spelled_option(c, "--backend", o->backend,
+                     "Network model of every run: message or packet (default: the scenario's)");
   c.add_option("-j,--jobs", o->jobs, "Worker processes (default: one per core)");
   c.add_option("-o,--out", o->out, "Output directory (default: sweep-<scenario name>)");
   c.add_flag("--no-plots", o->no_plots, "Skip gnuplot");

@@ -272,7 +272,7 @@ struct Checker {
 
   void check(const Expectation& e, const GetterExpectation& g) {
     const auto& value = ctx.getters[e.index];
-    const std::string what = "getter " + std::string(to_string(g.getter)) + " " + g.wallet +
+    const std::string what = "getter " + std::string(spelling_of(g.getter)) + " " + g.wallet +
                              (g.peer ? "/" + *g.peer : "") + " at " +
                              (value ? time_of(value->at) : std::string("?")) + ": ";
     if (!value) {
@@ -322,7 +322,7 @@ struct Checker {
     std::string bounds;
     if (m.at_least) bounds += "at least " + show(*m.at_least);
     if (m.at_most) bounds += std::string(bounds.empty() ? "" : " and ") + "at most " + show(*m.at_most);
-    const std::string what = "metric " + std::string(to_string(m.metric)) + ": ";
+    const std::string what = "metric " + std::string(spelling_of(m.metric)) + ": ";
     if (!value) {
       fail(e, what, bounds, "no data (nothing in the run to measure)", std::nullopt);
       return;

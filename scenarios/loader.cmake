@@ -2,7 +2,7 @@
 # decoding, with file:line:col and JSON pointer in every error). See scenarios/FORMAT.md.
 # loader.cpp is the entry (top-level keys, error order); run_cost.cpp the run-cost model, a pass
 # over the decoded scenario; scenarios/decode/ holds the shared decoding helpers (text, times, the
-# context, key tables, scalars, spellings, references, latency/NAT values) and one file per section
+# context, key tables, scalars, references, latency/NAT values) and one file per section
 # (network, wallets, timeline, expectations).
 add_library(connsim_scenarios_loader
   ${CMAKE_CURRENT_LIST_DIR}/json_positions.cpp

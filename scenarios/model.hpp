@@ -25,6 +25,7 @@
 #include "store/connection_service.hpp"
 #include "store/musig2_store.hpp"
 #include "store/p2p_store.hpp"
+#include "store/spelling.hpp"
 #include "store/types.hpp"
 
 namespace connsim::scenarios {
@@ -362,53 +363,28 @@ struct Scenario {
 };
 
 // --- spellings ----------------------------------------------------------------------------------
+// Each enum's one table (store/spelling.hpp), which the loader, the schema, the reporters and
+// sweep use.
 
-inline std::string_view to_string(ActionKind kind) {
-  switch (kind) {
-    case ActionKind::connect: return "connect";
-    case ActionKind::connect_many: return "connect_many";
-    case ActionKind::propose_spend: return "propose_spend";
-    case ActionKind::go_offline: return "go_offline";
-    case ActionKind::go_online: return "go_online";
-    case ActionKind::reload: return "reload";
-    case ActionKind::relay_down: return "relay_down";
-    case ActionKind::relay_up: return "relay_up";
-    case ActionKind::partition: return "partition";
-    case ActionKind::heal: return "heal";
-    case ActionKind::drop_connection: return "drop_connection";
-    case ActionKind::nat_rebind: return "nat_rebind";
-    case ActionKind::set_network: return "set_network";
-  }
-  return "?";
-}
+inline constexpr auto kBackendSpellings = in_enum_order<Backend>("message", "packet", "live");
+SpellingTable<kBackendSpellings> spellings(Backend);
 
-inline std::string_view to_string(Metric metric) {
-  switch (metric) {
-    case Metric::connect_success_rate: return "connect_success_rate";
-    case Metric::first_attempt_success_rate: return "first_attempt_success_rate";
-    case Metric::connect_time_p50: return "connect_time_p50";
-    case Metric::connect_time_p90: return "connect_time_p90";
-    case Metric::connect_time_p99: return "connect_time_p99";
-    case Metric::share_webrtc: return "share_webrtc";
-    case Metric::share_relay: return "share_relay";
-    case Metric::share_direct: return "share_direct";
-    case Metric::spend_success_rate: return "spend_success_rate";
-    case Metric::connections_per_sim_second: return "connections_per_sim_second";
-  }
-  return "?";
-}
+inline constexpr auto kActionSpellings = in_enum_order<ActionKind>(
+    "connect", "connect_many", "propose_spend", "go_offline", "go_online", "reload", "relay_down",
+    "relay_up", "partition", "heal", "drop_connection", "nat_rebind", "set_network");
+SpellingTable<kActionSpellings> spellings(ActionKind);
 
-inline std::string_view to_string(Getter getter) {
-  switch (getter) {
-    case Getter::connected_online_peer_count: return "connected_online_peer_count";
-    case Getter::is_peer_connected: return "is_peer_connected";
-    case Getter::peer_status: return "peer_status";
-  }
-  return "?";
-}
+inline constexpr auto kEventsModeSpellings = in_enum_order<EventsMode>("subsequence", "exact");
+SpellingTable<kEventsModeSpellings> spellings(EventsMode);
 
-inline std::string_view to_string(EventsMode mode) {
-  return mode == EventsMode::subsequence ? "subsequence" : "exact";
-}
+inline constexpr auto kGetterSpellings =
+    in_enum_order<Getter>("connected_online_peer_count", "is_peer_connected", "peer_status");
+SpellingTable<kGetterSpellings> spellings(Getter);
+
+inline constexpr auto kMetricSpellings =
+    in_enum_order<Metric>("connect_success_rate", "first_attempt_success_rate", "connect_time_p50",
+                          "connect_time_p90", "connect_time_p99", "share_webrtc", "share_relay",
+                          "share_direct", "spend_success_rate", "connections_per_sim_second");
+SpellingTable<kMetricSpellings> spellings(Metric);
 
 }  // namespace connsim::scenarios

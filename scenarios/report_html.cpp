@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "scenarios/html/assets.hpp"
+#include "scenarios/reporters.hpp"
 
 namespace connsim::scenarios {
 
@@ -32,18 +33,7 @@ std::string json_for_script(const nlohmann::json& json) {
 }
 
 std::string html_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
+  return escape_markup(text, Markup::html);
 }
 
 void fill_page_template(std::ostream& out, std::string_view page, std::string_view style, std::string_view script,
@@ -54,21 +44,23 @@ void fill_page_template(std::ostream& out, std::string_view page, std::string_vi
   };
   const Slot slots[] = {{"@CONNSIM_STYLE@", style}, {"@CONNSIM_SCRIPT@", script}, {"@CONNSIM_DATA@", data},
                         {"@CONNSIM_TITLE@", title}};
-  std::size_t at = 0;
-  while (at < page.size()) {
-    std::size_t next = page.size();
-    const Slot* found = nullptr;
-    for (const auto& slot : slots) {
-      const std::size_t where = page.find(slot.marker, at);
-      if (where < next) {
-        next = where;
-        found = &slot;
+  for (const std::string_view text : {html::kPageHead, page}) {
+    std::size_t at = 0;
+    while (at < text.size()) {
+      std::size_t next = text.size();
+      const Slot* found = nullptr;
+      for (const auto& slot : slots) {
+        const std::size_t where = text.find(slot.marker, at);
+        if (where < next) {
+          next = where;
+          found = &slot;
+        }
       }
+      out << text.substr(at, next - at);
+      if (found == nullptr) break;
+      out << found->value;
+      at = next + found->marker.size();
     }
-    out << page.substr(at, next - at);
-    if (found == nullptr) break;
-    out << found->value;
-    at = next + found->marker.size();
   }
 }
 

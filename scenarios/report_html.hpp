@@ -36,7 +36,8 @@ nlohmann::json html_report_model(const std::vector<RunReport>& reports, const Ht
 std::string json_for_script(const nlohmann::json& json);
 
 /// Fills a page template's placeholders: @CONNSIM_STYLE@, @CONNSIM_SCRIPT@, @CONNSIM_DATA@
-/// and @CONNSIM_TITLE@ (already escaped for HTML text). Writes `page` to `out`.
+/// and @CONNSIM_TITLE@ (already escaped for HTML text). Writes every page's shared head
+/// (scenarios/html/head.html) and then `page` (from <body> on) to `out`.
 void fill_page_template(std::ostream& out, std::string_view page, std::string_view style, std::string_view script,
                         std::string_view data, std::string_view title);
 

@@ -253,22 +253,24 @@ json scenario_of(const RunReport& report, const HtmlReportOptions& options) {
           {"seed", std::to_string(report.seed)},  // a string: seeds go past 2^53
           {"passed", report.passed},
           {"fingerprint", report.stats.fingerprint},
-          {"backend", report.stats.backend == Backend::packet ? "packet" : report.stats.backend == Backend::live ? "live" : "message"},
+          {"backend", spelling_of(report.stats.backend)},
           {"until", ms(until)},
           {"wall_seconds", report.stats.wall_seconds},
           {"connects", report.stats.connects},
           {"attempts", report.stats.connect_attempts},
           {"history_entries", report.stats.history_entries},
-          {"reproduce", "connsim run " + report.file + " --seed " + std::to_string(report.seed) + " --log"},
+          {"reproduce",
+           "connsim run " + report.file + " --seed " + std::to_string(report.seed) + " --log"},
           {"wallets", std::move(wallets)},
           {"lanes", std::move(lanes)},
           {"faults", faults_of(report, names, until)},
           {"steps", steps_of(report)},
           {"failures", std::move(failures)},
-          {"cap", {{"limit", options.max_items_per_scenario},
-                   {"total", total},
-                   {"kept", kept},
-                   {"cutoff", cut ? json(ms(*cut)) : json(nullptr)}}}};
+          {"cap",
+           {{"limit", options.max_items_per_scenario},
+            {"total", total},
+            {"kept", kept},
+            {"cutoff", cut ? json(ms(*cut)) : json(nullptr)}}}};
 }
 
 }  // namespace

@@ -54,7 +54,7 @@ std::string stats_line(const RunReport& report) {
       report.stats.wall_seconds > 0 ? static_cast<double>(report.stats.connect_attempts) / report.stats.wall_seconds : 0.0;
   line["speedup"] = report.stats.wall_seconds > 0 ? report.stats.sim_seconds / report.stats.wall_seconds : 0.0;
   line["fingerprint"] = report.stats.fingerprint;
-  line["backend"] = report.stats.backend == Backend::packet ? "packet" : report.stats.backend == Backend::live ? "live" : "message";
+  line["backend"] = spelling_of(report.stats.backend);
   if (report.stats.backend == Backend::packet) {
     line["packets"] = report.stats.packets;
     line["packets_per_wall_second"] =
@@ -82,26 +82,40 @@ std::optional<std::string> first_divergence(const RunReport& a, const RunReport&
   return "fingerprints " + a.stats.fingerprint + " vs " + b.stats.fingerprint;
 }
 
-namespace {
-
-std::string xml_escape(const std::string& text) {
+std::string escape_markup(std::string_view text, Markup markup) {
+  struct Entity {
+    char c;
+    std::string_view html;
+    std::string_view xml;
+  };
+  static constexpr Entity kEntities[] = {{'&', "&amp;", "&amp;"},
+                                         {'<', "&lt;", "&lt;"},
+                                         {'>', "&gt;", "&gt;"},
+                                         {'"', "&quot;", "&quot;"},
+                                         {'\'', "&#39;", "&apos;"}};
   std::string out;
+  out.reserve(text.size());
   for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
-          out += ' ';
-        } else {
-          out += c;
-        }
+    const Entity* entity = nullptr;
+    for (const Entity& candidate : kEntities) {
+      if (candidate.c == c) entity = &candidate;
+    }
+    if (entity) {
+      out += markup == Markup::html ? entity->html : entity->xml;
+    } else if (markup == Markup::xml && static_cast<unsigned char>(c) < 0x20 && c != '\n' &&
+               c != '\t') {
+      out += ' ';
+    } else {
+      out += c;
     }
   }
   return out;
+}
+
+namespace {
+
+std::string xml_escape(std::string_view text) {
+  return escape_markup(text, Markup::xml);
 }
 
 double micros(Duration at) { return static_cast<double>(at.count()) / 1e3; }
@@ -196,7 +210,7 @@ void write_trace(std::ostream& out, const std::vector<RunReport>& reports) {
         continue;
       }
       events.push_back({{"ph", "i"}, {"s", "p"}, {"pid", pid}, {"tid", 0},
-                        {"cat", std::string(sim::to_string(kind))},
+                        {"cat", std::string(spelling_of(kind))},
                         {"name", entry.subject_text() + " " + entry.detail_text()}, {"ts", micros(entry.at)}});
     }
   }

@@ -4,6 +4,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scenarios/runner.hpp"
@@ -24,6 +25,14 @@ std::string stats_line(const RunReport& report);
 /// nullopt when two runs of one scenario recorded the same history; else where they first
 /// differ ("entry 12: <a> vs <b>", or the fingerprints when histories were not kept).
 std::optional<std::string> first_divergence(const RunReport& a, const RunReport& b);
+
+/// Where escaped text goes: an HTML page (the --html report, the sweep dashboard) or XML (JUnit).
+enum class Markup { html, xml };
+
+/// Text made safe in element content and quoted attribute values: & < > " ' become entities
+/// (' is &#39; in HTML, &apos; in XML). For XML, control characters other than tab and newline,
+/// which XML 1.0 forbids, become spaces; HTML keeps them.
+std::string escape_markup(std::string_view text, Markup markup);
 
 /// What a shard's JUnit says of its shard (`connsim run --shard I/N`): a testsuite property
 /// connsim.shard "I/N" and connsim.scenarios, the unsharded run's scenario count, from which

@@ -18,7 +18,7 @@ target_include_directories(connsim_scenarios PUBLIC ${PROJECT_SOURCE_DIR})
 set(html_dir ${CMAKE_CURRENT_LIST_DIR}/html)
 set(html_assets
   kReportPage=${html_dir}/report.html kReportStyle=${html_dir}/report.css kReportScript=${html_dir}/report.js
-  kSweepPage=${html_dir}/sweep.html kSweepScript=${html_dir}/sweep.js)
+  kSweepPage=${html_dir}/sweep.html kSweepScript=${html_dir}/sweep.js kPageHead=${html_dir}/head.html)
 set(html_files)
 foreach(asset IN LISTS html_assets)
   string(REGEX REPLACE "^[^=]*=" "" file "${asset}")

@@ -224,7 +224,7 @@ class Driver {
 
   void execute(const Step& step) {
     const std::string tag = cause(step);
-    world_.history().record(kernel_.now(), sim::StepRan{step.id, step.index, to_string(step.kind())});
+    world_.history().record(kernel_.now(), sim::StepRan{step.id, step.index, spelling_of(step.kind())});
     std::visit([&](const auto& action) { run_action(step, tag, action); }, step.action);
   }
 

@@ -17,6 +17,7 @@
 #include "store/connection_service.hpp"
 #include "store/musig2_store.hpp"
 #include "store/p2p_store.hpp"
+#include "store/spelling.hpp"
 
 namespace connsim::sim {
 
@@ -47,6 +48,10 @@ struct TransportConfig {
 
 /// Which libp2p implements a relay; decides the numbers of set_implementation.
 enum class RelayImplementation { go, js };
+
+inline constexpr auto kRelayImplementationSpellings =
+    in_enum_order<RelayImplementation>("go", "js");
+SpellingTable<kRelayImplementationSpellings> spellings(RelayImplementation);
 
 /// How a relay counts `circuit_bytes`.
 enum class CircuitByteCounting {
@@ -96,6 +101,10 @@ inline const std::vector<Duration>& keep_alive_redials() {
 /// Which implementation runs a wallet's stores: the C++ port in process (the fast path), or the
 /// wallet's own JavaScript in the run's Node host (sim/js/, js/PROTOCOL.md).
 enum class StoreImplementation { cpp, js };
+
+inline constexpr auto kStoreImplementationSpellings =
+    in_enum_order<StoreImplementation>("cpp", "js");
+SpellingTable<kStoreImplementationSpellings> spellings(StoreImplementation);
 
 /// The wallet's stores. Defaults are the seed's production values (store/).
 struct WalletStoreOptions {

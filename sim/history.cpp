@@ -6,10 +6,6 @@
 
 namespace connsim::sim {
 
-std::string_view to_string(HistoryKind kind) { return spelling(kHistoryKindNames, kind); }
-std::string_view to_string(LifecycleChange change) { return spelling(kLifecycleChangeNames, change); }
-std::string_view to_string(ReservationOutcome outcome) { return spelling(kReservationOutcomeNames, outcome); }
-
 namespace {
 
 constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
@@ -130,7 +126,7 @@ void detail(const ConnectionClosed& e, Text& out) {
 }
 
 void detail(const ReservationChanged& e, Text& out) {
-  out << to_string(e.outcome);
+  out << spelling_of(e.outcome);
   if (e.outcome == ReservationOutcome::slots_full) out << " (RESERVATION_REFUSED: " << e.slots << " slots taken)";
   if (e.outcome == ReservationOutcome::lost) out << InParentheses{e.cause};
 }
@@ -146,7 +142,7 @@ void detail(const SessionChanged& e, Text& out) {
 }
 
 void detail(const LifecycleChanged& e, Text& out) {
-  out << to_string(e.change);
+  out << spelling_of(e.change);
   if (e.change != LifecycleChange::online) out << InParentheses{e.cause};
 }
 
@@ -231,7 +227,7 @@ void History::record(Duration at, HistoryDetail what) {
   hash.end_field();
   std::visit(
       [&](const auto& e) {
-        hash << to_string(std::decay_t<decltype(e)>::kKind);
+        hash << spelling_of(std::decay_t<decltype(e)>::kKind);
         hash.end_field();
         subject(e, hash);
         hash.end_field();
@@ -259,7 +255,7 @@ std::string format_time(Duration at) {
 std::string History::format(const HistoryEntry& entry) {
   std::string line = format_time(entry.at);
   line += ' ';
-  line += to_string(entry.kind());
+  line += spelling_of(entry.kind());
   line += ' ';
   line += entry.subject_text();
   const std::string detail = entry.detail_text();

@@ -13,11 +13,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
 #include "sim/latency.hpp"
 #include "store/musig2_store.hpp"
+#include "store/spelling.hpp"
 #include "store/types.hpp"
 
 namespace connsim::sim {
@@ -39,19 +41,20 @@ enum class HistoryKind {
   lifecycle,        // a wallet went online/offline/reloaded
 };
 
-/// The one spelling of each kind, in the enum's order (a history line's second word; hashed).
-inline constexpr std::string_view kHistoryKindNames[] = {
-    "step", "status", "event", "attempt", "connect", "open", "close",
-    "reservation", "presence", "fault", "session", "lifecycle"};
-static_assert(std::size(kHistoryKindNames) == static_cast<std::size_t>(HistoryKind::lifecycle) + 1);
+/// The one spelling of each kind (a history line's second word; hashed).
+inline constexpr auto kHistoryKindSpellings =
+    in_enum_order<HistoryKind>("step", "status", "event", "attempt", "connect", "open", "close",
+                               "reservation", "presence", "fault", "session", "lifecycle");
+SpellingTable<kHistoryKindSpellings> spellings(HistoryKind);
 
 // --- reasons ------------------------------------------------------------------------------------
 
 /// What happened to a wallet's process or its place on the network.
 enum class LifecycleChange { online, offline, reload };
 
-inline constexpr std::string_view kLifecycleChangeNames[] = {"online", "offline", "reload"};
-static_assert(std::size(kLifecycleChangeNames) == static_cast<std::size_t>(LifecycleChange::reload) + 1);
+inline constexpr auto kLifecycleChangeSpellings =
+    in_enum_order<LifecycleChange>("online", "offline", "reload");
+SpellingTable<kLifecycleChangeSpellings> spellings(LifecycleChange);
 
 /// How a reservation attempt ended, or that a held reservation was lost.
 enum class ReservationOutcome {
@@ -63,22 +66,12 @@ enum class ReservationOutcome {
   lost,                // a reservation held until now was lost
 };
 
-/// Each outcome's words, in the enum's order (slots_full and lost say more: see ReservationChanged).
-inline constexpr std::string_view kReservationOutcomeNames[] = {
-    "reserved", "failed (Connection timeout)", "failed (Connection refused)", "failed (Connection reset)",
-    "refused", "lost"};
-static_assert(std::size(kReservationOutcomeNames) == static_cast<std::size_t>(ReservationOutcome::lost) + 1);
+/// Each outcome's words (slots_full and lost say more: see ReservationChanged).
+inline constexpr auto kReservationOutcomeSpellings = in_enum_order<ReservationOutcome>(
+    "reserved", "failed (Connection timeout)", "failed (Connection refused)",
+    "failed (Connection reset)", "refused", "lost");
+SpellingTable<kReservationOutcomeSpellings> spellings(ReservationOutcome);
 
-/// An enum's spelling from its table ("?" for a value outside it).
-template <class Enum, std::size_t N>
-constexpr std::string_view spelling(const std::string_view (&names)[N], Enum value) {
-  const auto index = static_cast<std::size_t>(value);
-  return index < N ? names[index] : "?";
-}
-
-std::string_view to_string(HistoryKind kind);
-std::string_view to_string(LifecycleChange change);
-std::string_view to_string(ReservationOutcome outcome);
 
 // --- details, one per thing recorded -------------------------------------------------------------
 // `cause` fields hold the cause as the world was given it ("step <id>", "relay down", ...).

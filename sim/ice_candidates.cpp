@@ -5,15 +5,7 @@
 namespace connsim::sim::ice {
 
 std::string_view to_string(CandidateType type) {
-  switch (type) {
-    case CandidateType::host:
-      return "host";
-    case CandidateType::srflx:
-      return "srflx";
-    case CandidateType::prflx:
-      return "prflx";
-  }
-  return "?";
+  return spelling_of(type);
 }
 
 RemoteCandidate* find_candidate(std::vector<RemoteCandidate>& remotes, Endpoint address) {

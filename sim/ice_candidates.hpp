@@ -9,10 +9,15 @@
 #include <vector>
 
 #include "sim/nat.hpp"
+#include "store/spelling.hpp"
 
 namespace connsim::sim::ice {
 
 enum class CandidateType { host, srflx, prflx };
+
+inline constexpr auto kCandidateTypeSpellings =
+    in_enum_order<CandidateType>("host", "srflx", "prflx");
+SpellingTable<kCandidateTypeSpellings> spellings(CandidateType);
 
 /// "host" | "srflx" | "prflx".
 std::string_view to_string(CandidateType type);

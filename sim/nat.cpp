@@ -35,68 +35,28 @@ Endpoint mask(NatBehaviour behaviour, Endpoint remote) {
 }
 
 std::string_view abbreviation(NatBehaviour behaviour) {
-  switch (behaviour) {
-    case NatBehaviour::endpoint_independent:
-      return "EI";
-    case NatBehaviour::address_dependent:
-      return "AD";
-    case NatBehaviour::address_and_port_dependent:
-      return "APD";
-  }
-  return "?";
+  return spelling_in<NatBehaviour>(kNatBehaviourAbbreviations, behaviour);
 }
 
 /// "EI"/"AD"/"APD" followed by `suffix` ('M' or 'F').
 std::optional<NatBehaviour> parse_abbreviation(std::string_view text, char suffix) {
   if (text.empty() || text.back() != suffix) return std::nullopt;
   text.remove_suffix(1);
-  for (NatBehaviour behaviour : all_nat_behaviours) {
-    if (abbreviation(behaviour) == text) return behaviour;
-  }
-  return std::nullopt;
-}
-
-struct ClassicName {
-  std::string_view name;
-  NatConfig config;
-};
-
-const std::array<ClassicName, 5>& classic_configs() {
-  static const std::array<ClassicName, 5> table = {{
-      {classic_nat_names[0], NatConfig::none()},
-      {classic_nat_names[1], NatConfig::full_cone()},
-      {classic_nat_names[2], NatConfig::restricted_cone()},
-      {classic_nat_names[3], NatConfig::port_restricted_cone()},
-      {classic_nat_names[4], NatConfig::symmetric()},
-  }};
-  return table;
+  return parse_in<NatBehaviour>(kNatBehaviourAbbreviations, text);
 }
 
 }  // namespace
 
 std::string_view to_string(NatBehaviour behaviour) {
-  switch (behaviour) {
-    case NatBehaviour::endpoint_independent:
-      return "endpoint-independent";
-    case NatBehaviour::address_dependent:
-      return "address-dependent";
-    case NatBehaviour::address_and_port_dependent:
-      return "address-and-port-dependent";
-  }
-  return "?";
+  return spelling_of(behaviour);
 }
 
 std::optional<NatBehaviour> parse_nat_behaviour(std::string_view text) {
-  for (NatBehaviour behaviour : all_nat_behaviours) {
-    if (to_string(behaviour) == text) return behaviour;
-  }
-  return std::nullopt;
+  return parse_spelling<NatBehaviour>(text);
 }
 
 std::optional<NatConfig> parse_nat_config(std::string_view text) {
-  for (const ClassicName& classic : classic_configs()) {
-    if (classic.name == text) return classic.config;
-  }
+  if (auto classic = parse_in<NatConfig>(kClassicNats, text)) return classic;
   const std::size_t plus = text.find('+');
   if (plus == std::string_view::npos) return std::nullopt;
   const auto mapping = parse_abbreviation(text.substr(0, plus), 'M');
@@ -106,12 +66,12 @@ std::optional<NatConfig> parse_nat_config(std::string_view text) {
 }
 
 std::string describe(const NatConfig& config) {
-  if (config.public_host) return std::string(classic_nat_names[0]);
-  for (const ClassicName& classic : classic_configs()) {
-    if (!classic.config.public_host && classic.config.mapping == config.mapping &&
-        classic.config.filtering == config.filtering) {
-      return std::string(classic.name);
-    }
+  for (const Spelling<NatConfig>& classic : kClassicNats) {
+    const bool same = classic.value.public_host
+                          ? config.public_host
+                          : !config.public_host && classic.value.mapping == config.mapping &&
+                                classic.value.filtering == config.filtering;
+    if (same) return std::string(classic.text);
   }
   std::string name(abbreviation(config.mapping));
   name += "M+";

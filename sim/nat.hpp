@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "store/clock.hpp"
+#include "store/spelling.hpp"
 
 namespace connsim::sim {
 
@@ -46,6 +47,13 @@ enum class NatBehaviour : std::uint8_t {
 inline constexpr std::array<NatBehaviour, 3> all_nat_behaviours = {
     NatBehaviour::endpoint_independent, NatBehaviour::address_dependent,
     NatBehaviour::address_and_port_dependent};
+
+inline constexpr auto kNatBehaviourSpellings = in_enum_order<NatBehaviour>(
+    "endpoint-independent", "address-dependent", "address-and-port-dependent");
+SpellingTable<kNatBehaviourSpellings> spellings(NatBehaviour);
+
+/// RFC 4787's abbreviations, written before 'M' (mapping) or 'F' (filtering): "EIM", "APDF".
+inline constexpr auto kNatBehaviourAbbreviations = in_enum_order<NatBehaviour>("EI", "AD", "APD");
 
 /// "endpoint-independent" | "address-dependent" | "address-and-port-dependent".
 std::string_view to_string(NatBehaviour behaviour);
@@ -84,12 +92,15 @@ struct NatConfig {
   bool operator==(const NatConfig&) const = default;
 };
 
-/// The five classic names, in the order none, full-cone, restricted-cone,
-/// port-restricted-cone, symmetric.
-inline constexpr std::array<std::string_view, 5> classic_nat_names = {
-    "none", "full-cone", "restricted-cone", "port-restricted-cone", "symmetric"};
+/// The five classic NATs by name, in the order a scenario's error messages list them.
+inline constexpr Spelling<NatConfig> kClassicNats[] = {
+    {NatConfig::none(), "none"},
+    {NatConfig::full_cone(), "full-cone"},
+    {NatConfig::restricted_cone(), "restricted-cone"},
+    {NatConfig::port_restricted_cone(), "port-restricted-cone"},
+    {NatConfig::symmetric(), "symmetric"}};
 
-/// Parses a classic name (see classic_nat_names) or an RFC 4787 abbreviation pair
+/// Parses a classic name (see kClassicNats) or an RFC 4787 abbreviation pair
 /// "<M>+<F>" with M in EIM/ADM/APDM and F in EIF/ADF/APDF (e.g. "ADM+EIF"). The
 /// mapping_timeout is the default. nullopt for anything else.
 std::optional<NatConfig> parse_nat_config(std::string_view text);

@@ -10,7 +10,20 @@ namespace connsim::sim {
 
 namespace {
 const char* kProcessExited = "Process exited";
+
+/// Dials by `dial` unless `process` has exited by the time the dial starts, and records the dial
+/// in `node`'s records (start, end, target, whether through a relay, outcome).
+template <class Dial>
+store::Task<store::DialOutcome> recorded_dial(const NodeProcess& process, WalletNode& node,
+                                              std::string target, bool via_relay, Dial dial) {
+  const Duration started = node.world().kernel().now();
+  store::DialOutcome outcome = store::DialOutcome::failure(kProcessExited);
+  if (process.alive()) outcome = co_await dial();
+  node.records().dials.push_back(
+      {started, node.world().kernel().now(), std::move(target), via_relay, outcome.ok, outcome.error});
+  co_return outcome;
 }
+}  // namespace
 
 // --- NodeProcess --------------------------------------------------------------------------------
 
@@ -23,19 +36,13 @@ std::optional<store::ConnectionType> NodeProcess::existing_connection(
 }
 
 store::Task<store::DialOutcome> NodeProcess::dial(const store::Multiaddr& address) {
-  const Duration started = node_.world().kernel().now();
-  store::DialOutcome outcome = store::DialOutcome::failure(kProcessExited);
-  if (alive_) outcome = co_await node_.world().dial(node_.index(), address);
-  node_.records().dials.push_back({started, node_.world().kernel().now(), address, false, outcome.ok, outcome.error});
-  co_return outcome;
+  return recorded_dial(*this, node_, address, false,
+                       [this, &address] { return node_.world().dial(node_.index(), address); });
 }
 
 store::Task<store::DialOutcome> NodeProcess::dial_via_relay(const store::PeerId& peer) {
-  const Duration started = node_.world().kernel().now();
-  store::DialOutcome outcome = store::DialOutcome::failure(kProcessExited);
-  if (alive_) outcome = co_await node_.world().dial_via_relay(node_.index(), peer);
-  node_.records().dials.push_back({started, node_.world().kernel().now(), peer, true, outcome.ok, outcome.error});
-  co_return outcome;
+  return recorded_dial(*this, node_, peer, true,
+                       [this, &peer] { return node_.world().dial_via_relay(node_.index(), peer); });
 }
 
 store::Task<store::DialOutcome> NodeProcess::send(const store::PeerId& peer,

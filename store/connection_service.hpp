@@ -24,6 +24,7 @@
 #include "store/network.hpp"
 #include "store/retry_policy.hpp"
 #include "store/rng.hpp"
+#include "store/spelling.hpp"
 #include "store/types.hpp"
 
 namespace connsim::store {
@@ -38,6 +39,10 @@ enum class DirectStepFilter {
   fixed,             // only addresses containing neither
 };
 
+inline constexpr auto kDirectStepFilterSpellings =
+    in_enum_order<DirectStepFilter>("shipped", "fixed");
+SpellingTable<kDirectStepFilterSpellings> spellings(DirectStepFilter);
+
 /// How the wallet reads the bootstrap's peer-exchange message.
 enum class PeerExchangeReader {
   /// The shipped wallet expected `{type:'peers', peers:[{id, addrs}]}`; the bootstrap sends
@@ -47,6 +52,10 @@ enum class PeerExchangeReader {
   /// Reads the shape the bootstrap sends.
   fixed,
 };
+
+inline constexpr auto kPeerExchangeReaderSpellings =
+    in_enum_order<PeerExchangeReader>("shipped", "fixed");
+SpellingTable<kPeerExchangeReaderSpellings> spellings(PeerExchangeReader);
 
 struct ConnectionServiceOptions {
   DirectStepFilter direct_step_filter = DirectStepFilter::shipped_inverted;

@@ -11,14 +11,7 @@
 namespace connsim::store {
 
 std::string_view to_string(SessionState state) {
-  switch (state) {
-    case SessionState::proposed: return "proposed";
-    case SessionState::collecting_nonces: return "collecting_nonces";
-    case SessionState::signing: return "signing";
-    case SessionState::completed: return "completed";
-    case SessionState::failed: return "failed";
-  }
-  return "?";
+  return spelling_of(state);
 }
 
 Musig2Store::Musig2Store(Executor executor, Network& network, Clock& clock, P2PStore& p2p,

@@ -20,6 +20,7 @@
 #include "store/network.hpp"
 #include "store/p2p_store.hpp"
 #include "store/result_map.hpp"
+#include "store/spelling.hpp"
 #include "store/types.hpp"
 
 namespace connsim::store {
@@ -63,6 +64,9 @@ struct ProposeSpendResult {
 };
 
 enum class SessionState { proposed, collecting_nonces, signing, completed, failed };
+inline constexpr auto kSessionStateSpellings =
+    in_enum_order<SessionState>("proposed", "collecting_nonces", "signing", "completed", "failed");
+SpellingTable<kSessionStateSpellings> spellings(SessionState);
 std::string_view to_string(SessionState state);
 
 struct SigningSession {

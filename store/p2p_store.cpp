@@ -11,29 +11,19 @@
 namespace connsim::store {
 
 std::string_view to_string(PresenceUpdate update) {
-  switch (update) {
-    case PresenceUpdate::replace: return "replace";
-    case PresenceUpdate::merge_reset: return "merge-reset";
-    case PresenceUpdate::merge_keep: return "merge-keep";
-  }
-  return "?";
+  return spelling_of(update);
 }
 
 std::optional<PresenceUpdate> parse_presence_update(std::string_view text) {
-  for (auto u : {PresenceUpdate::replace, PresenceUpdate::merge_reset, PresenceUpdate::merge_keep}) {
-    if (to_string(u) == text) return u;
-  }
-  return std::nullopt;
+  return parse_spelling<PresenceUpdate>(text);
 }
 
 std::string_view to_string(ConcurrencyMode mode) {
-  return mode == ConcurrencyMode::batch ? "batch" : "window";
+  return spelling_of(mode);
 }
 
 std::optional<ConcurrencyMode> parse_concurrency_mode(std::string_view text) {
-  if (text == "batch") return ConcurrencyMode::batch;
-  if (text == "window") return ConcurrencyMode::window;
-  return std::nullopt;
+  return parse_spelling<ConcurrencyMode>(text);
 }
 
 P2PStore::P2PStore(Executor executor, Network& network, Clock& clock, ConnectionService& service,

@@ -32,6 +32,7 @@
 #include "store/peer_position_index.hpp"
 #include "store/result_map.hpp"
 #include "store/retry_policy.hpp"
+#include "store/spelling.hpp"
 #include "store/types.hpp"
 
 namespace connsim::store {
@@ -45,6 +46,10 @@ enum class PresenceUpdate {
                 // 'disconnected' (wipes an in-flight 'connecting': field bug 4)
   merge_keep,   // the fix: relay address sets merged, the status left as it is
 };
+
+inline constexpr auto kPresenceUpdateSpellings =
+    in_enum_order<PresenceUpdate>("replace", "merge-reset", "merge-keep");
+SpellingTable<kPresenceUpdateSpellings> spellings(PresenceUpdate);
 
 std::string_view to_string(PresenceUpdate update);
 std::optional<PresenceUpdate> parse_presence_update(std::string_view text);

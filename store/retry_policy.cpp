@@ -6,21 +6,11 @@
 namespace connsim::store {
 
 std::string_view to_string(RetryKind kind) {
-  switch (kind) {
-    case RetryKind::fixed: return "fixed";
-    case RetryKind::exponential: return "exponential";
-    case RetryKind::exponential_jitter: return "exponential-jitter";
-    case RetryKind::deadline_bounded: return "deadline-bounded";
-  }
-  return "?";
+  return spelling_of(kind);
 }
 
 std::optional<RetryKind> parse_retry_kind(std::string_view text) {
-  for (auto k : {RetryKind::fixed, RetryKind::exponential, RetryKind::exponential_jitter,
-                 RetryKind::deadline_bounded}) {
-    if (to_string(k) == text) return k;
-  }
-  return std::nullopt;
+  return parse_spelling<RetryKind>(text);
 }
 
 Duration RetryPolicy::delay_after_failure(int failed_attempts, Rng* rng) const {

@@ -8,6 +8,7 @@
 
 #include "store/clock.hpp"
 #include "store/rng.hpp"
+#include "store/spelling.hpp"
 
 namespace connsim::store {
 
@@ -17,6 +18,14 @@ enum class RetryKind {
   exponential_jitter,  // the exponential wait times a uniform factor in [0.5, 1.5)
   deadline_bounded,    // exponential waits, but no attempt starts after `deadline`
 };
+
+/// In the order the scenario format lists them (the seed's first).
+inline constexpr auto kRetryKindSpellings = std::to_array<Spelling<RetryKind>>(
+    {{RetryKind::exponential, "exponential"},
+     {RetryKind::fixed, "fixed"},
+     {RetryKind::exponential_jitter, "exponential-jitter"},
+     {RetryKind::deadline_bounded, "deadline-bounded"}});
+SpellingTable<kRetryKindSpellings> spellings(RetryKind);
 
 std::string_view to_string(RetryKind kind);
 std::optional<RetryKind> parse_retry_kind(std::string_view text);

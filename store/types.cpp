@@ -3,39 +3,19 @@
 namespace connsim::store {
 
 std::string_view to_string(ConnectionStatus status) {
-  switch (status) {
-    case ConnectionStatus::disconnected: return "disconnected";
-    case ConnectionStatus::connecting: return "connecting";
-    case ConnectionStatus::connected: return "connected";
-    case ConnectionStatus::failed: return "failed";
-  }
-  return "?";
+  return spelling_of(status);
 }
 
 std::string_view to_string(ConnectionType type) {
-  switch (type) {
-    case ConnectionType::webrtc: return "webrtc";
-    case ConnectionType::relay: return "relay";
-    case ConnectionType::direct: return "direct";
-    case ConnectionType::none: return "none";
-  }
-  return "?";
+  return spelling_of(type);
 }
 
 std::optional<ConnectionStatus> parse_connection_status(std::string_view text) {
-  for (auto s : {ConnectionStatus::disconnected, ConnectionStatus::connecting,
-                 ConnectionStatus::connected, ConnectionStatus::failed}) {
-    if (to_string(s) == text) return s;
-  }
-  return std::nullopt;
+  return parse_spelling<ConnectionStatus>(text);
 }
 
 std::optional<ConnectionType> parse_connection_type(std::string_view text) {
-  for (auto t : {ConnectionType::webrtc, ConnectionType::relay, ConnectionType::direct,
-                 ConnectionType::none}) {
-    if (to_string(t) == text) return t;
-  }
-  return std::nullopt;
+  return parse_spelling<ConnectionType>(text);
 }
 
 std::string error_message(const std::exception_ptr& error) {

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "store/spelling.hpp"
+
 namespace connsim::store {
 
 using PeerId = std::string;
@@ -25,6 +27,14 @@ enum class ConnectionStatus { disconnected, connecting, connected, failed };
 
 /// 'webrtc' | 'relay' | 'direct' | 'none'. `none` appears only in results, never in a status.
 enum class ConnectionType { webrtc, relay, direct, none };
+
+inline constexpr auto kConnectionStatusSpellings =
+    in_enum_order<ConnectionStatus>("disconnected", "connecting", "connected", "failed");
+SpellingTable<kConnectionStatusSpellings> spellings(ConnectionStatus);
+
+inline constexpr auto kConnectionTypeSpellings =
+    in_enum_order<ConnectionType>("webrtc", "relay", "direct", "none");
+SpellingTable<kConnectionTypeSpellings> spellings(ConnectionType);
 
 std::string_view to_string(ConnectionStatus status);
 std::string_view to_string(ConnectionType type);

@@ -24,7 +24,7 @@ std::vector<std::optional<double>> values_at(const Grid& grid,
 std::vector<Column> summary_columns() {
   std::vector<Column> columns;
   for (std::size_t m = 0; m < kSweepMetricCount; ++m) {
-    columns.push_back({std::string(scenarios::to_string(kSweepMetrics[m])),
+    columns.push_back({std::string(spelling_of(kSweepMetrics[m])),
                        [m](const RunResult& r) { return r.metrics[m]; }});
   }
   for (std::size_t c = 0; c < kSweepCounterCount; ++c) {

@@ -41,7 +41,7 @@ double milliseconds(store::Duration duration) {
 
 void write_runs_csv(std::ostream& out, const Grid& grid, const std::vector<RunResult>& results) {
   out << kPointHeader << ",seed,passed";
-  for (scenarios::Metric m : kSweepMetrics) out << "," << scenarios::to_string(m);
+  for (scenarios::Metric m : kSweepMetrics) out << "," << spelling_of(m);
   for (const char* name : kSweepCounterNames) out << "," << name;
   out << ",wall_seconds,fingerprint\n";
   for (std::size_t i = 0; i < results.size(); ++i) {

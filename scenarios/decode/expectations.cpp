@@ -10,7 +10,6 @@
 #include "scenarios/decode/references.hpp"
 #include "scenarios/decode/scalars.hpp"
 #include "scenarios/decode/sections.hpp"
-#include "scenarios/decode/spellings.hpp"
 #include "scenarios/decode/text.hpp"
 #include "scenarios/decode/times.hpp"
 #include "scenarios/decode/values.hpp"
@@ -19,13 +18,23 @@ namespace connsim::scenarios::decode {
 
 namespace {
 
+/// The activity events' types an expectation may name (the store writes them as strings).
+constexpr Spelling<std::string_view> kEventTypes[] = {
+    {"info", "info"}, {"peer_joined", "peer_joined"}, {"error", "error"}};
+
+/// The states a signing session ends in: the only ones an expectation may ask for.
+constexpr Spelling<store::SessionState> kFinalSessionStates[] = {
+    {store::SessionState::completed, spelling_of(store::SessionState::completed)},
+    {store::SessionState::failed, spelling_of(store::SessionState::failed)}};
+
 constexpr Field<StatusExpectation> kStatusTargetFields[] = {
     required_key<AsWalletRef, &StatusExpectation::wallet>("wallet", "whose P2P store"),
     required_key<AsWalletRef, &StatusExpectation::peer>("peer", "the peer whose status it writes"),
 };
 
 json status_sequence_schema() {
-  return {{"type", "array"}, {"items", {{"enum", spellings_of<kStatuses>()}}}};
+  return {{"type", "array"},
+          {"items", {{"enum", spellings_of<store::kConnectionStatusSpellings>()}}}};
 }
 
 constexpr Field<StatusExpectation> kStatusFields[] = {
@@ -35,12 +44,12 @@ constexpr Field<StatusExpectation> kStatusFields[] = {
        assign(e.sequence, get_array<store::ConnectionStatus>(
                               c, v, p, limits::kMaxJsonValues,
                               [](DecodeContext& c2, const json& v2, const JsonPointer& p2) {
-                                return get_enum(c2, v2, p2, kStatuses);
+                                return get_enum(c2, v2, p2, store::kConnectionStatusSpellings);
                               }));
      },
      ValueCheck{.kind = ValueKind::any, .schema = &status_sequence_schema},
      "the statuses written, in order"},
-    optional_key<AsEnum<kConnectionTypes>, &StatusExpectation::connection_type>(
+    optional_key<AsEnum<store::kConnectionTypeSpellings>, &StatusExpectation::connection_type>(
         "connection_type", "the connection type of the last write"),
     optional_key<AsTime, &StatusExpectation::within>("within",
                                                      "the sequence completes within this"),
@@ -90,7 +99,7 @@ constexpr Field<EventsExpectation> kEventsFields[] = {
     required_object_key<kEventsTargetFields>("events", "the wallet"),
     optional_key<AsPatterns, &EventsExpectation::sequence>("sequence",
                                                            "events that appear in this order"),
-    optional_key<AsEnum<kEventsModes>, &EventsExpectation::mode>(
+    optional_key<AsEnum<kEventsModeSpellings>, &EventsExpectation::mode>(
         "mode", "subsequence (others may come between) or exact"),
     optional_key<AsPatterns, &EventsExpectation::absent>("absent", "events that never appear"),
     optional_key<AsMoment, &EventsExpectation::at>("at", "consider only events up to this time"),
@@ -110,7 +119,7 @@ constexpr Field<ResultDraft> kResultFields[] = {
        if (kind != ActionKind::connect && kind != ActionKind::connect_many &&
            kind != ActionKind::propose_spend) {
          c.error(p, "step " + quote(v.get<std::string>()) + " is a " +
-                        std::string(to_string(kind)) +
+                        std::string(spelling_of(kind)) +
                         " step, which returns no result; \"result\" needs a connect, "
                         "connect_many or propose_spend step");
          return;
@@ -125,27 +134,43 @@ constexpr Field<ResultDraft> kResultFields[] = {
         "peer", "connect_many only: which of its peers"),
     optional_key<AsBool, &ResultDraft::e, &ResultExpectation::success>("success",
                                                                        "whether it succeeded"),
-    optional_key<AsEnum<kConnectionTypes>, &ResultDraft::e, &ResultExpectation::connection_type>(
-        "connection_type", "the connection type it returned"),
+    optional_key<AsEnum<store::kConnectionTypeSpellings>, &ResultDraft::e,
+                 &ResultExpectation::connection_type>("connection_type",
+                                                      "the connection type it returned"),
     optional_key<AsString, &ResultDraft::e, &ResultExpectation::error>("error", "its error, equal"),
     optional_key<AsString, &ResultDraft::e, &ResultExpectation::error_contains>(
         "error_contains", "a substring of its error"),
 };
 
+/// A required enum key whose value decides how the keys after it decode: sets the member of the
+/// draft's expectation `e` and marks the draft `decided`.
+template <const auto& Spellings, auto Member, class Draft>
+constexpr Field<Draft> deciding_key(std::string_view key, std::string_view help) {
+  return {key, true,
+          [](DecodeContext& c, const json& v, const JsonPointer& p, Draft& d) {
+            if (auto value = get_enum(c, v, p, Spellings)) {
+              d.e.*Member = *value;
+              d.decided = true;
+            }
+          },
+          AsEnum<Spellings>::check, help};
+}
+
 struct GetterDraft {
   GetterExpectation e;
-  bool getter_known = false;
+  bool decided = false;  // "getter" was decoded: it decides how "equals" decodes
 };
 
 constexpr Field<PeerStatusMatch> kPeerStatusFields[] = {
-    required_key<AsEnum<kStatuses>, &PeerStatusMatch::status>("status", "the peer's status"),
-    optional_key<AsEnum<kConnectionTypes>, &PeerStatusMatch::connection_type>(
+    required_key<AsEnum<store::kConnectionStatusSpellings>, &PeerStatusMatch::status>(
+        "status", "the peer's status"),
+    optional_key<AsEnum<store::kConnectionTypeSpellings>, &PeerStatusMatch::connection_type>(
         "connection_type", "its connection type (none = no type)"),
     optional_key<AsString, &PeerStatusMatch::error>("error", "its error, equal"),
 };
 
 json equals_schema() {
-  const json status = {{"enum", spellings_of<kStatuses>()}};
+  const json status = {{"enum", spellings_of<store::kConnectionStatusSpellings>()}};
   return {{"anyOf",
            {{{"type", "integer"}, {"minimum", 0}},
             {{"type", "boolean"}},
@@ -155,20 +180,14 @@ json equals_schema() {
 
 // `getter` comes before `equals`, whose type it decides.
 constexpr Field<GetterDraft> kGetterFields[] = {
-    {"getter", true,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, GetterDraft& d) {
-       if (auto getter = get_enum(c, v, p, kGetters)) {
-         d.e.getter = *getter;
-         d.getter_known = true;
-       }
-     },
-     AsEnum<kGetters>::check, "the store getter"},
+    deciding_key<kGetterSpellings, &GetterExpectation::getter, GetterDraft>("getter",
+                                                                           "the store getter"),
     required_key<AsWalletRef, &GetterDraft::e, &GetterExpectation::wallet>("wallet", "whose store"),
     optional_key<AsWalletRef, &GetterDraft::e, &GetterExpectation::peer>(
         "peer", "the peer asked about (not for connected_online_peer_count)"),
     {"equals", true,
      [](DecodeContext& c, const json& v, const JsonPointer& p, GetterDraft& d) {
-       if (!d.getter_known) return;
+       if (!d.decided) return;
        switch (d.e.getter) {
          case Getter::connected_online_peer_count:
            if (!v.is_number_unsigned()) {
@@ -184,7 +203,7 @@ constexpr Field<GetterDraft> kGetterFields[] = {
          case Getter::peer_status: {
            PeerStatusMatch match;
            if (v.is_string()) {
-             if (auto status = get_enum(c, v, p, kStatuses)) {
+             if (auto status = get_enum(c, v, p, store::kConnectionStatusSpellings)) {
                match.status = *status;
                d.e.equals = match;
              }
@@ -208,12 +227,12 @@ constexpr Field<GetterDraft> kGetterFields[] = {
 
 struct MetricDraft {
   MetricExpectation e;
-  bool metric_known = false;
+  bool decided = false;  // "metric" was decoded: it decides how the bounds decode
 };
 
 std::optional<double> get_metric_bound(DecodeContext& ctx, const json& value,
                                        const JsonPointer& pointer, const MetricDraft& draft) {
-  if (!draft.metric_known) return std::nullopt;
+  if (!draft.decided) return std::nullopt;
   if (is_time_metric(draft.e.metric)) {
     const auto time = get_time(ctx, value, pointer);
     if (!time) return std::nullopt;
@@ -231,14 +250,7 @@ json metric_bound_schema() {
 
 // `metric` comes before the bounds, whose type it decides.
 constexpr Field<MetricDraft> kMetricFields[] = {
-    {"metric", true,
-     [](DecodeContext& c, const json& v, const JsonPointer& p, MetricDraft& d) {
-       if (auto metric = get_enum(c, v, p, kMetrics)) {
-         d.e.metric = *metric;
-         d.metric_known = true;
-       }
-     },
-     AsEnum<kMetrics>::check, "the metric"},
+    deciding_key<kMetricSpellings, &MetricExpectation::metric, MetricDraft>("metric", "the metric"),
     {"at_least", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, MetricDraft& d) {
        assign(d.e.at_least, get_metric_bound(c, v, p, d));
@@ -260,15 +272,15 @@ constexpr Field<SessionExpectation> kSessionFields[] = {
        if (!step) return;
        if (*step->kind != ActionKind::propose_spend) {
          c.error(p, "step " + quote(v.get<std::string>()) + " is a " +
-                        std::string(to_string(*step->kind)) +
+                        std::string(spelling_of(*step->kind)) +
                         " step; \"session\" needs a propose_spend step");
          return;
        }
        e.step = v.get<std::string>();
      },
      ValueCheck{.kind = ValueKind::reference}, "a propose_spend step's id"},
-    required_key<AsEnum<kSessionStates>, &SessionExpectation::state>("state",
-                                                                     "the session's end state"),
+    required_key<AsEnum<kFinalSessionStates>, &SessionExpectation::state>(
+        "state", "the session's end state"),
     optional_key<AsTime, &SessionExpectation::within>("within", "reached within this"),
 };
 
@@ -342,13 +354,13 @@ std::optional<ExpectationBody> decode_expectation(DecodeContext& ctx, const json
     GetterDraft d;
     if (!decode_object(ctx, value, pointer, kGetterFields, d)) return std::nullopt;
     const bool needs_peer = d.e.getter != Getter::connected_online_peer_count;
-    if (needs_peer && !d.e.peer) {
-      ctx.error(pointer, "the getter " + quote(to_string(d.e.getter)) + " needs \"peer\"");
-      return std::nullopt;
-    }
-    if (!needs_peer && d.e.peer) {
-      ctx.key_error(pointer_child(pointer, "peer"),
-                    "the getter " + quote(to_string(d.e.getter)) + " takes no \"peer\"");
+    if (needs_peer != d.e.peer.has_value()) {
+      const std::string getter = "the getter " + quote(spelling_of(d.e.getter));
+      if (needs_peer) {
+        ctx.error(pointer, getter + " needs \"peer\"");
+      } else {
+        ctx.key_error(pointer_child(pointer, "peer"), getter + " takes no \"peer\"");
+      }
       return std::nullopt;
     }
     return d.e;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "scenarios/decode/decode_context.hpp"
+#include "scenarios/decode/scalars.hpp"
 #include "scenarios/decode/text.hpp"
 
 namespace connsim::scenarios::decode {
@@ -136,6 +137,31 @@ template <class T, std::size_t N>
 bool decode_object(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
                    const Field<T> (&table)[N], T& out) {
   return decode_object(ctx, value, pointer, std::span<const Field<T>>(table), out);
+}
+
+/// Decodes `value`, an array of at most `max_size` objects that each define an `id`, by `table`:
+/// each element that got its id goes to `add(T&&, element pointer)`, its `source` set. When the
+/// array or an element's id cannot be read, `complete` turns false (later checks then stay quiet
+/// about ids they cannot find).
+template <class T, std::size_t N, class Add>
+void decode_objects_with_ids(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
+                             std::size_t max_size, std::string_view plural,
+                             const Field<T> (&table)[N], bool& complete, Add add) {
+  if (!is_array_of_at_most(ctx, value, pointer, max_size, plural)) {
+    complete = false;
+    return;
+  }
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const JsonPointer element = pointer_child(pointer, i);
+    T item;
+    item.source = ctx.source(element);
+    decode_object(ctx, value[i], element, table, item);
+    if (item.id.empty()) {
+      complete = false;
+      continue;
+    }
+    add(std::move(item), element);
+  }
 }
 
 template <class T>

@@ -82,11 +82,11 @@ struct AsNumber {
     return get_number(c, v, p, kMin, kMax);
   }
 };
-/// The spellings of a table of names, for ValueCheck::names.
+/// The words of a spelling table, for ValueCheck::names.
 template <const auto& Names>
 std::vector<std::string_view> spellings_of() {
   std::vector<std::string_view> out;
-  for (const auto& entry : Names) out.push_back(entry.name);
+  for (const auto& entry : Names) out.push_back(entry.text);
   return out;
 }
 template <const auto& Names>

@@ -10,7 +10,6 @@
 #include "scenarios/decode/references.hpp"
 #include "scenarios/decode/scalars.hpp"
 #include "scenarios/decode/sections.hpp"
-#include "scenarios/decode/spellings.hpp"
 #include "scenarios/decode/text.hpp"
 #include "scenarios/decode/times.hpp"
 #include "scenarios/decode/values.hpp"
@@ -23,11 +22,12 @@ constexpr Field<Relay> kRelayFields[] = {
     required_key<AsId, &Relay::id>("id", "the relay's id, unique among wallets, groups and relays"),
     {"implementation", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, Relay& r) {
-       if (auto implementation = get_enum(c, v, p, kImplementations)) {
+       if (auto implementation = get_enum(c, v, p, sim::kRelayImplementationSpellings)) {
          sim::set_implementation(r, *implementation);
        }
      },
-     AsEnum<kImplementations>::check, "go-libp2p or js-libp2p: picks the numbers below"},
+     AsEnum<sim::kRelayImplementationSpellings>::check,
+     "go-libp2p or js-libp2p: picks the numbers below"},
     optional_key<AsLatency, &Relay::access_latency>(
         "latency", "added to the network's latency on every hop to or from the relay"),
     optional_key<AsInt<0, limits::kMaxRelayReservations>, &Relay::max_reservations>(
@@ -42,24 +42,15 @@ constexpr Field<Relay> kRelayFields[] = {
 
 void decode_relays(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
                    NetworkSpec& network) {
-  if (!is_array_of_at_most(ctx, value, pointer, limits::kMaxRelays, "relays")) {
-    ctx.relays_complete = false;
-    return;
-  }
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    const JsonPointer element = pointer_child(pointer, i);
-    Relay relay;
-    relay.source = ctx.source(element);
-    decode_object(ctx, value[i], element, kRelayFields, relay);
-    if (relay.id.empty()) {
-      ctx.relays_complete = false;
-      continue;
-    }
-    if (!claim_id(ctx, relay.id, pointer_child(element, "id"), "the relay at " + element)) continue;
-    ctx.sc.relay_index.emplace(relay.id, network.relays.size());
-    ctx.relay_ids.push_back(relay.id);
-    network.relays.push_back(std::move(relay));
-  }
+  decode_objects_with_ids(
+      ctx, value, pointer, limits::kMaxRelays, "relays", kRelayFields, ctx.relays_complete,
+      [&](Relay&& relay, const JsonPointer& element) {
+        if (!claim_id(ctx, relay.id, pointer_child(element, "id"), "the relay at " + element))
+          return;
+        ctx.sc.relay_index.emplace(relay.id, network.relays.size());
+        ctx.relay_ids.push_back(relay.id);
+        network.relays.push_back(std::move(relay));
+      });
 }
 
 constexpr Field<sim::BootstrapConfig> kBootstrapFields[] = {
@@ -102,7 +93,7 @@ constexpr Field<NetworkSpec> kNetworkFields[] = {
     optional_key<AsTime, &NetworkSpec::bootstrap, &sim::BootstrapConfig::readvertise_interval>(
         "readvertise_interval", "each online wallet re-advertises at this period; 0 = never"),
     // connsim extensions: the packet backend.
-    optional_key<AsEnum<kBackends>, &NetworkSpec::backend>(
+    optional_key<AsEnum<kBackendSpellings>, &NetworkSpec::backend>(
         "backend", "the network model: message (fast), packet (ns-3 datagrams) or live (real libp2p nodes)"),
     optional_key<AsNumber<1'000, 100'000'000'000>, &NetworkSpec::bandwidth_mbps>(
         "bandwidth_mbps", "packet backend: every host link's rate in Mb/s (default unlimited)"),

@@ -28,19 +28,48 @@ std::string group_hint(const DecodeContext& ctx, const std::string& id) {
          quote(id + "-" + std::to_string(group->second.size()));
 }
 
+/// What a reference names: the ids defined, whether all of them were read (if not, an unknown
+/// id adds no error: the file already has one where that id was defined), and the words of the
+/// "unknown <what> "<id>"; <known ids>" error.
+template <class Index>
+struct Referenced {
+  const Index& defined;
+  bool complete;
+  std::string_view what;
+  const std::vector<std::string>& known;
+  std::string_view plural;
+};
+template <class Index>
+Referenced<Index> referenced(const Index& defined, bool complete, std::string_view what,
+                             const std::vector<std::string>& known, std::string_view plural) {
+  return {defined, complete, what, known, plural};
+}
+
+/// A string naming an id of `target`; otherwise adds the error (and `hint`) and returns nothing.
+template <class Index>
+std::optional<std::string> id_of(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
+                                 const Referenced<Index>& target,
+                                 std::string (*hint)(const DecodeContext&,
+                                                     const std::string&) = nullptr) {
+  auto id = get_string(ctx, value, pointer);
+  if (!id) return std::nullopt;
+  if (target.defined.count(*id) != 0) return id;
+  if (target.complete) {
+    ctx.error(pointer, "unknown " + std::string(target.what) + " " + quote(*id) + "; " +
+                           known_list(target.known, target.plural) + (hint ? hint(ctx, *id) : ""));
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 /// One wallet id.
 std::optional<std::string> wallet_ref(DecodeContext& ctx, const json& value,
                                       const JsonPointer& pointer) {
-  auto id = get_string(ctx, value, pointer);
-  if (!id) return std::nullopt;
-  if (ctx.sc.wallet_index.count(*id) != 0) return id;
-  if (ctx.wallets_complete) {
-    ctx.error(pointer, "unknown wallet " + quote(*id) + "; " +
-                           known_list(ctx.wallet_ids, "wallets") + group_hint(ctx, *id));
-  }
-  return std::nullopt;
+  return id_of(
+      ctx, value, pointer,
+      referenced(ctx.sc.wallet_index, ctx.wallets_complete, "wallet", ctx.wallet_ids, "wallets"),
+      &group_hint);
 }
 
 /// A wallet id or a group id (a wallet written with `count`), as wallet ids.
@@ -67,25 +96,16 @@ std::optional<std::vector<std::string>> wallets_ref(DecodeContext& ctx, const js
 
 std::optional<std::string> relay_ref(DecodeContext& ctx, const json& value,
                                      const JsonPointer& pointer) {
-  auto id = get_string(ctx, value, pointer);
-  if (!id) return std::nullopt;
-  if (ctx.sc.relay_index.count(*id) != 0) return id;
-  if (ctx.relays_complete) {
-    ctx.error(pointer, "unknown relay " + quote(*id) + "; " + known_list(ctx.relay_ids, "relays"));
-  }
-  return std::nullopt;
+  return id_of(
+      ctx, value, pointer,
+      referenced(ctx.sc.relay_index, ctx.relays_complete, "relay", ctx.relay_ids, "relays"));
 }
 
 std::optional<std::string> shared_wallet_ref(DecodeContext& ctx, const json& value,
                                              const JsonPointer& pointer) {
-  auto id = get_string(ctx, value, pointer);
-  if (!id) return std::nullopt;
-  if (ctx.shared_owner.count(*id) != 0) return id;
-  if (ctx.shared_complete) {
-    ctx.error(pointer, "unknown shared wallet " + quote(*id) + "; " +
-                           known_list(ctx.shared_ids, "shared wallets"));
-  }
-  return std::nullopt;
+  return id_of(ctx, value, pointer,
+               referenced(ctx.shared_owner, ctx.shared_complete, "shared wallet", ctx.shared_ids,
+                          "shared wallets"));
 }
 
 /// A step id; nullopt (without an error) when the step exists but its `do` was invalid.

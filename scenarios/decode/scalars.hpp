@@ -9,10 +9,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "scenarios/decode/decode_context.hpp"
 #include "scenarios/decode/text.hpp"
+#include "store/spelling.hpp"
 
 namespace connsim::scenarios::decode {
 
@@ -50,35 +52,25 @@ std::optional<Duration> get_positive_time(DecodeContext& ctx, const json& value,
 std::optional<Duration> get_moment(DecodeContext& ctx, const json& value,
                                    const JsonPointer& pointer);
 
-template <class E>
-struct Name {
-  std::string_view name;
-  E value;
-};
-
-template <class E, std::size_t N>
-std::string names_of(const Name<E> (&names)[N]) {
+/// A spelling table's words (a range of Spelling<T>: an enum's own table, store/spelling.hpp,
+/// or a table of presets), quoted, as a message lists them: "a" or "b"; "a", "b", or "c".
+template <class Table>
+std::string names_of(const Table& names) {
+  const std::size_t n = std::size(names);
   std::string out;
-  for (std::size_t i = 0; i < N; ++i) {
-    if (i > 0) out += (i + 1 == N) ? (N == 2 ? " or " : ", or ") : ", ";
-    out += quote(names[i].name);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0) out += (i + 1 == n) ? (n == 2 ? " or " : ", or ") : ", ";
+    out += quote(std::data(names)[i].text);
   }
   return out;
 }
 
-template <class E, std::size_t N>
-std::optional<E> find_name(const Name<E> (&names)[N], std::string_view text) {
-  for (const auto& entry : names) {
-    if (entry.name == text) return entry.value;
-  }
-  return std::nullopt;
-}
-
-template <class E, std::size_t N>
-std::optional<E> get_enum(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
-                          const Name<E> (&names)[N]) {
+/// One of a spelling table's words, as the value it spells.
+template <class Table, class T = decltype(std::data(std::declval<const Table&>())->value)>
+std::optional<T> get_enum(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
+                          const Table& names) {
   if (value.is_string()) {
-    if (auto found = find_name(names, value.get_ref<const std::string&>())) return found;
+    if (auto found = parse_in<T>(names, value.get_ref<const std::string&>())) return found;
   }
   ctx.error(pointer, "expected " + names_of(names) + ", got " + describe(value));
   return std::nullopt;

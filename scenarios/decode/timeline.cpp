@@ -11,7 +11,6 @@
 #include "scenarios/decode/references.hpp"
 #include "scenarios/decode/scalars.hpp"
 #include "scenarios/decode/sections.hpp"
-#include "scenarios/decode/spellings.hpp"
 #include "scenarios/decode/text.hpp"
 #include "scenarios/decode/times.hpp"
 #include "scenarios/decode/values.hpp"
@@ -55,7 +54,7 @@ constexpr StepField kAtField = required_key<AsMoment, &StepDraft::step, &Step::a
     "at", "when the step runs; not after `until`");
 constexpr StepField kDoField{"do", true,
                              [](DecodeContext&, const json&, const JsonPointer&, StepDraft&) {},
-                             AsEnum<kActions>::check, "the action"};
+                             AsEnum<kActionSpellings>::check, "the action"};
 constexpr StepField kIdField{
     "id", false,
     [](DecodeContext& c, const json& v, const JsonPointer& p, StepDraft& d) {
@@ -306,7 +305,7 @@ void decode_timeline(DecodeContext& ctx, const json& value, const JsonPointer& p
     if (action == object.end()) {
       ctx.error(element, "missing required key \"do\"");
     } else {
-      kind = get_enum(ctx, *action, pointer_child(element, "do"), kActions);
+      kind = get_enum(ctx, *action, pointer_child(element, "do"), kActionSpellings);
     }
     if (!kind) {
       // Keep the step's id known, so expectations naming it add no "unknown step" error.
@@ -345,12 +344,12 @@ json timeline_schema() {
   // A step is an object with `at` and `do`; `do` picks its keys (if/then per action).
   json by_action = json::array();
   std::vector<std::string_view> actions;
-  for (const auto& action : kActions) {
+  for (const auto& action : kActionSpellings) {
     json keys = object_schema(fields_of(action.value));
-    keys["properties"]["do"] = {{"const", action.name}};
-    json condition = {{"properties", {{"do", {{"const", action.name}}}}}, {"required", {"do"}}};
+    keys["properties"]["do"] = {{"const", action.text}};
+    json condition = {{"properties", {{"do", {{"const", action.text}}}}}, {"required", {"do"}}};
     by_action.push_back({{"if", condition}, {"then", keys}});
-    actions.push_back(action.name);
+    actions.push_back(action.text);
   }
   const json step = {{"type", "object"},
                      {"required", {"at", "do"}},

@@ -6,31 +6,42 @@
 #include "scenarios/decode/fields.hpp"
 #include "scenarios/decode/key_kinds.hpp"
 #include "scenarios/decode/scalars.hpp"
-#include "scenarios/decode/spellings.hpp"
 #include "scenarios/decode/text.hpp"
 
 namespace connsim::scenarios::decode {
 
 namespace {
 
-struct LogNormalLatency {
-  Duration median = Duration::zero();
-  Duration p99 = Duration::zero();
-};
-struct UniformLatency {
-  Duration min = Duration::zero();
-  Duration max = Duration::zero();
+/// The two delays of a latency distribution: {median, p99} or {min, max}.
+struct DelayPair {
+  Duration low = Duration::zero();
+  Duration high = Duration::zero();
 };
 
-constexpr Field<LogNormalLatency> kLogNormalFields[] = {
-    required_key<AsPositiveTime, &LogNormalLatency::median>("median", "the median delay"),
-    required_key<AsTime, &LogNormalLatency::p99>("p99", "the 99th percentile, not below median"),
+constexpr Field<DelayPair> kLogNormalFields[] = {
+    required_key<AsPositiveTime, &DelayPair::low>("median", "the median delay"),
+    required_key<AsTime, &DelayPair::high>("p99", "the 99th percentile, not below median"),
 };
 
-constexpr Field<UniformLatency> kUniformFields[] = {
-    required_key<AsTime, &UniformLatency::min>("min", "the least delay"),
-    required_key<AsTime, &UniformLatency::max>("max", "the greatest delay, not below min"),
+constexpr Field<DelayPair> kUniformFields[] = {
+    required_key<AsTime, &DelayPair::low>("min", "the least delay"),
+    required_key<AsTime, &DelayPair::high>("max", "the greatest delay, not below min"),
 };
+
+/// The pair `table` decodes; the second key's delay must not be less than the first's.
+std::optional<DelayPair> get_delay_pair(DecodeContext& ctx, const json& value,
+                                        const JsonPointer& pointer,
+                                        const Field<DelayPair> (&table)[2]) {
+  DelayPair pair;
+  if (!decode_object(ctx, value, pointer, table, pair)) return std::nullopt;
+  if (pair.high < pair.low) {
+    ctx.error(pointer_child(pointer, table[1].key),
+              std::string(table[1].key) + " must not be less than " + std::string(table[0].key) +
+                  " (" + format_time(pair.low) + ")");
+    return std::nullopt;
+  }
+  return pair;
+}
 
 constexpr std::string_view kLatencyExpected =
     "expected a latency: a time, {\"median\", \"p99\"} or {\"min\", \"max\"}, got ";
@@ -44,24 +55,14 @@ std::optional<LatencyModel> get_latency(DecodeContext& ctx, const json& value,
     return LatencyModel::fixed(*delay);
   }
   if (value.is_object() && (value.contains("median") || value.contains("p99"))) {
-    LogNormalLatency latency;
-    if (!decode_object(ctx, value, pointer, kLogNormalFields, latency)) return std::nullopt;
-    if (latency.p99 < latency.median) {
-      ctx.error(pointer_child(pointer, "p99"),
-                "p99 must not be less than median (" + format_time(latency.median) + ")");
-      return std::nullopt;
-    }
-    return LatencyModel::lognormal(latency.median, latency.p99);
+    const auto pair = get_delay_pair(ctx, value, pointer, kLogNormalFields);
+    if (!pair) return std::nullopt;
+    return LatencyModel::lognormal(pair->low, pair->high);
   }
   if (value.is_object() && (value.contains("min") || value.contains("max"))) {
-    UniformLatency latency;
-    if (!decode_object(ctx, value, pointer, kUniformFields, latency)) return std::nullopt;
-    if (latency.max < latency.min) {
-      ctx.error(pointer_child(pointer, "max"),
-                "max must not be less than min (" + format_time(latency.min) + ")");
-      return std::nullopt;
-    }
-    return LatencyModel::uniform(latency.min, latency.max);
+    const auto pair = get_delay_pair(ctx, value, pointer, kUniformFields);
+    if (!pair) return std::nullopt;
+    return LatencyModel::uniform(pair->low, pair->high);
   }
   ctx.error(pointer, std::string(kLatencyExpected) +
                          (value.is_object() ? "an object without those keys" : describe(value)));
@@ -75,9 +76,9 @@ struct NatObjectDraft {
 };
 
 constexpr Field<NatObjectDraft> kNatObjectFields[] = {
-    required_key<AsEnum<kNatBehaviours>, &NatObjectDraft::nat, &NatConfig::mapping>(
+    required_key<AsEnum<sim::kNatBehaviourSpellings>, &NatObjectDraft::nat, &NatConfig::mapping>(
         "mapping", "RFC 4787 mapping behaviour"),
-    required_key<AsEnum<kNatBehaviours>, &NatObjectDraft::nat, &NatConfig::filtering>(
+    required_key<AsEnum<sim::kNatBehaviourSpellings>, &NatObjectDraft::nat, &NatConfig::filtering>(
         "filtering", "RFC 4787 filtering behaviour"),
     optional_key<AsPositiveTime, &NatObjectDraft::nat, &NatConfig::mapping_timeout>(
         "mapping_timeout", "how long an idle mapping lives"),
@@ -86,7 +87,7 @@ constexpr Field<NatObjectDraft> kNatObjectFields[] = {
 json mix_schema() {
   return {{"type", "object"},
           {"minProperties", 1},
-          {"propertyNames", {{"enum", spellings_of<kNamedNats>()}}},
+          {"propertyNames", {{"enum", spellings_of<sim::kClassicNats>()}}},
           {"additionalProperties", {{"type", "number"}, {"minimum", 0}}}};
 }
 
@@ -104,10 +105,10 @@ constexpr Field<NatMix> kNatMixFields[] = {
        const std::size_t before = c.error_count();
        for (auto it = v.begin(); it != v.end(); ++it) {
          const JsonPointer entry = pointer_child(p, it.key());
-         const auto named = find_name(kNamedNats, it.key());
+         const auto named = parse_in<sim::NatConfig>(sim::kClassicNats, it.key());
          if (!named) {
-           c.key_error(entry,
-                       "unknown NAT " + quote(it.key()) + "; expected " + names_of(kNamedNats));
+           c.key_error(entry, "unknown NAT " + quote(it.key()) + "; expected " +
+                                  names_of(sim::kClassicNats));
            continue;
          }
          const auto weight = get_number(c, it.value(), entry, 0, std::nullopt);
@@ -129,7 +130,9 @@ constexpr std::string_view kNatExpected =
 
 std::optional<NatSpec> get_nat(DecodeContext& ctx, const json& value, const JsonPointer& pointer) {
   if (value.is_string()) {
-    if (auto named = find_name(kNamedNats, value.get_ref<const std::string&>())) return *named;
+    if (auto named =
+            parse_in<sim::NatConfig>(sim::kClassicNats, value.get_ref<const std::string&>()))
+      return *named;
   } else if (value.is_object() && value.contains("mix")) {
     NatMix mix;
     if (!decode_object(ctx, value, pointer, kNatMixFields, mix)) return std::nullopt;
@@ -149,7 +152,7 @@ json latency_schema() {
 
 json nat_schema() {
   return {{"oneOf",
-           {{{"enum", spellings_of<kNamedNats>()}},
+           {{{"enum", spellings_of<sim::kClassicNats>()}},
             object_schema(kNatObjectFields),
             object_schema(kNatMixFields)}}};
 }

@@ -10,7 +10,6 @@
 #include "scenarios/decode/references.hpp"
 #include "scenarios/decode/scalars.hpp"
 #include "scenarios/decode/sections.hpp"
-#include "scenarios/decode/spellings.hpp"
 #include "scenarios/decode/text.hpp"
 #include "scenarios/decode/times.hpp"
 #include "scenarios/decode/values.hpp"
@@ -25,8 +24,8 @@ struct RetryDraft {
 };
 
 constexpr Field<RetryDraft> kRetryFields[] = {
-    optional_key<AsEnum<kRetryKinds>, &RetryDraft::policy, &store::RetryPolicy::kind>(
-        "policy", "how the wait between attempts grows"),
+    optional_key<AsEnum<store::kRetryKindSpellings>, &RetryDraft::policy,
+                 &store::RetryPolicy::kind>("policy", "how the wait between attempts grows"),
     optional_key<AsInt<1, limits::kMaxRetryAttempts>, &RetryDraft::policy,
                  &store::RetryPolicy::max_attempts>("max_attempts", "attempts in all"),
     optional_key<AsTime, &RetryDraft::policy, &store::RetryPolicy::base_delay>("base_delay",
@@ -42,7 +41,7 @@ constexpr Field<RetryDraft> kRetryFields[] = {
 };
 
 constexpr Field<store::ConnectConcurrency> kConcurrencyFields[] = {
-    optional_key<AsEnum<kConcurrencyModes>, &store::ConnectConcurrency::mode>(
+    optional_key<AsEnum<store::kConcurrencyModeSpellings>, &store::ConnectConcurrency::mode>(
         "mode", "slices of `limit` awaited whole, or a sliding window"),
     optional_key<AsInt<1, limits::kMaxConcurrencyLimit>, &store::ConnectConcurrency::limit>(
         "limit", "connects at once"),
@@ -69,8 +68,9 @@ constexpr Field<store::Musig2StoreOptions> kMusig2Fields[] = {
 };
 
 constexpr Field<WalletStoreOptions> kStoreFields[] = {
-    optional_key<AsEnum<kStoreImplementations>, &WalletStoreOptions::implementation>(
-        "implementation", "who runs the wallet's stores: the C++ port (cpp) or its JavaScript on Node (js)"),
+    optional_key<AsEnum<sim::kStoreImplementationSpellings>, &WalletStoreOptions::implementation>(
+        "implementation",
+        "who runs the wallet's stores: the C++ port (cpp) or its JavaScript on Node (js)"),
     {"retry", false,
      [](DecodeContext& c, const json& v, const JsonPointer& p, WalletStoreOptions& s) {
        RetryDraft draft{s.p2p.retry};
@@ -86,7 +86,7 @@ constexpr Field<WalletStoreOptions> kStoreFields[] = {
      "the P2P store's retry policy"},
     object_key<kConcurrencyFields, &WalletStoreOptions::p2p, &store::P2PStoreOptions::concurrency>(
         "concurrency", "connectToMultiplePeers' concurrency"),
-    optional_key<AsEnum<kPresenceUpdates>, &WalletStoreOptions::p2p,
+    optional_key<AsEnum<store::kPresenceUpdateSpellings>, &WalletStoreOptions::p2p,
                  &store::P2PStoreOptions::presence_update>(
         "presence_update", "what a re-advertisement does to a known peer (field bug 4)"),
     optional_key<AsBool, &WalletStoreOptions::p2p,
@@ -95,10 +95,10 @@ constexpr Field<WalletStoreOptions> kStoreFields[] = {
     optional_key<AsBool, &WalletStoreOptions::p2p,
                  &store::P2PStoreOptions::dedupe_concurrent_connects>("dedupe_concurrent_connects",
                                                                       "fix for field bug 5"),
-    optional_key<AsEnum<kDirectFilters>, &WalletStoreOptions::connection,
+    optional_key<AsEnum<store::kDirectStepFilterSpellings>, &WalletStoreOptions::connection,
                  &store::ConnectionServiceOptions::direct_step_filter>(
         "direct_filter", "the direct ladder step's inverted filter (field bug 10) or its fix"),
-    optional_key<AsEnum<kPeerExchangeReaders>, &WalletStoreOptions::connection,
+    optional_key<AsEnum<store::kPeerExchangeReaderSpellings>, &WalletStoreOptions::connection,
                  &store::ConnectionServiceOptions::peer_exchange_reader>(
         "peer_exchange_reader", "the mismatched peer-exchange reader (field bug 1) or its fix"),
     object_key<kMusig2Fields, &WalletStoreOptions::musig2>("musig2", "the MuSig2 store"),
@@ -333,29 +333,19 @@ constexpr Field<SharedWallet> kSharedWalletFields[] = {
 
 void decode_shared_wallets(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
                            Scenario& sc) {
-  if (!is_array_of_at_most(ctx, value, pointer, limits::kMaxSharedWallets, "shared wallets")) {
-    ctx.shared_complete = false;
-    return;
-  }
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    const JsonPointer element = pointer_child(pointer, i);
-    SharedWallet shared;
-    shared.source = ctx.source(element);
-    decode_object(ctx, value[i], element, kSharedWalletFields, shared);
-    if (shared.id.empty()) {
-      ctx.shared_complete = false;
-      continue;
-    }
-    const auto [first, inserted] = ctx.shared_owner.emplace(shared.id, element);
-    if (!inserted) {
-      ctx.error(pointer_child(element, "id"), "duplicate shared wallet id " + quote(shared.id) +
-                                                  "; first defined at " + first->second);
-      continue;
-    }
-    sc.shared_wallet_index.emplace(shared.id, sc.shared_wallets.size());
-    ctx.shared_ids.push_back(shared.id);
-    sc.shared_wallets.push_back(std::move(shared));
-  }
+  decode_objects_with_ids(
+      ctx, value, pointer, limits::kMaxSharedWallets, "shared wallets", kSharedWalletFields,
+      ctx.shared_complete, [&](SharedWallet&& shared, const JsonPointer& element) {
+        const auto [first, inserted] = ctx.shared_owner.emplace(shared.id, element);
+        if (!inserted) {
+          ctx.error(pointer_child(element, "id"), "duplicate shared wallet id " + quote(shared.id) +
+                                                      "; first defined at " + first->second);
+          return;
+        }
+        sc.shared_wallet_index.emplace(shared.id, sc.shared_wallets.size());
+        ctx.shared_ids.push_back(shared.id);
+        sc.shared_wallets.push_back(std::move(shared));
+      });
 }
 
 json wallets_schema() {

@@ -6,6 +6,7 @@
 
 namespace connsim::scenarios::html {
 
+extern const std::string_view kPageHead;      // head.html: every page's <head>, before its page
 extern const std::string_view kReportPage;    // report.html
 extern const std::string_view kReportStyle;   // report.css
 extern const std::string_view kReportScript;  // report.js

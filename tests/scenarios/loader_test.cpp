@@ -801,7 +801,7 @@ BOOST_AUTO_TEST_CASE(every_action) {
   BOOST_TEST(net.loss.value() == 0.5);
   BOOST_TEST(!as<SetNetworkAction>(t[15].action).latency.has_value());
   BOOST_TEST(as<SetNetworkAction>(t[15].action).loss.value() == 0.0);
-  BOOST_TEST(to_string(t[12].kind()) == "drop_connection");
+  BOOST_TEST(connsim::spelling_of(t[12].kind()) == "drop_connection");
 }
 
 BOOST_AUTO_TEST_CASE(repeat_extension) {
@@ -1093,7 +1093,7 @@ BOOST_AUTO_TEST_CASE(metric_expectation) {
         "spend_success_rate", "connections_per_sim_second"}) {
     const Scenario one =
         load_world_ok(std::string(R"({"metric": ")") + name + R"(", "at_least": 0})");
-    BOOST_TEST(to_string(as<MetricExpectation>(one.expectations[0].body).metric) == name);
+    BOOST_TEST(connsim::spelling_of(as<MetricExpectation>(one.expectations[0].body).metric) == name);
   }
 }
 

@@ -51,7 +51,7 @@ long long ms(Duration d) {
 // The classic matrix (field notes §2), every cell: everything punches through except
 // port-restricted <-> symmetric and symmetric <-> symmetric.
 BOOST_AUTO_TEST_CASE(classic_hole_punch_matrix) {
-  // Rows A, columns B, in classic_nat_names order: none, full, restricted, port-restricted,
+  // Rows A, columns B, in kClassicNats order: none, full, restricted, port-restricted,
   // symmetric.
   constexpr std::array<std::array<bool, 5>, 5> connects = {{
       {true, true, true, true, true},
@@ -62,8 +62,8 @@ BOOST_AUTO_TEST_CASE(classic_hole_punch_matrix) {
   }};
   for (std::size_t i = 0; i < 5; ++i) {
     for (std::size_t j = 0; j < 5; ++j) {
-      const auto a = connsim::sim::classic_nat_names[i];
-      const auto b = connsim::sim::classic_nat_names[j];
+      const auto a = connsim::sim::kClassicNats[i].text;
+      const auto b = connsim::sim::kClassicNats[j].text;
       BOOST_TEST_CONTEXT(a << " <-> " << b) {
         const IceOutcome outcome = ice(classic(a), classic(b));
         BOOST_TEST(outcome.connected == connects[i][j], outcome.detail);

@@ -33,6 +33,17 @@ NatBox box(NatConfig config, std::uint64_t seed = 1) {
   return NatBox(config, public_ip, seed);
 }
 
+/// Runs `check(mapping, filtering)` for each of the nine RFC 4787 combinations, in a test
+/// context that names the combination.
+template <class Check>
+void for_every_mapping_and_filtering(Check check) {
+  for (NatBehaviour m : connsim::sim::all_nat_behaviours) {
+    for (NatBehaviour f : connsim::sim::all_nat_behaviours) {
+      BOOST_TEST_CONTEXT(describe(NatConfig::of(m, f))) { check(m, f); }
+    }
+  }
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(names)
@@ -79,8 +90,9 @@ BOOST_AUTO_TEST_CASE(describe_gives_the_classic_name_or_the_pair_and_round_trips
   BOOST_TEST(describe(NatConfig::symmetric()) == "symmetric");
   BOOST_TEST(describe(NatConfig::of(adm, NatBehaviour::endpoint_independent)) == "ADM+EIF");
   BOOST_TEST(describe(NatConfig::of(apdm, NatBehaviour::address_dependent)) == "APDM+ADF");
-  for (std::string_view name : connsim::sim::classic_nat_names) {
-    BOOST_TEST(describe(*connsim::sim::parse_nat_config(name)) == name);
+  for (const auto& classic : connsim::sim::kClassicNats) {
+    BOOST_TEST(describe(*connsim::sim::parse_nat_config(classic.text)) == classic.text);
+    BOOST_TEST((*connsim::sim::parse_nat_config(classic.text) == classic.value));
   }
   for (NatBehaviour m : connsim::sim::all_nat_behaviours) {
     for (NatBehaviour f : connsim::sim::all_nat_behaviours) {
@@ -125,67 +137,59 @@ BOOST_AUTO_TEST_CASE(public_host_is_the_identity) {
 
 // Which external port is reused, for every mapping behaviour (filtering must not matter).
 BOOST_AUTO_TEST_CASE(mapping_behaviour_decides_port_reuse) {
-  for (NatBehaviour m : connsim::sim::all_nat_behaviours) {
-    for (NatBehaviour f : connsim::sim::all_nat_behaviours) {
-      BOOST_TEST_CONTEXT(describe(NatConfig::of(m, f))) {
-        NatBox nat = box(NatConfig::of(m, f));
-        const Endpoint e1 = nat.outbound(host, r1, 0s);
-        const Endpoint e2 = nat.outbound(host, r2, 1s);
-        const Endpoint e3 = nat.outbound(host, r3, 2s);
-        BOOST_TEST(e1.ip == public_ip);
-        BOOST_TEST(e1.port >= 1024);
-        BOOST_TEST(nat.outbound(host, r1, 3s) == e1);  // the same flow always reuses its mapping
-        switch (m) {
-          case NatBehaviour::endpoint_independent:
-            BOOST_TEST(e2 == e1);
-            BOOST_TEST(e3 == e1);
-            BOOST_TEST(nat.live_mapping_count(3s) == 1u);
-            break;
-          case NatBehaviour::address_dependent:
-            BOOST_TEST(e2 == e1);
-            BOOST_TEST(e3 != e1);
-            BOOST_TEST(nat.live_mapping_count(3s) == 2u);
-            break;
-          case NatBehaviour::address_and_port_dependent:
-            BOOST_TEST(e2 != e1);
-            BOOST_TEST(e3 != e1);
-            BOOST_TEST(e3 != e2);
-            BOOST_TEST(nat.live_mapping_count(3s) == 3u);
-            break;
-        }
-        // Another internal endpoint never shares a mapping.
-        BOOST_TEST(nat.outbound(other_host, r1, 4s) != e1);
-        BOOST_TEST((nat.peek_mapping(host, r1, 4s) == e1));
-      }
+  for_every_mapping_and_filtering([](NatBehaviour m, NatBehaviour f) {
+    NatBox nat = box(NatConfig::of(m, f));
+    const Endpoint e1 = nat.outbound(host, r1, 0s);
+    const Endpoint e2 = nat.outbound(host, r2, 1s);
+    const Endpoint e3 = nat.outbound(host, r3, 2s);
+    BOOST_TEST(e1.ip == public_ip);
+    BOOST_TEST(e1.port >= 1024);
+    BOOST_TEST(nat.outbound(host, r1, 3s) == e1);  // the same flow always reuses its mapping
+    switch (m) {
+      case NatBehaviour::endpoint_independent:
+        BOOST_TEST(e2 == e1);
+        BOOST_TEST(e3 == e1);
+        BOOST_TEST(nat.live_mapping_count(3s) == 1u);
+        break;
+      case NatBehaviour::address_dependent:
+        BOOST_TEST(e2 == e1);
+        BOOST_TEST(e3 != e1);
+        BOOST_TEST(nat.live_mapping_count(3s) == 2u);
+        break;
+      case NatBehaviour::address_and_port_dependent:
+        BOOST_TEST(e2 != e1);
+        BOOST_TEST(e3 != e1);
+        BOOST_TEST(e3 != e2);
+        BOOST_TEST(nat.live_mapping_count(3s) == 3u);
+        break;
     }
-  }
+    // Another internal endpoint never shares a mapping.
+    BOOST_TEST(nat.outbound(other_host, r1, 4s) != e1);
+    BOOST_TEST((nat.peek_mapping(host, r1, 4s) == e1));
+  });
 }
 
 // Which remote endpoints get in, for every mapping x filtering combination: the host sent only
 // to r1, then r1 (sent to), r2 (same IP, other port) and r3 (other IP) try to come in.
 BOOST_AUTO_TEST_CASE(filtering_behaviour_decides_who_gets_in) {
-  for (NatBehaviour m : connsim::sim::all_nat_behaviours) {
-    for (NatBehaviour f : connsim::sim::all_nat_behaviours) {
-      BOOST_TEST_CONTEXT(describe(NatConfig::of(m, f))) {
-        NatBox nat = box(NatConfig::of(m, f));
-        const Endpoint external = nat.outbound(host, r1, 0s);
-        const bool r2_in = f != NatBehaviour::address_and_port_dependent;
-        const bool r3_in = f == NatBehaviour::endpoint_independent;
-        BOOST_TEST((nat.inbound(r1, external, 1s) == host));
-        BOOST_TEST(nat.inbound(r2, external, 1s).has_value() == r2_in);
-        BOOST_TEST(nat.inbound(r3, external, 1s).has_value() == r3_in);
-        if (r2_in) BOOST_TEST((nat.inbound(r2, external, 1s) == host));
-        // Not our address, or a port with no mapping: dropped whatever the filtering.
-        BOOST_TEST(!nat.inbound(r1, Endpoint{public_ip + 1, external.port}, 1s));
-        const auto unmapped =
-            static_cast<std::uint16_t>(external.port == 65535 ? 1024 : external.port + 1);
-        BOOST_TEST(!nat.inbound(r1, Endpoint{public_ip, unmapped}, 1s));
-        // Once the host has sent to r3 as well, r3 is admitted on the mapping that did it.
-        const Endpoint to_r3 = nat.outbound(host, r3, 2s);
-        BOOST_TEST((nat.inbound(r3, to_r3, 3s) == host));
-      }
-    }
-  }
+  for_every_mapping_and_filtering([](NatBehaviour m, NatBehaviour f) {
+    NatBox nat = box(NatConfig::of(m, f));
+    const Endpoint external = nat.outbound(host, r1, 0s);
+    const bool r2_in = f != NatBehaviour::address_and_port_dependent;
+    const bool r3_in = f == NatBehaviour::endpoint_independent;
+    BOOST_TEST((nat.inbound(r1, external, 1s) == host));
+    BOOST_TEST(nat.inbound(r2, external, 1s).has_value() == r2_in);
+    BOOST_TEST(nat.inbound(r3, external, 1s).has_value() == r3_in);
+    if (r2_in) BOOST_TEST((nat.inbound(r2, external, 1s) == host));
+    // Not our address, or a port with no mapping: dropped whatever the filtering.
+    BOOST_TEST(!nat.inbound(r1, Endpoint{public_ip + 1, external.port}, 1s));
+    const auto unmapped =
+        static_cast<std::uint16_t>(external.port == 65535 ? 1024 : external.port + 1);
+    BOOST_TEST(!nat.inbound(r1, Endpoint{public_ip, unmapped}, 1s));
+    // Once the host has sent to r3 as well, r3 is admitted on the mapping that did it.
+    const Endpoint to_r3 = nat.outbound(host, r3, 2s);
+    BOOST_TEST((nat.inbound(r3, to_r3, 3s) == host));
+  });
 }
 
 BOOST_AUTO_TEST_CASE(permissions_belong_to_the_mapping_that_sent) {

@@ -36,6 +36,26 @@ Strings feed(const P2PStore& store) {
   return out;
 }
 
+/// Alice, Bob, Carol and Dave answer after 100, 2000, 500 and 10 ms; connects to all four at
+/// once, in that order.
+ResultMap<ConnectResult> connect_to_four_peers_of_different_speeds(StoreHarness& h) {
+  h.reachable_peer(kAlice, milliseconds(100));
+  h.reachable_peer(kBob, milliseconds(2000));
+  h.reachable_peer(kCarol, milliseconds(500));
+  h.reachable_peer(kDave, milliseconds(10));
+  return h.run(h.p2p.connect_to_multiple_peers({kAlice, kBob, kCarol, kDave}));
+}
+
+/// Every result of connect_to_multiple_peers succeeded, and the map lists the peers in `order`.
+void every_peer_succeeded_in_order(const ResultMap<ConnectResult>& results, const Strings& order) {
+  Strings keys;
+  for (const auto& [peer, result] : results) {
+    keys.push_back(peer);
+    BOOST_TEST(result.success);
+  }
+  BOOST_TEST(keys == order, boost::test_tools::per_element());
+}
+
 const OnlinePeer& online(const P2PStore& store, const PeerId& peer) {
   const OnlinePeer* found = store.find_online_peer(peer);
   BOOST_TEST_REQUIRE(found != nullptr);
@@ -445,11 +465,7 @@ BOOST_AUTO_TEST_SUITE(multiple_peers)
 
 BOOST_AUTO_TEST_CASE(batch_mode_starts_the_fourth_peer_only_after_the_slowest_of_the_first_three) {
   StoreHarness h;  // seed: batches of 3
-  h.reachable_peer(kAlice, milliseconds(100));
-  h.reachable_peer(kBob, milliseconds(2000));
-  h.reachable_peer(kCarol, milliseconds(500));
-  h.reachable_peer(kDave, milliseconds(10));
-  const auto results = h.run(h.p2p.connect_to_multiple_peers({kAlice, kBob, kCarol, kDave}));
+  const auto results = connect_to_four_peers_of_different_speeds(h);
   BOOST_TEST(to_ms(h.net.dial_start_times(relay_addr(kAlice))) == Millis{0},
              boost::test_tools::per_element());
   BOOST_TEST(to_ms(h.net.dial_start_times(relay_addr(kBob))) == Millis{0},
@@ -460,12 +476,7 @@ BOOST_AUTO_TEST_CASE(batch_mode_starts_the_fourth_peer_only_after_the_slowest_of
              boost::test_tools::per_element());
   BOOST_TEST(h.observer.started == (Strings{kAlice, kBob, kCarol, kDave}),
              boost::test_tools::per_element());
-  Strings keys;
-  for (const auto& [peer, result] : results) {
-    keys.push_back(peer);
-    BOOST_TEST(result.success);
-  }
-  BOOST_TEST(keys == (Strings{kAlice, kBob, kCarol, kDave}), boost::test_tools::per_element());
+  every_peer_succeeded_in_order(results, Strings{kAlice, kBob, kCarol, kDave});
   BOOST_TEST(to_ms(h.clock.now()) == 2010);
 }
 
@@ -485,19 +496,10 @@ BOOST_AUTO_TEST_CASE(batch_mode_one_dead_peer_delays_the_next_batch_by_its_full_
 
 BOOST_AUTO_TEST_CASE(window_mode_starts_the_fourth_peer_as_soon_as_any_finishes) {
   StoreHarness h(with_concurrency(ConcurrencyMode::window));
-  h.reachable_peer(kAlice, milliseconds(100));
-  h.reachable_peer(kBob, milliseconds(2000));
-  h.reachable_peer(kCarol, milliseconds(500));
-  h.reachable_peer(kDave, milliseconds(10));
-  const auto results = h.run(h.p2p.connect_to_multiple_peers({kAlice, kBob, kCarol, kDave}));
+  const auto results = connect_to_four_peers_of_different_speeds(h);
   BOOST_TEST(to_ms(h.net.dial_start_times(relay_addr(kDave))) == Millis{100},
              boost::test_tools::per_element());
-  Strings keys;
-  for (const auto& [peer, result] : results) {
-    keys.push_back(peer);
-    BOOST_TEST(result.success);
-  }
-  BOOST_TEST(keys == (Strings{kAlice, kBob, kCarol, kDave}), boost::test_tools::per_element());
+  every_peer_succeeded_in_order(results, Strings{kAlice, kBob, kCarol, kDave});
   BOOST_TEST(to_ms(h.clock.now()) == 2000);
 }
 
