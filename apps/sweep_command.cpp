@@ -106,7 +106,8 @@ int run_sweep(const SweepOptions& o) {
   std::string wrote;
   if (o.shard) {
     sweep::SweepShardRecord record{shard, settings, sweep::shard_digest(file_bytes(o.scenario)),
-                                   o.backend, grid->runs(), {}, failures};
+                                   o.backend ? std::string(spelling_of(*o.backend)) : "",
+                                   grid->runs(), {}, failures};
     for (std::size_t k = 0; k < share; ++k) {
       const auto& result = results[shard.item_at(k)];
       record.results.push_back(result.done ? std::optional(sweep::encode_result(result)) : std::nullopt);

@@ -387,4 +387,6 @@ inline constexpr auto kMetricSpellings =
                           "share_direct", "spend_success_rate", "connections_per_sim_second");
 SpellingTable<kMetricSpellings> spellings(Metric);
 
+using connsim::to_string;
+
 }  // namespace connsim::scenarios

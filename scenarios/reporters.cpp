@@ -35,31 +35,26 @@ std::string summary_line(const std::vector<RunReport>& reports) {
 }
 
 std::string stats_line(const RunReport& report) {
+  const auto& s = report.stats;
+  const auto per_wall_second = [&](double amount) { return s.wall_seconds > 0 ? amount / s.wall_seconds : 0.0; };
+  // The keys in the order the line has always had them.
+  const std::pair<const char*, nlohmann::ordered_json> fields[] = {
+      {"name", report.name}, {"seed", report.seed}, {"events", s.events},
+      {"connect_attempts", s.connect_attempts}, {"connects", s.connects}, {"connections", s.connections},
+      {"sim_seconds", s.sim_seconds}, {"wall_seconds", s.wall_seconds}, {"peak_rss_kb", s.peak_rss_kb},
+      {"history_entries", s.history_entries}, {"relay_circuits_opened", s.relay_circuits_opened},
+      {"relay_circuits_refused", s.relay_circuits_refused},
+      {"relay_reservations_refused", s.relay_reservations_refused},
+      {"presence_deliveries", s.presence_deliveries},
+      {"connect_attempts_per_wall_second", per_wall_second(static_cast<double>(s.connect_attempts))},
+      {"speedup", per_wall_second(s.sim_seconds)}, {"fingerprint", s.fingerprint},
+      {"backend", spelling_of(s.backend)}};
   nlohmann::ordered_json line;
-  line["name"] = report.name;
-  line["seed"] = report.seed;
-  line["events"] = report.stats.events;
-  line["connect_attempts"] = report.stats.connect_attempts;
-  line["connects"] = report.stats.connects;
-  line["connections"] = report.stats.connections;
-  line["sim_seconds"] = report.stats.sim_seconds;
-  line["wall_seconds"] = report.stats.wall_seconds;
-  line["peak_rss_kb"] = report.stats.peak_rss_kb;
-  line["history_entries"] = report.stats.history_entries;
-  line["relay_circuits_opened"] = report.stats.relay_circuits_opened;
-  line["relay_circuits_refused"] = report.stats.relay_circuits_refused;
-  line["relay_reservations_refused"] = report.stats.relay_reservations_refused;
-  line["presence_deliveries"] = report.stats.presence_deliveries;
-  line["connect_attempts_per_wall_second"] =
-      report.stats.wall_seconds > 0 ? static_cast<double>(report.stats.connect_attempts) / report.stats.wall_seconds : 0.0;
-  line["speedup"] = report.stats.wall_seconds > 0 ? report.stats.sim_seconds / report.stats.wall_seconds : 0.0;
-  line["fingerprint"] = report.stats.fingerprint;
-  line["backend"] = spelling_of(report.stats.backend);
-  if (report.stats.backend == Backend::packet) {
-    line["packets"] = report.stats.packets;
-    line["packets_per_wall_second"] =
-        report.stats.wall_seconds > 0 ? static_cast<double>(report.stats.packets) / report.stats.wall_seconds : 0.0;
-    for (const auto& [name, value] : report.stats.backend_counters) line[name] = value;
+  for (const auto& [key, value] : fields) line[key] = value;
+  if (s.backend == Backend::packet) {
+    line["packets"] = s.packets;
+    line["packets_per_wall_second"] = per_wall_second(static_cast<double>(s.packets));
+    for (const auto& [name, value] : s.backend_counters) line[name] = value;
   }
   return line.dump();
 }

@@ -72,6 +72,8 @@ inline constexpr auto kReservationOutcomeSpellings = in_enum_order<ReservationOu
     "failed (Connection reset)", "refused", "lost");
 SpellingTable<kReservationOutcomeSpellings> spellings(ReservationOutcome);
 
+using connsim::to_string;
+
 
 // --- details, one per thing recorded -------------------------------------------------------------
 // `cause` fields hold the cause as the world was given it ("step <id>", "relay down", ...).

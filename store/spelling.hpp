@@ -105,4 +105,12 @@ constexpr std::optional<E> parse_spelling(std::string_view text) {
   return parse_in<E>(spelling_table<E>(), text);
 }
 
+/// to_string of every enum with a table; sim/ and scenarios/ bring it into their namespace
+/// (`using connsim::to_string;`), the store keeps its own named wrappers.
+template <class E>
+  requires requires(E value) { spellings(value); }
+constexpr std::string_view to_string(E value) {
+  return spelling_of(value);
+}
+
 }  // namespace connsim

@@ -2,7 +2,9 @@
 #define BOOST_TEST_MODULE scenarios_json_positions
 #include <boost/test/unit_test.hpp>
 
+#include <initializer_list>
 #include <string>
+#include <utility>
 
 #include "scenarios/json_positions.hpp"
 #include "scenarios/limits.hpp"
@@ -19,6 +21,15 @@ PositionedJson parse_ok(std::string_view text) {
     BOOST_FAIL("unexpected error: " + result.errors.front().message);
   }
   return std::move(*result.json);
+}
+
+/// Each pointer's position in `positions` (a document's value_positions or key_positions).
+template <class Positions>
+void positions_are(const Positions& positions,
+                   std::initializer_list<std::pair<std::string, TextPosition>> expected) {
+  for (const auto& [pointer, position] : expected) {
+    BOOST_TEST_CONTEXT(pointer) { BOOST_TEST(positions.at(pointer) == position); }
+  }
 }
 
 JsonTextError parse_error(std::string_view text) {
@@ -39,15 +50,13 @@ std::ostream& operator<<(std::ostream& out, const TextPosition& p) {
 BOOST_AUTO_TEST_CASE(values_and_keys_on_one_line) {
   //                               1234567890123456789012345678901234
   const auto doc = parse_ok(R"({"a": 1, "b": [true, {"c": "x"}]})");
-  BOOST_TEST(doc.value_positions.at("") == at(1, 1));
-  BOOST_TEST(doc.value_positions.at("/a") == at(1, 7));
-  BOOST_TEST(doc.value_positions.at("/b") == at(1, 15));
-  BOOST_TEST(doc.value_positions.at("/b/0") == at(1, 16));
-  BOOST_TEST(doc.value_positions.at("/b/1") == at(1, 22));
-  BOOST_TEST(doc.value_positions.at("/b/1/c") == at(1, 28));
-  BOOST_TEST(doc.key_positions.at("/a") == at(1, 2));
-  BOOST_TEST(doc.key_positions.at("/b") == at(1, 10));
-  BOOST_TEST(doc.key_positions.at("/b/1/c") == at(1, 23));
+  positions_are(doc.value_positions, {{"", at(1, 1)},
+                                      {"/a", at(1, 7)},
+                                      {"/b", at(1, 15)},
+                                      {"/b/0", at(1, 16)},
+                                      {"/b/1", at(1, 22)},
+                                      {"/b/1/c", at(1, 28)}});
+  positions_are(doc.key_positions, {{"/a", at(1, 2)}, {"/b", at(1, 10)}, {"/b/1/c", at(1, 23)}});
   BOOST_TEST(doc.value_positions.size() == 6u);
   BOOST_TEST(doc.value["b"][1]["c"] == "x");
 }
@@ -61,19 +70,17 @@ BOOST_AUTO_TEST_CASE(lines_and_columns_across_lines) {
       "  ]\n"
       "}\n";
   const auto doc = parse_ok(text);
-  BOOST_TEST(doc.value_positions.at("/timeline") == at(2, 15));
-  BOOST_TEST(doc.value_positions.at("/timeline/0") == at(3, 5));
-  BOOST_TEST(doc.value_positions.at("/timeline/0/at") == at(3, 12));
-  BOOST_TEST(doc.value_positions.at("/timeline/0/wallet") == at(4, 16));
+  positions_are(doc.value_positions, {{"/timeline", at(2, 15)},
+                                      {"/timeline/0", at(3, 5)},
+                                      {"/timeline/0/at", at(3, 12)},
+                                      {"/timeline/0/wallet", at(4, 16)}});
   BOOST_TEST(doc.key_positions.at("/timeline/0/wallet") == at(4, 6));
 }
 
 BOOST_AUTO_TEST_CASE(columns_count_characters_not_bytes) {
   // "é" is two bytes, "€" three, "😀" four (and "\u00e9" six characters of source).
   const auto doc = parse_ok("{\"é€😀\": 1, \"x\": \"\\u00e9\", \"y\": 2}");
-  BOOST_TEST(doc.value_positions.at("/é€😀") == at(1, 9));
-  BOOST_TEST(doc.value_positions.at("/x") == at(1, 17));
-  BOOST_TEST(doc.value_positions.at("/y") == at(1, 32));
+  positions_are(doc.value_positions, {{"/é€😀", at(1, 9)}, {"/x", at(1, 17)}, {"/y", at(1, 32)}});
   BOOST_TEST(position_at_offset("é€😀x", 9) == at(1, 4));
 }
 
@@ -103,10 +110,8 @@ BOOST_AUTO_TEST_CASE(keys_are_unescaped_then_pointer_escaped) {
 
 BOOST_AUTO_TEST_CASE(strings_with_brackets_and_escaped_quotes) {
   const auto doc = parse_ok(R"({"a": "[{\"]}", "b": [], "c": {}, "d": -1.5e3, "e": null})");
-  BOOST_TEST(doc.value_positions.at("/b") == at(1, 22));
-  BOOST_TEST(doc.value_positions.at("/c") == at(1, 31));
-  BOOST_TEST(doc.value_positions.at("/d") == at(1, 40));
-  BOOST_TEST(doc.value_positions.at("/e") == at(1, 53));
+  positions_are(doc.value_positions,
+                {{"/b", at(1, 22)}, {"/c", at(1, 31)}, {"/d", at(1, 40)}, {"/e", at(1, 53)}});
 }
 
 BOOST_AUTO_TEST_CASE(position_of_falls_back_to_the_nearest_ancestor) {

@@ -48,6 +48,18 @@ HostOptions script(const std::string& body, std::chrono::milliseconds timeout = 
 
 json create() { return json{{"op", "create"}, {"wallet", "w"}, {"peer_id", "w"}, {"t", 0}}; }
 
+/// Starts a host running `body`, sends it a message, and returns the failure that killed it; a
+/// dead host drops the next message at once.
+std::string failure_that_kills(const std::string& body) {
+  FakeScheduler scheduler;
+  JsHost host(script(body), scheduler);
+  host.send(create());
+  BOOST_TEST_REQUIRE(host.failure().has_value());
+  BOOST_TEST(host.dead());
+  host.send(create());
+  return *host.failure();
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(lockstep_answers_a_synchronous_call_and_arms_the_next_timer) {
@@ -89,23 +101,14 @@ BOOST_AUTO_TEST_CASE(a_store_error_fails_the_run_and_the_host_goes_on) {
 }
 
 BOOST_AUTO_TEST_CASE(a_line_that_is_not_the_protocol_kills_the_host) {
-  FakeScheduler scheduler;
-  JsHost host(script("read l; echo 'Welcome to Node.js'; exec sleep 30"), scheduler);
-  host.send(create());
-  BOOST_REQUIRE(host.failure().has_value());
-  BOOST_TEST(host.failure()->find("not a protocol message: Welcome to Node.js") != std::string::npos);
-  BOOST_TEST(host.dead());
-  host.send(create());  // dropped, at once
+  const std::string failure = failure_that_kills("read l; echo 'Welcome to Node.js'; exec sleep 30");
+  BOOST_TEST(failure.find("not a protocol message: Welcome to Node.js") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_host_that_dies_fails_the_run_with_its_status_and_stderr) {
-  FakeScheduler scheduler;
-  JsHost host(script("read l; echo 'out of memory' >&2; exit 7"), scheduler);
-  host.send(create());
-  BOOST_REQUIRE(host.failure().has_value());
-  BOOST_TEST(host.failure()->find("exited with status 7") != std::string::npos);
-  BOOST_TEST(host.failure()->find("out of memory") != std::string::npos);
-  BOOST_TEST(host.dead());
+  const std::string failure = failure_that_kills("read l; echo 'out of memory' >&2; exit 7");
+  BOOST_TEST(failure.find("exited with status 7") != std::string::npos);
+  BOOST_TEST(failure.find("out of memory") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_silent_host_times_out_instead_of_hanging) {
