@@ -16,7 +16,7 @@ BOOST_AUTO_TEST_CASE(every_simulator_and_format_enum_has_one_distinct_spelling_p
   connsim::testing::check_spelling_tables(
       NatBehaviour::address_and_port_dependent, ice::CandidateType::prflx, RelayImplementation::js,
       StoreImplementation::js, HistoryKind::lifecycle, LifecycleChange::reload,
-      ReservationOutcome::lost, Backend::packet, ActionKind::set_network, EventsMode::exact,
+      ReservationOutcome::lost, Backend::live, ActionKind::set_network, EventsMode::exact,
       Getter::peer_status, Metric::connections_per_sim_second);
 }
 
