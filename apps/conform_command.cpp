@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "apps/command.hpp"
+#include "apps/memory_check.hpp"
 #include "scenarios/conformance.hpp"
 
 namespace connsim::apps {
@@ -26,7 +27,7 @@ struct ConformOptions {
 int run_conform(const ConformOptions& o) {
   using namespace scenarios;
   const auto loaded = load_inputs(o.inputs);
-  if (!loaded) return kExitInvalid;
+  if (!loaded || !scenarios_fit_memory(*loaded)) return kExitInvalid;
   if (!o.store_path.empty() && !std::filesystem::is_directory(o.store_path)) {
     std::cerr << "connsim: --store-path: " << o.store_path << " is not a directory\n";
     return kExitInvalid;

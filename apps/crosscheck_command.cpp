@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "apps/command.hpp"
+#include "apps/memory_check.hpp"
 #include "live/live_crosscheck.hpp"
 #include "live/live_runner.hpp"
 #include "scenarios/crosscheck.hpp"
@@ -56,7 +57,7 @@ int run_live_crosscheck(const std::vector<scenarios::Scenario>& loaded, const sc
 int run_crosscheck(const CrosscheckOptions& o) {
   using namespace scenarios;
   const auto loaded = load_inputs(o.inputs);
-  if (!loaded) return kExitInvalid;
+  if (!loaded || !scenarios_fit_memory(*loaded)) return kExitInvalid;
   RunOptions options;
   options.seed = o.seed;
   if (o.network == "live") {

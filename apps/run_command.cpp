@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "apps/command.hpp"
+#include "apps/memory_check.hpp"
 #include "live/live_runner.hpp"
 #include "scenarios/report_html.hpp"
 #include "scenarios/reporters.hpp"
@@ -82,7 +83,7 @@ scenarios::RunOptions run_options_of(const RunCommandOptions& o) {
 int run_scenarios(const RunCommandOptions& o) {
   using namespace scenarios;
   const auto loaded = load_inputs(o.inputs);
-  if (!loaded) return kExitInvalid;
+  if (!loaded || !scenarios_fit_memory(*loaded)) return kExitInvalid;
   const RunOptions options = run_options_of(o);
   if (!pcap_directory_usable(options, *loaded)) return kExitInvalid;
   if (!options.store_path.empty() && !std::filesystem::is_directory(options.store_path)) {

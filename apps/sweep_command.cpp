@@ -22,6 +22,7 @@
 #include <memory>
 
 #include "apps/command.hpp"
+#include "apps/memory_check.hpp"
 #include "apps/sweep/grid.hpp"
 #include "apps/sweep/outputs.hpp"
 #include "apps/sweep/plots.hpp"
@@ -78,6 +79,14 @@ int run_sweep(const SweepOptions& o) {
     for (const auto& error : errors) std::cerr << "connsim sweep: " << error << "\n";
     return kExitInvalid;
   }
+  int jobs = o.jobs;
+  if (jobs <= 0) jobs = static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+  const sweep::Shard shard = o.shard.value_or(sweep::Shard{});
+  const std::size_t share = shard.share_of(grid->runs());
+  // Up to `jobs` runs at once, each in its own process.
+  const auto at_once = static_cast<unsigned>(
+      std::min<std::size_t>(static_cast<std::size_t>(jobs), std::max<std::size_t>(1, share)));
+  if (!scenarios_fit_memory({scenario}, at_once)) return kExitInvalid;
   const std::filesystem::path dir = o.out.empty() ? "sweep-" + scenario.name : o.out;
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -85,10 +94,6 @@ int run_sweep(const SweepOptions& o) {
     std::cerr << "connsim sweep: cannot create " << dir.string() << ": " << ec.message() << "\n";
     return kExitInvalid;
   }
-  int jobs = o.jobs;
-  if (jobs <= 0) jobs = static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
-  const sweep::Shard shard = o.shard.value_or(sweep::Shard{});
-  const std::size_t share = shard.share_of(grid->runs());
   std::cout << "sweep " << scenario.name << ": " << grid->points.size() << " grid points x "
             << grid->seeds.size() << " seeds = " << grid->runs() << " runs";
   if (o.shard) std::cout << "; shard " << shard.text() << " runs " << share << " of them";

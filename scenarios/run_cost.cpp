@@ -126,6 +126,16 @@ std::optional<TimelineOverBudget> timeline_over_budget(const Scenario& sc) {
   return std::nullopt;
 }
 
+double weighted_timeline_runs(const Scenario& sc) {
+  std::optional<RelayHolders> holders;
+  double total = 0;
+  for (const Step& step : sc.timeline) {
+    total += static_cast<double>(runs_of(step, sc.until)) *
+             static_cast<double>(run_weight(step, sc, holders));
+  }
+  return total;
+}
+
 // Estimates in double: the products overflow 64 bits.
 std::vector<CostFinding> periodic_over_budget(const Scenario& sc, const PositionedJson& doc) {
   std::vector<CostFinding> findings;

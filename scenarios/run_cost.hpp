@@ -38,6 +38,10 @@ struct TimelineOverBudget {
 /// retry.max_attempts. Needs a valid sc.until.
 std::optional<TimelineOverBudget> timeline_over_budget(const Scenario& sc);
 
+/// The runs of sc.timeline before `until`, weighted as timeline_over_budget weighs them, summed
+/// (in double: the sum is not capped). Needs a valid sc.until.
+double weighted_timeline_runs(const Scenario& sc);
+
 /// Periodic activities whose work before `until` the scenario sets (peer exchange,
 /// re-advertisement, relay redials, presence gossip at joins, ICE checks per hole punch): one
 /// finding for each over its budget, in that order. `doc` decides what to blame: the setting

@@ -5,9 +5,10 @@ set(CONNSIM_HOSTILE_DIR ${CMAKE_CURRENT_SOURCE_DIR}/hostile)
 set(CONNSIM_CLI_DIR ${CMAKE_CURRENT_SOURCE_DIR}/cli)
 set(CONNSIM_RUN_EXPECTING ${CMAKE_CURRENT_SOURCE_DIR}/run_expecting.cmake)
 
-# connsim_cli_test(NAME name EXIT code ARGS args... [STDERR regex] [STDOUT regex] [GENERATE kind])
+# connsim_cli_test(NAME name EXIT code ARGS args... [STDERR regex] [STDOUT regex] [GENERATE kind]
+#                  [ENV VAR=value])
 function(connsim_cli_test)
-  cmake_parse_arguments(T "" "NAME;EXIT;STDERR;STDOUT;GENERATE" "ARGS" ${ARGN})
+  cmake_parse_arguments(T "" "NAME;EXIT;STDERR;STDOUT;GENERATE;ENV" "ARGS" ${ARGN})
   set(defines -DEXPECT_EXIT=${T_EXIT})
   if(DEFINED T_STDERR)
     list(APPEND defines "-DEXPECT_STDERR=${T_STDERR}")
@@ -23,6 +24,9 @@ function(connsim_cli_test)
   add_test(NAME cli.${T_NAME}
            COMMAND ${CMAKE_COMMAND} "-DCOMMAND=${command}" ${defines} -P ${CONNSIM_RUN_EXPECTING})
   set_tests_properties(cli.${T_NAME} PROPERTIES LABELS cli TIMEOUT 120)
+  if(DEFINED T_ENV)
+    set_tests_properties(cli.${T_NAME} PROPERTIES ENVIRONMENT "${T_ENV}")
+  endif()
 endfunction()
 
 # Every hostile file: exit 2 from both commands, "FILE:LINE:COL: " and "nothing was run".
@@ -121,3 +125,25 @@ connsim_cli_test(NAME run.max-events-generous EXIT 0
                  STDOUT "PASS cli-passes")
 connsim_cli_test(NAME run.max-events-negative EXIT 2 ARGS run ${CONNSIM_CLI_DIR}/passes.json --max-events -1)
 connsim_cli_test(NAME run.max-wall-seconds-zero EXIT 2 ARGS run ${CONNSIM_CLI_DIR}/passes.json --max-wall-seconds 0)
+
+# The memory estimate (scenarios/memory_estimate.hpp): a file whose estimated peak memory exceeds
+# the limit is refused before anything runs, in one line with the estimate and the limit.
+# CONNSIM_MEMORY_LIMIT sets the limit (else MemAvailable), so a small file tests it cheaply.
+foreach(verb run crosscheck conform)
+  connsim_cli_test(NAME ${verb}.over-memory-estimate EXIT 2 ENV CONNSIM_MEMORY_LIMIT=20M
+                   ARGS ${verb} ${CONNSIM_CLI_DIR}/passes.json
+                   STDERR "passes.json: estimated peak memory [0-9.]+ MiB exceeds the limit of 20.0 MiB \\(CONNSIM_MEMORY_LIMIT\\): 2 wallets whose stores would hold 2 presence entries[^\n]*\n1 invalid input; nothing was run"
+                   STDOUT "^$")
+endforeach()
+connsim_cli_test(NAME sweep.over-memory-estimate EXIT 2 ENV CONNSIM_MEMORY_LIMIT=40M
+                 ARGS sweep ${CONNSIM_CLI_DIR}/passes.json --max-attempts 1,2 --seeds 1 --jobs 2 --no-plots
+                      --out ${CMAKE_CURRENT_BINARY_DIR}/sweep-over-memory
+                 STDERR "passes.json: estimated peak memory [0-9.]+ MiB \\(2 processes of [0-9.]+ MiB\\) exceeds the limit of 40.0 MiB")
+connsim_cli_test(NAME run.under-memory-estimate EXIT 0 ENV CONNSIM_MEMORY_LIMIT=1G
+                 ARGS run ${CONNSIM_CLI_DIR}/passes.json)
+connsim_cli_test(NAME run.memory-limit-unlimited EXIT 0 ENV CONNSIM_MEMORY_LIMIT=unlimited
+                 ARGS run ${CONNSIM_CLI_DIR}/passes.json)
+connsim_cli_test(NAME run.memory-limit-malformed EXIT 2 ENV CONNSIM_MEMORY_LIMIT=lots
+                 ARGS run ${CONNSIM_CLI_DIR}/passes.json
+                 STDERR "CONNSIM_MEMORY_LIMIT: expected a size such as 4G, 512M or a number of bytes, or \"unlimited\", got \"lots\""
+                 STDOUT "^$")
