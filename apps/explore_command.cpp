@@ -1,8 +1,12 @@
 // `connsim explore SPACE.json [--runs N | --time T] [--seed S] [-j N] [-o DIR] [--shrink-budget N]
-//                            [--oracle js [--store-path DIR]] [--draw SEED]`
+//                            [--oracle js [--store-path DIR]] [--draw SEED]
+//                            [--match LOG [--tolerance T] [--keep K]]`
 // Draws a scenario per run seed from a space file, runs each in worker processes, checks every
 // property, and writes each distinct failure, shrunk, to DIR as a scenario file (the library is
 // scenarios/explore/). Exit status: 0 nothing failed, 1 a finding, 2 invalid input.
+// With --match LOG it searches for worlds that reproduce a wallet's field log instead
+// (scenarios/explore/match_search.hpp): exit 0 when the best world matches every observation,
+// 1 when none does, 2 invalid input.
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +19,8 @@
 #include "apps/sweep/worker_pool.hpp"
 #include "scenarios/explore/draw.hpp"
 #include "scenarios/explore/explore.hpp"
+#include "scenarios/explore/match_search.hpp"
+#include "scenarios/field_log/field_log.hpp"
 #include "scenarios/loader.hpp"
 
 namespace connsim::apps {
@@ -31,7 +37,48 @@ struct ExploreCommandOptions {
   std::optional<std::uint64_t> draw;  // --draw SEED: print that seed's scenario and stop
   std::string oracle;                 // "js": compare with the JavaScript store
   std::string store_path;
+  std::string match;                  // --match LOG: reproduce a field log
+  std::string tolerance = "1s";       // --tolerance: how far a matched observation may be off
+  std::size_t keep = 3;               // --keep: best worlds written
 };
+
+void print_errors(const std::vector<scenarios::LoadError>& errors) {
+  for (const auto& error : errors) std::cerr << error.to_string() << "\n";
+  std::cerr << errors.size() << " invalid input" << (errors.size() == 1 ? "" : "s") << "; nothing was run\n";
+}
+
+/// `explore SPACE --match LOG`: the search for worlds that reproduce the log.
+int run_match(const ExploreCommandOptions& o, const scenarios::explore::Space& space,
+              scenarios::explore::ExploreOptions explore) {
+  const auto log = scenarios::field_log::load_field_log_file(o.match);
+  if (!log.ok()) {
+    print_errors(log.errors());
+    return kExitInvalid;
+  }
+  const auto tolerance = scenarios::parse_time(o.tolerance);
+  if (!tolerance) {
+    std::cerr << "connsim explore: --tolerance: expected a time such as 500ms or 2s, got \"" << o.tolerance << "\"\n";
+    return kExitInvalid;
+  }
+  if (auto problem = scenarios::explore::match_problem(space, log.log())) {
+    std::cerr << "connsim explore: --match: " << *problem << "\n";
+    return kExitInvalid;
+  }
+  scenarios::explore::MatchOptions options;
+  options.explore = std::move(explore);
+  options.tolerance.time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(*tolerance).count();
+  options.keep = std::max<std::size_t>(1, o.keep);
+  const auto report = scenarios::explore::match_space(space, log.log(), options, std::cout, std::cerr);
+  const double rate = report.run_wall_seconds > 0 ? static_cast<double>(report.runs) / report.run_wall_seconds : 0;
+  std::cout << "matched " << report.runs << " runs of " << space.name << " against " << o.match << " (seed " << o.seed
+            << ") in " << static_cast<int>(report.run_wall_seconds * 10 + 0.5) / 10.0 << " s on " << options.explore.jobs
+            << " worker" << (options.explore.jobs == 1 ? "" : "s") << ", " << static_cast<int>(rate * 10 + 0.5) / 10.0
+            << " runs/s; best: "
+            << (report.worlds.empty() ? std::string("none ran") : report.worlds.front().shrunk_score.summary()) << "\n";
+  for (const auto& failure : report.worker_failures) std::cerr << "connsim explore: " << failure << "\n";
+  const bool complete = !report.worlds.empty() && report.worlds.front().shrunk_score.complete();
+  return complete ? kExitPass : kExitFail;
+}
 
 /// With --oracle js: whether the JavaScript store runs here (one tiny scenario, in a worker
 /// process so that this process keeps no simulator state); prints why not.
@@ -56,9 +103,7 @@ bool oracle_available(const scenarios::explore::EvaluateOptions& evaluate) {
 int run_explore(const ExploreCommandOptions& o, const std::string& command) {
   const auto loaded = scenarios::explore::load_space_file(o.space);
   if (!loaded.ok()) {
-    for (const auto& error : loaded.errors()) std::cerr << error.to_string() << "\n";
-    std::cerr << loaded.errors().size() << " invalid input" << (loaded.errors().size() == 1 ? "" : "s")
-              << "; nothing was run\n";
+    print_errors(loaded.errors());
     return kExitInvalid;
   }
   if (o.draw) {
@@ -88,6 +133,7 @@ int run_explore(const ExploreCommandOptions& o, const std::string& command) {
   options.shrink_budget = o.shrink_budget;
   options.progress = isatty(STDERR_FILENO) != 0;
   options.command = command;
+  if (!o.match.empty()) return run_match(o, loaded.space(), options);
   const auto report = scenarios::explore::explore_space(loaded.space(), options, std::cout, std::cerr);
   const double rate = report.run_wall_seconds > 0 ? static_cast<double>(report.runs) / report.run_wall_seconds : 0;
   std::cout << "explored " << report.runs << " runs of " << loaded.space().name << " (seed " << o.seed << ") in "
@@ -120,6 +166,15 @@ Command add_explore_command(CLI::App& app) {
                "differ (connsim conform reproduces it)")
       ->check(CLI::IsMember({"js"}));
   c.add_option("--store-path", o->store_path, "With --oracle js: the JavaScript store sources (default js/store)");
+  auto* match = c.add_option("--match", o->match,
+                              "Search for worlds that reproduce this field log (connsim-log/1) instead of "
+                              "checking properties; writes the best, shrunk, to -o");
+  match->excludes(c.get_option("--oracle"));
+  c.add_option("--tolerance", o->tolerance,
+               "With --match: how far in time a run's observation may be from the log's (default 1s)")
+      ->needs(match);
+  c.add_option("--keep", o->keep, "With --match: how many of the best worlds to shrink and write (default 3)")
+      ->needs(match);
   c.add_option("--draw", o->draw, "Print the scenario this run seed draws (as a scenario file) and stop");
   const std::string command = "connsim";
   return Command{&c, [o, command] { return run_explore(*o, command); }};

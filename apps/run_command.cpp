@@ -1,17 +1,19 @@
 // `connsim run FILE|DIR... [--seed N] [--junit FILE] [--trace FILE] [--html FILE] [--log] [--stats]
 //               [--determinism] [--backend message|packet] [--network live] [--pcap DIR]
 //               [--max-events N] [--max-wall-seconds S] [--store cpp|js] [--store-path DIR]
-//               [--shard I/N]`
+//               [--shard I/N] [--export-log WALLET -o LOG.json]`
 // Runs each scenario and checks its expectations: one PASS/FAIL line per scenario, then
 // "N passed, N failed". Exit 0 all passed, 1 any failed, 2 invalid input (nothing runs) or an
 // output that could not be written. With --shard I/N only that shard's scenarios run (every
-// input is still loaded and checked); its JUnit names the shard for `connsim merge`.
+// input is still loaded and checked); its JUnit names the shard for `connsim merge`. With
+// --export-log, the one scenario's wallet WALLET's field log (`connsim-log/1`) is written to -o.
 #include <filesystem>
 #include <iostream>
 #include <memory>
 
 #include "apps/command.hpp"
 #include "apps/memory_check.hpp"
+#include "scenarios/field_log/export_log.hpp"
 #include "live/live_runner.hpp"
 #include "scenarios/report_html.hpp"
 #include "scenarios/reporters.hpp"
@@ -36,7 +38,33 @@ struct RunCommandOptions {
   std::string store_path;
   bool determinism = false;
   std::optional<sweep::Shard> shard;  // --shard I/N: only scenario k with k mod N == I-1
+  std::string export_log_wallet;      // --export-log WALLET
+  std::string export_log_path;        // -o LOG.json
 };
+
+/// With --export-log: whether it names one wallet of the one scenario; says why not on stderr.
+bool export_log_usable(const RunCommandOptions& o, const std::vector<scenarios::Scenario>& loaded) {
+  if (o.export_log_wallet.empty()) return true;
+  if (loaded.size() != 1 || o.shard) {
+    std::cerr << "connsim: --export-log needs exactly one scenario (got " << loaded.size() << ")"
+              << (o.shard ? " and no --shard" : "") << "\n";
+    return false;
+  }
+  if (loaded.front().find_wallet(o.export_log_wallet) == nullptr) {
+    std::string known;
+    for (const auto& w : loaded.front().wallets) known += (known.empty() ? "" : ", ") + w.id;
+    std::cerr << "connsim: --export-log: unknown wallet \"" << o.export_log_wallet << "\"; known: " << known << "\n";
+    return false;
+  }
+  return true;
+}
+
+/// Writes the field log of --export-log's wallet from the run (scenarios/field_log/export_log.hpp).
+bool write_exported_log(const RunCommandOptions& o, const scenarios::Scenario& scenario,
+                        const scenarios::RunReport& report) {
+  const auto log = scenarios::field_log::export_from_history(scenario, report, o.export_log_wallet);
+  return write_file(o.export_log_path, [&](std::ostream& out) { out << to_json(log).dump(2) << "\n"; });
+}
 
 /// Whether --pcap can be honoured: it needs a packet run and a directory it can create. Says
 /// why not on stderr.
@@ -86,6 +114,7 @@ int run_scenarios(const RunCommandOptions& o) {
   if (!loaded || !scenarios_fit_memory(*loaded)) return kExitInvalid;
   const RunOptions options = run_options_of(o);
   if (!pcap_directory_usable(options, *loaded)) return kExitInvalid;
+  if (!export_log_usable(o, *loaded)) return kExitInvalid;
   if (!options.store_path.empty() && !std::filesystem::is_directory(options.store_path)) {
     std::cerr << "connsim: --store-path: " << options.store_path << " is not a directory\n";
     return kExitInvalid;
@@ -138,6 +167,7 @@ int run_scenarios(const RunCommandOptions& o) {
     if (o.stats) std::cout << stats_line(report) << "\n";
     std::cout.flush();
     if (!report.passed) std::cerr << failure_details(report) << std::flush;
+    if (!o.export_log_wallet.empty() && !write_exported_log(o, scenario, report)) return kExitInvalid;
     reports.push_back(std::move(report));
   }
   std::cout << summary_line(reports) << "\n";
@@ -201,6 +231,10 @@ Command add_run_command(CLI::App& app) {
                 "Run each scenario twice and fail when the two histories differ (names the first "
                 "diverging entry)");
   add_shard_option(*run, o->shard);
+  auto* export_log = run->add_option("--export-log", o->export_log_wallet,
+                                     "Write this wallet's field log (connsim-log/1) of the one scenario to -o");
+  run->add_option("-o,--log-out", o->export_log_path, "Where --export-log writes the log")->needs(export_log);
+  export_log->needs(run->get_option("-o"));
   return Command{run, [o] { return run_scenarios(*o); }};
 }
 

@@ -60,3 +60,39 @@ add_test(NAME explore.invalid_space
                  "-DEXPECT_STDERR=bad-ranges.json:2:31: /wallets/max: max must not be less than min\n.*bad-ranges.json:3:53: /store/retry/max_attempts/one_of/1: must be at least 1, got 0\n2 invalid inputs; nothing was run"
                  -P ${PROJECT_SOURCE_DIR}/tests/scenarios/run_expecting.cmake)
 set_tests_properties(explore.invalid_space PROPERTIES LABELS explore)
+
+# Field logs (explore --match): a log exported from library scenario 64 (field bug 14) is matched
+# back to a world that reproduces it, within a fixed budget on the space shaped for relay
+# restarts (tests/explore/explore_match.cmake); and bad inputs are refused (exit 2).
+add_test(NAME explore.match_log
+         COMMAND ${CMAKE_COMMAND} -DCOMMAND=$<TARGET_FILE:connsim>
+                 -DSCENARIO=${PROJECT_SOURCE_DIR}/scenarios/library/64-bug-relay-no-rereservation.json -DWALLET=bob
+                 -DSPACE=${PROJECT_SOURCE_DIR}/scenarios/spaces/relay-restart.json -DRUNS=300
+                 -DOUT=${CMAKE_CURRENT_BINARY_DIR}/explore-match -P ${CMAKE_CURRENT_LIST_DIR}/explore_match.cmake)
+set_tests_properties(explore.match_log PROPERTIES LABELS explore TIMEOUT 300)
+set(match_space ${PROJECT_SOURCE_DIR}/scenarios/spaces/relay-restart.json)
+set(run_expecting ${PROJECT_SOURCE_DIR}/tests/scenarios/run_expecting.cmake)
+add_test(NAME explore.match_invalid_log
+         COMMAND ${CMAKE_COMMAND} "-DCOMMAND=$<TARGET_FILE:connsim>|explore|${match_space}|--match|${CMAKE_CURRENT_LIST_DIR}/logs/bad-entries.json"
+                 -DEXPECT_EXIT=2
+                 "-DEXPECT_STDERR=bad-entries.json:3:61: /entries/0/status: expected \"disconnected\", \"connecting\", \"connected\", or \"failed\", got \"connectin\"\n1 invalid input; nothing was run"
+                 -P ${run_expecting})
+add_test(NAME explore.match_too_few_wallets
+         COMMAND ${CMAKE_COMMAND} "-DCOMMAND=$<TARGET_FILE:connsim>|explore|${match_space}|--match|${CMAKE_CURRENT_LIST_DIR}/logs/four-wallets.json"
+                 -DEXPECT_EXIT=2
+                 "-DEXPECT_STDERR=--match: the space draws as few as 3 wallets, but the log needs 4"
+                 -P ${run_expecting})
+add_test(NAME explore.match_bad_tolerance
+         COMMAND ${CMAKE_COMMAND} "-DCOMMAND=$<TARGET_FILE:connsim>|explore|${match_space}|--match|${CMAKE_CURRENT_LIST_DIR}/logs/four-wallets.json|--tolerance|soon"
+                 -DEXPECT_EXIT=2 "-DEXPECT_STDERR=--tolerance: expected a time such as 500ms or 2s, got \"soon\""
+                 -P ${run_expecting})
+add_test(NAME explore.export_log_unknown_wallet
+         COMMAND ${CMAKE_COMMAND} "-DCOMMAND=$<TARGET_FILE:connsim>|run|${PROJECT_SOURCE_DIR}/scenarios/library/64-bug-relay-no-rereservation.json|--export-log|dave|-o|${CMAKE_CURRENT_BINARY_DIR}/dave.json"
+                 -DEXPECT_EXIT=2 "-DEXPECT_STDERR=--export-log: unknown wallet \"dave\"; known: alice, bob, carol"
+                 -P ${run_expecting})
+add_test(NAME explore.export_log_two_scenarios
+         COMMAND ${CMAKE_COMMAND} "-DCOMMAND=$<TARGET_FILE:connsim>|run|${PROJECT_SOURCE_DIR}/scenarios/library/64-bug-relay-no-rereservation.json|${PROJECT_SOURCE_DIR}/scenarios/library/44-bug-stale-connected-status.json|--export-log|bob|-o|${CMAKE_CURRENT_BINARY_DIR}/bob.json"
+                 -DEXPECT_EXIT=2 "-DEXPECT_STDERR=--export-log needs exactly one scenario \\(got 2\\)"
+                 -P ${run_expecting})
+set_tests_properties(explore.match_invalid_log explore.match_too_few_wallets explore.match_bad_tolerance
+                     explore.export_log_unknown_wallet explore.export_log_two_scenarios PROPERTIES LABELS explore)
