@@ -1,4 +1,4 @@
-// `connsim crosscheck FILE|DIR... [--seed N] [--seeds N] [--network live]`: runs each scenario on both
+// `connsim crosscheck FILE|DIR... [--seed N] [--seeds N] [--network live [--store cpp|js]]`: runs each scenario on both
 // backends (with --network live: simulated on its own backend, and live; live/live_crosscheck.hpp).
 // Without --seeds: one SAME/DIFF line per scenario; exit 0 all the same, 1 an outcome differs.
 // With --seeds N: compares N consecutive seeds in distribution, one summary line per scenario;
@@ -20,6 +20,7 @@ struct CrosscheckOptions {
   std::optional<std::uint64_t> seed;
   std::size_t seeds = 0;  // 0: one run per backend, outcomes compared exactly
   std::optional<std::string> network;  // "live": simulated vs live
+  std::optional<std::string> store;    // with --network live: the stores of both runs
 };
 
 /// Simulated (the scenario's own backend; message for a file that says live) against live.
@@ -60,6 +61,11 @@ int run_crosscheck(const CrosscheckOptions& o) {
   if (!loaded || !scenarios_fit_memory(*loaded)) return kExitInvalid;
   RunOptions options;
   options.seed = o.seed;
+  if (o.store && o.network != "live") {
+    std::cerr << "connsim: crosscheck: --store goes with --network live\n";
+    return kExitInvalid;
+  }
+  if (o.store) options.store = *o.store == "js" ? sim::StoreImplementation::js : sim::StoreImplementation::cpp;
   if (o.network == "live") {
     if (o.seeds > 0) {
       std::cerr << "connsim: crosscheck: --seeds and --network live do not go together\n";
@@ -107,6 +113,10 @@ Command add_crosscheck_command(CLI::App& app) {
                     "live: compare the simulation with a live run on real js-libp2p nodes in network "
                     "namespaces (root; docs/LIVE.md), connect by connect")
       ->check(CLI::IsMember({"live"}));
+  cross->add_option("--store", o->store,
+                    "with --network live: every wallet's stores in both runs, the C++ port (cpp) or the "
+                    "wallet's JavaScript (js); overrides store.implementation")
+      ->check(CLI::IsMember({"cpp", "js"}));
   return Command{cross, [o] { return run_crosscheck(*o); }};
 }
 

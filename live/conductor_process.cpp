@@ -59,7 +59,9 @@ LivePaths LivePaths::find() {
   paths.conductor = paths.js_dir + "/live/conductor.js";
   std::error_code error;
   const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
-  paths.link_binary = (error ? std::filesystem::path(".") : self.parent_path()) / "connsim-live-link";
+  const std::filesystem::path bin = error ? std::filesystem::path(".") : self.parent_path();
+  paths.link_binary = bin / "connsim-live-link";
+  paths.store_binary = bin / "connsim-live-store";
   return paths;
 }
 
@@ -77,6 +79,9 @@ std::optional<std::string> live_environment_problem(const LivePaths& paths) {
   }
   if (!fs::exists(paths.js_dir + "/node_modules/esbuild")) {
     return "live mode runs the JavaScript store, which needs js/node_modules; run scripts/install-deps.sh";
+  }
+  if (!fs::exists(paths.store_binary)) {
+    return "live mode needs " + paths.store_binary + " (the C++ store's process, built with connsim: cmake --build --preset default)";
   }
   std::string message;
   const ConductorExit exit = run_conductor(paths, {"check"}, [&](const std::string& line) {

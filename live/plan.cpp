@@ -50,7 +50,7 @@ json relay_reconnect_json(const sim::RelayReconnect& r) {
   return "none";
 }
 
-json wallet_json(const sim::WorldConfig& world, std::size_t w) {
+json wallet_json(const sim::WorldConfig& world, std::size_t w, sim::StoreImplementation store) {
   const sim::WalletConfig& wallet = world.wallets[w];
   json shared = json::array();
   for (const auto& s : world.shared_wallets) {
@@ -71,6 +71,7 @@ json wallet_json(const sim::WorldConfig& world, std::size_t w) {
            {"inbound_limit", wallet.inbound_limit},
            {"relay_reconnect", relay_reconnect_json(wallet.relay_reconnect)},
            {"access_latency_ms", access_ms(wallet.access_latency)},
+           {"store", store == sim::StoreImplementation::cpp ? "cpp" : "js"},
            {"store_options", store_options},
            {"broadcast_skips_relay", wallet.sdk.broadcast_skips_relay},
            {"shared_wallets", shared}};
@@ -189,13 +190,16 @@ json make_plan(const Scenario& scenario, std::uint64_t seed, const PlanOptions& 
                       {"access_latency_ms", access_ms(r.access_latency)}});
   }
   json wallets = json::array();
-  for (std::size_t w = 0; w < world.wallets.size(); ++w) wallets.push_back(wallet_json(world, w));
+  for (std::size_t w = 0; w < world.wallets.size(); ++w) {
+    wallets.push_back(wallet_json(world, w, live_store_of(scenario.wallets[w], options.store)));
+  }
   return {{"name", scenario.name},
           {"seed", seed},
           {"until_ms", ms(scenario.until)},
           {"quiet_ms", static_cast<double>(options.quiet.count())},
           {"store_dir", options.store_dir},
           {"link_binary", options.link_binary},
+          {"store_binary", options.store_binary},
           {"latency", latency_json(scenario.network.link.latency)},
           {"loss", scenario.network.link.loss},
           {"bootstrap",
@@ -208,16 +212,17 @@ json make_plan(const Scenario& scenario, std::uint64_t seed, const PlanOptions& 
           {"getters", getters_json(scenario)}};
 }
 
+sim::StoreImplementation live_store_of(const scenarios::Wallet& wallet, std::optional<sim::StoreImplementation> forced) {
+  if (forced) return *forced;
+  const json written = wallet.store.as_written.empty() ? json::object() : json::parse(wallet.store.as_written, nullptr, false);
+  if (written.is_object() && written.value("implementation", "") == "cpp") return sim::StoreImplementation::cpp;
+  return sim::StoreImplementation::js;
+}
+
 std::optional<std::string> unsupported_in_live(const Scenario& scenario) {
   for (const auto& wallet : scenario.wallets) {
     if (wallet.relay_reconnect.mode != sim::RelayReconnect::Mode::none) {
       return "wallet " + wallet.id + ": relay_reconnect other than \"none\" is not supported in live runs yet (docs/LIVE.md)";
-    }
-    const json written = wallet.store.as_written.empty() ? json::object()
-                                                         : json::parse(wallet.store.as_written, nullptr, false);
-    if (written.is_object() && written.value("implementation", "") == "cpp") {
-      return "wallet " + wallet.id +
-             ": live mode runs the JavaScript store; \"implementation\": \"cpp\" is not supported live yet";
     }
   }
   return std::nullopt;

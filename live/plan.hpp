@@ -9,9 +9,11 @@
 //    bootstrap: {first_peer_exchange_ms, peer_exchange_interval_ms, presence_ttl_ms},
 //    relays: [{id, max_reservations, reservation_ttl_ms, reservation_ends_on_disconnect,
 //              circuit_duration_ms, circuit_bytes, access_latency_ms}],
+//    store_binary,
 //    wallets: [{id, peer_id, nickname?, nat: {public_host, mapping, filtering,
 //               mapping_timeout_ms}, relays: [relay index], webrtc, online_at_ms,
-//               inbound_limit, relay_reconnect, access_latency_ms, store_options, broadcast_skips_relay,
+//               inbound_limit, relay_reconnect, access_latency_ms, store: "js"|"cpp",
+//               store_options, broadcast_skips_relay,
 //               shared_wallets: [{id, participants: [{peer_id}]}]}],
 //    timeline: [{at_ms, index, run, do, wallet_index?, peer_id?, peer_ids?, shared_wallet?,
 //                recipient?, amount_sats?, relay_index?, for_ms?, latency?, loss?,
@@ -32,15 +34,22 @@ namespace connsim::live {
 struct PlanOptions {
   std::string store_dir;  // the JavaScript store the wallets run (absolute)
   std::string link_binary;  // connsim-live-link, the userspace link (live/link/)
+  std::string store_binary;  // connsim-live-store, the C++ store of a live wallet (live/store_host/)
+  /// --store: every wallet's store implementation; unset: live_store_of() per wallet.
+  std::optional<sim::StoreImplementation> store;
   /// A live run ends this long after the last report once every step and getter is done
   /// (or at `until`, whichever is first).
   std::chrono::milliseconds quiet{3000};
 };
 
+/// Which store a wallet runs live: `forced` (--store) when given, else the C++ store when its
+/// `store.implementation` says "cpp" as written, else the JavaScript store (live mode's
+/// default, unlike the simulation's: docs/LIVE.md).
+sim::StoreImplementation live_store_of(const scenarios::Wallet& wallet, std::optional<sim::StoreImplementation> forced);
+
 nlohmann::json make_plan(const scenarios::Scenario& scenario, std::uint64_t seed, const PlanOptions& options);
 
-/// Why `scenario` cannot run live as written (the C++ store named for a wallet, a relay_reconnect
-/// other than none), or nothing.
+/// Why `scenario` cannot run live as written (a relay_reconnect other than none), or nothing.
 std::optional<std::string> unsupported_in_live(const scenarios::Scenario& scenario);
 
 }  // namespace connsim::live

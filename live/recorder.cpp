@@ -63,6 +63,9 @@ void LiveRecorder::consume(const json& line) {
   const store::Duration at = time_of(line);
   if (ev == "fatal") {
     fatal_ = text(line, "message");
+  } else if (ev == "aborted") {
+    if (!aborted_) aborted_ = text(line, "message");
+    notices_.push_back(sim::format_time(at) + " run aborted: " + text(line, "message"));
   } else if (ev == "done") {
     finished_ = true;
   } else if (ev == "end") {
@@ -108,7 +111,8 @@ void LiveRecorder::consume(const json& line) {
     }
     getters_[index] = got;
   } else if (ev == "error") {
-    const std::string message = "the JavaScript store of " + text(line, "wallet") + " threw (" + text(line, "where") +
+    const std::string store = text(line, "store") == "cpp" ? "C++" : "JavaScript";
+    const std::string message = "the " + store + " store of " + text(line, "wallet") + " threw (" + text(line, "where") +
                                 "): " + text(line, "message");
     notices_.push_back(sim::format_time(at) + " " + message);
     if (!store_error_) store_error_ = message;

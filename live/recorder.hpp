@@ -33,6 +33,8 @@ class LiveRecorder {
   store::Duration end() const { return end_; }
   bool finished() const { return finished_; }
   std::optional<std::string> fatal() const { return fatal_; }
+  /// A process of the run died unexpectedly and the conductor ended the run early: why.
+  const std::optional<std::string>& aborted() const { return aborted_; }
 
  private:
   std::optional<std::size_t> wallet_of(const nlohmann::json& line) const;
@@ -48,6 +50,7 @@ class LiveRecorder {
   std::vector<std::string> notices_;
   std::optional<std::string> store_error_;
   std::optional<std::string> fatal_;
+  std::optional<std::string> aborted_;
   store::Duration end_{};
   bool finished_ = false;
 };

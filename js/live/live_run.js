@@ -50,12 +50,23 @@ export class LiveRun {
       onReport: (report) => { this.lastReportMs = this.nowMs(); onReport?.(report) },
       onExit: (code, signal) => {
         if (!this.stopping && !this.expectedExits.has(name)) {
-          this.emit({ ev: 'notice', message: `${name} exited unexpectedly (${signal ?? code}); see ${this.logDir}/${name}.log`, t: this.nowNs() })
+          const message = `${name} exited unexpectedly (${signal ?? code}); see ${this.logDir}/${name}.log`
+          this.emit({ ev: 'notice', message, t: this.nowNs() })
           onUnexpectedExit?.()
+          this.abort(message)
         }
         this.expectedExits.delete(name)
       },
     })
+  }
+
+  /// A process of the run died unexpectedly: the run cannot go on as the scenario says. It ends
+  /// within 50 ms (play's poll; the conductor tears everything down as at a normal end) and connsim fails it with
+  /// `message` (an `aborted` report).
+  abort(message) {
+    if (this.aborted) return
+    this.aborted = message
+    this.emit({ ev: 'aborted', message, t: this.nowNs() })
   }
 
   relayConfig(k) {
@@ -77,6 +88,7 @@ export class LiveRun {
     return {
       role: 'wallet', wallet: w.id, peer_id: w.peer_id, nickname: w.nickname ?? null, seed: this.plan.seed,
       start_epoch_ms: this.startEpochMs ?? performance.timeOrigin + performance.now(),
+      store: w.store ?? 'js', store_binary: this.plan.store_binary,
       store_dir: this.plan.store_dir, options: w.store_options ?? {}, shared_wallets: w.shared_wallets,
       webrtc: w.webrtc, inbound_limit: w.inbound_limit, broadcast_skips_relay: w.broadcast_skips_relay,
       presence_ttl_ms: this.plan.bootstrap.presence_ttl_ms,
@@ -206,11 +218,11 @@ export class LiveRun {
         const now = this.nowMs()
         const settled = this.stepsLeft === 0 && gettersLeft === 0 && this.pendingSteps() === 0
         const quiet = now - this.lastReportMs >= this.plan.quiet_ms && now >= lastTimedMs
-        if (now >= untilMs || (settled && quiet)) { clearInterval(poll); resolve() }
+        if (now >= untilMs || (settled && quiet) || this.aborted) { clearInterval(poll); resolve() }
       }, 50)
     })
     // Getters at the end of the run (those without `at` whose time had not come).
-    const endGetters = this.plan.getters.filter((g) => g.at_ms === null || g.at_ms === undefined)
+    const endGetters = this.aborted ? [] : this.plan.getters.filter((g) => g.at_ms === null || g.at_ms === undefined)
     if (endGetters.length > 0) {
       for (const g of endGetters) this.act(g.wallet_index, { kind: 'getter', expectation: g.expectation }, { name: 'getter', getter: g.getter, peer: g.peer })
     }

@@ -80,12 +80,15 @@ async function main() {
   }
   if (server) await server.stop()
   if (wallet) await wallet.goOffline()
+  wallet?.store?.stop?.()
   process.exit(0)
 }
 
 async function handleWalletCommand(wallet, command) {
   switch (command.op) {
-    case 'start': wallet.config.start_epoch_ms = command.start_epoch_ms; return undefined
+    case 'start':
+      wallet.config.start_epoch_ms = command.start_epoch_ms
+      return wallet.store?.start?.(command.start_epoch_ms)
     case 'action': return wallet.store.act(command.id, command)
     case 'go_offline': return wallet.goOffline()
     case 'go_online': return wallet.goOnline()

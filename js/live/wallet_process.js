@@ -19,6 +19,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { createWallet, connectionType, hostKey } from './libp2p_nodes.js'
 import { GOSSIP_PROTOCOL, PRESENCE_TOPIC } from './presence_hub.js'
 import { sendJson, readJsonLines } from './json_lines.js'
+import { CppStore } from './cpp_store.js'
 
 const require = createRequire(import.meta.url)
 const JS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -59,6 +60,7 @@ export class LiveWallet {
   nowNs() { return Math.max(0, Math.round((performance.timeOrigin + performance.now() - this.config.start_epoch_ms) * 1e6)) }
 
   async start() {
+    if (this.config.store === 'cpp') return this.startCppStore()
     this.loader = await new StoreLoader(this.config.store_dir).build()
     const live = this
     const host = {
@@ -79,6 +81,22 @@ export class LiveWallet {
       options: this.config.options, shared_wallets: this.config.shared_wallets,
     })
     this.store.host.report({ ev: 'created', wallet: this.config.wallet })
+  }
+
+  /// The C++ store (connsim-live-store) on this wallet's node, through the same storeNode seam.
+  /// If its process dies, so does this one: the wallet has lost its store (the conductor ends
+  /// the run, docs/LIVE.md).
+  startCppStore() {
+    this.store = new CppStore({
+      binary: this.config.store_binary,
+      config: this.config,
+      node: this.storeNode({ alive: true, pubsub: [] }),
+      emit: this.emit,
+      onExit: (code, signal) => {
+        process.stderr.write(`the C++ store process (${this.config.store_binary}) exited (${signal ?? code})\n`)
+        process.exit(1)
+      },
+    })
   }
 
   // --- the network --------------------------------------------------------------------------
@@ -174,6 +192,10 @@ export class LiveWallet {
       const peer = this.byLibp2p.get(event.detail.toString())
       if (peer && node === this.libp2p) this.store.deliver({ kind: 'peer_disconnect', peer })
     })
+    // The C++ store mirrors getConnections (cpp_store.js); the JavaScript store asks libp2p.
+    const connectionsChanged = () => { if (node === this.libp2p) this.store.connectionsChanged?.() }
+    node.addEventListener('connection:open', connectionsChanged)
+    node.addEventListener('connection:close', connectionsChanged)
     node.addEventListener('self:peer:update', () => {
       // A reservation gained after joining (a relay that came back, for example) is advertised.
       if (node === this.libp2p && !this.joining && this.relayAddrs().length > this.lastRelayCount) this.advertise()
@@ -204,6 +226,7 @@ export class LiveWallet {
     const node = this.libp2p
     this.libp2p = null
     this.gossip = null
+    this.store?.connectionsChanged?.()
     if (node) await node.stop()
   }
 

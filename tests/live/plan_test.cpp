@@ -115,12 +115,26 @@ BOOST_AUTO_TEST_CASE(getters_with_and_without_a_time) {
 BOOST_AUTO_TEST_CASE(what_live_mode_refuses) {
   BOOST_TEST(!live::unsupported_in_live(load(kScenario)));
   const std::string base = R"({"format": "connsim/1", "name": "x", "network": {"relays": [{"id": "r"}]}, )";
-  auto why = live::unsupported_in_live(load(base + R"("wallets": [{"id": "a", "store": {"implementation": "cpp"}}]})"));
-  BOOST_TEST_REQUIRE(why.has_value());
-  BOOST_TEST(why->find("JavaScript store") != std::string::npos);
-  why = live::unsupported_in_live(load(base + R"("wallets": [{"id": "a", "relay_reconnect": "keep-alive"}]})"));
+  BOOST_TEST(!live::unsupported_in_live(load(base + R"("wallets": [{"id": "a", "store": {"implementation": "cpp"}}]})")));
+  auto why = live::unsupported_in_live(load(base + R"("wallets": [{"id": "a", "relay_reconnect": "keep-alive"}]})"));
   BOOST_TEST_REQUIRE(why.has_value());
   BOOST_TEST(why->find("relay_reconnect") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(which_store_each_wallet_runs_live) {
+  const auto scenario = load(R"({"format": "connsim/1", "name": "x", "network": {"relays": [{"id": "r"}]},
+    "wallets": [{"id": "a"}, {"id": "b", "store": {"implementation": "cpp"}}, {"id": "c", "store": {"implementation": "js"}}]})");
+  // Live mode's default is the JavaScript store; a wallet that names the C++ store runs it.
+  json plan = live::make_plan(scenario, 1, {.store_dir = "/s", .store_binary = "/bin/store"});
+  BOOST_TEST(plan["store_binary"] == "/bin/store");
+  BOOST_TEST(plan["wallets"][0]["store"] == "js");
+  BOOST_TEST(plan["wallets"][1]["store"] == "cpp");
+  BOOST_TEST(plan["wallets"][2]["store"] == "js");
+  // --store overrides every wallet.
+  plan = live::make_plan(scenario, 1, {.store = sim::StoreImplementation::cpp});
+  for (const auto& wallet : plan["wallets"]) BOOST_TEST(wallet["store"] == "cpp");
+  plan = live::make_plan(scenario, 1, {.store = sim::StoreImplementation::js});
+  for (const auto& wallet : plan["wallets"]) BOOST_TEST(wallet["store"] == "js");
 }
 
 BOOST_AUTO_TEST_CASE(latency_loss_and_set_network_for_the_links) {

@@ -124,3 +124,16 @@ BOOST_AUTO_TEST_CASE(getters_end_and_bad_lines) {
   feed(recorder, R"({"ev":"fatal","kind":"setup","message":"ip netns add failed"})");
   BOOST_TEST(recorder.fatal().value_or("") == "ip netns add failed");
 }
+
+BOOST_AUTO_TEST_CASE(an_aborted_run_and_a_cpp_store_error) {
+  const auto scenario = load(kScenario);
+  live::LiveRecorder recorder(scenario);
+  BOOST_TEST(!recorder.aborted().has_value());
+  feed(recorder, R"({"ev":"error","kind":"store","store":"cpp","wallet":"bob","where":"event presence","message":"bad","t":5})");
+  BOOST_TEST_REQUIRE(recorder.store_error().has_value());
+  BOOST_TEST(recorder.store_error()->find("the C++ store of bob threw (event presence): bad") != std::string::npos);
+  feed(recorder, R"x({"ev":"aborted","message":"wallet-bob exited unexpectedly (SIGKILL)","t":7})x");
+  feed(recorder, R"({"ev":"aborted","message":"a second one","t":8})");
+  BOOST_TEST(recorder.aborted().value_or("") == "wallet-bob exited unexpectedly (SIGKILL)");
+  BOOST_TEST(recorder.notices().back().find("run aborted: a second one") != std::string::npos);
+}

@@ -4,11 +4,14 @@
 # both pass and the comparison is printed (COMPARE=known-difference: the connect-by-connect
 # outcomes are known to differ; docs/LIVE.md records the measurement). Skips (77) with a notice
 # when this machine cannot run live (not root, npm packages missing), unless CI=true.
-# usage: run_live_test.sh CONNSIM SCENARIO_FILE [same|known-difference]
+# STORE (cpp or js) runs both sides with that store (`--store`); default: each side's own default.
+# usage: run_live_test.sh CONNSIM SCENARIO_FILE [same|known-difference] [STORE]
 set -uo pipefail
 connsim="$1"
 scenario="$2"
 compare="${3:-same}"
+store_option=()
+[ -n "${4:-}" ] && store_option=(--store "$4")
 js_dir="$(cd "$(dirname "$0")/../../js" && pwd)"
 why=""
 if [ "$(id -u)" -ne 0 ]; then why="not root";
@@ -20,7 +23,7 @@ if [ -n "$why" ]; then
   echo "SKIP: live test needs root and the live npm packages: $why"
   exit 77
 fi
-out="$("$connsim" crosscheck --network live "$scenario" 2>&1)"
+out="$("$connsim" crosscheck --network live "${store_option[@]}" "$scenario" 2>&1)"
 status=$?
 echo "$out"
 if ! grep -q ": simulated PASS, live PASS$" <<<"$out"; then echo "FAIL: not both runs passed"; exit 1; fi
