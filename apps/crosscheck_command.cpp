@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "apps/command.hpp"
+#include "apps/live_run.hpp"
 #include "apps/memory_check.hpp"
 #include "live/live_crosscheck.hpp"
 #include "live/live_runner.hpp"
@@ -37,16 +38,9 @@ int run_live_crosscheck(const std::vector<scenarios::Scenario>& loaded, const sc
     const RunReport simulated = run_scenario(scenario, simulated_options);
     RunOptions live_options = options;
     live_options.backend = Backend::live;
-    live::LiveResult live_run = live::run_live(scenario, live_options);
-    if (live_run.cannot_run) {
-      std::cerr << "connsim: " << scenario.name << ": cannot run live: " << *live_run.cannot_run << "\n";
-      return kExitInvalid;
-    }
-    if (live_run.interrupted_by != 0) {
-      std::cerr << "connsim: interrupted; the live run's namespaces and processes were removed\n";
-      return 128 + live_run.interrupted_by;
-    }
-    const live::LiveCrossCheck check = live::compare_with_live(simulated, live_run.report);
+    auto live_run = run_live_or_exit_status(scenario, live_options);
+    if (const int* status = std::get_if<int>(&live_run)) return *status;
+    const live::LiveCrossCheck check = live::compare_with_live(simulated, std::get<RunReport>(live_run));
     live::write_live_crosscheck(std::cout, check);
     std::cout << std::flush;
     if (check.same()) ++same;

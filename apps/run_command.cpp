@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "apps/command.hpp"
+#include "apps/live_run.hpp"
 #include "apps/memory_check.hpp"
 #include "scenarios/field_log/export_log.hpp"
 #include "live/live_runner.hpp"
@@ -137,16 +138,9 @@ int run_scenarios(const RunCommandOptions& o) {
     RunReport report;
     try {
       if (live::wants_live(scenario, options)) {
-        live::LiveResult result = live::run_live(scenario, options);
-        if (result.cannot_run) {
-          std::cerr << "connsim: " << scenario.name << ": cannot run live: " << *result.cannot_run << "\n";
-          return kExitInvalid;
-        }
-        if (result.interrupted_by != 0) {
-          std::cerr << "connsim: interrupted; the live run's namespaces and processes were removed\n";
-          return 128 + result.interrupted_by;
-        }
-        report = std::move(result.report);
+        auto live_run = run_live_or_exit_status(scenario, options);
+        if (const int* status = std::get_if<int>(&live_run)) return *status;
+        report = std::move(std::get<RunReport>(live_run));
       } else {
         report = run_scenario(scenario, options);
       }

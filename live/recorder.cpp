@@ -1,39 +1,15 @@
 #include "live/recorder.hpp"
 
 #include "sim/history.hpp"
+#include "sim/js/store_reports.hpp"
 
 namespace connsim::live {
 namespace {
 
 using nlohmann::json;
-
-std::optional<std::string> optional_text(const json& object, const char* key) {
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
-
-std::string text(const json& object, const char* key) { return optional_text(object, key).value_or(""); }
-
-store::ConnectResult connect_result(const json& value) {
-  store::ConnectResult result;
-  if (!value.is_object()) {
-    result.error = "the JavaScript store returned no result";
-    return result;
-  }
-  result.success = value.value("success", false);
-  result.connection_type = store::parse_connection_type(text(value, "connection_type")).value_or(store::ConnectionType::none);
-  result.error = optional_text(value, "error");
-  return result;
-}
-
-std::optional<store::SessionState> session_state(std::string_view name) {
-  for (auto state : {store::SessionState::proposed, store::SessionState::collecting_nonces, store::SessionState::signing,
-                     store::SessionState::completed, store::SessionState::failed}) {
-    if (store::to_string(state) == name) return state;
-  }
-  return std::nullopt;
-}
+using sim::js::connect_result;
+using sim::js::optional_text;
+using sim::js::text;
 
 store::Duration time_of(const json& line, const char* key = "t") {
   auto it = line.find(key);
@@ -99,13 +75,7 @@ void LiveRecorder::consume(const json& line) {
         got.value = value.is_boolean() && value.get<bool>();
         break;
       case scenarios::Getter::peer_status: {
-        store::PeerConnectionStatus status;
-        if (value.is_object()) {
-          status.status = store::parse_connection_status(text(value, "status")).value_or(store::ConnectionStatus::disconnected);
-          status.connection_type = store::parse_connection_type(text(value, "connection_type"));
-          status.error = optional_text(value, "error");
-        }
-        got.value = status;
+        got.value = sim::js::peer_status(value);
         break;
       }
     }
@@ -124,25 +94,15 @@ void LiveRecorder::consume(const json& line) {
 void LiveRecorder::consume_wallet_report(std::size_t w, const std::string& ev, const json& line, store::Duration at) {
   sim::WalletRecords& r = records_[w];
   if (ev == "status") {
-    store::PeerConnectionStatus status;
-    status.status = store::parse_connection_status(text(line, "status")).value_or(store::ConnectionStatus::disconnected);
-    status.connection_type = store::parse_connection_type(text(line, "connection_type"));
-    status.error = optional_text(line, "error");
-    r.statuses.push_back({at, text(line, "peer"), status});
+    r.statuses.push_back({at, text(line, "peer"), sim::js::peer_status(line)});
   } else if (ev == "activity") {
-    store::ActivityEvent event;
-    event.id = next_event_id_[w]++;
-    event.type = text(line, "type");
-    event.peer_id = text(line, "peer");
-    event.message = text(line, "message");
-    event.timestamp = std::chrono::duration_cast<std::chrono::milliseconds>(at).count();
-    r.events.push_back({at, event});
+    const auto stamp = std::chrono::duration_cast<std::chrono::milliseconds>(at).count();
+    r.events.push_back({at, sim::js::activity_event(line, next_event_id_[w]++, stamp)});
   } else if (ev == "connect_started") {
     open_connects_[w][text(line, "peer")].push_back({at, 0});
   } else if (ev == "connect_finished") {
     const std::string peer = text(line, "peer");
-    store::ConnectResult result = line.contains("result") ? connect_result(line["result"])
-                                                          : store::ConnectResult{false, store::ConnectionType::none, text(line, "threw")};
+    store::ConnectResult result = sim::js::finished_connect_result(line);
     store::Duration started = at;
     int attempts = 0;
     auto& open = open_connects_[w][peer];
@@ -162,7 +122,7 @@ void LiveRecorder::consume_wallet_report(std::size_t w, const std::string& ev, c
     sim::SessionRecord session;
     session.at = at;
     session.session_id = text(line, "session_id");
-    session.state = session_state(text(line, "state")).value_or(store::SessionState::failed);
+    session.state = sim::js::session_state(line);
     session.failure = optional_text(line, "failure");
     session.coordinator = line.value("coordinator", false);
     session.generation = line.value("generation", std::uint64_t{0});

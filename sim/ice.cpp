@@ -115,15 +115,7 @@ class Attempt {
     const int cap = config_.max_checks_per_pair;
     // Index loop: sending never adds candidates to the sender, but keep it robust.
     for (std::size_t i = 0; i < agent.remotes.size(); ++i) {
-      Candidate& candidate = agent.remotes[i];
-      if (candidate.succeeded) continue;
-      if (candidate.triggered) {
-        candidate.triggered = false;
-      } else if (cap > 0 && candidate.periodic_checks >= cap) {
-        continue;
-      } else {
-        ++candidate.periodic_checks;
-      }
+      if (!take_check_turn(agent.remotes[i], cap)) continue;
       ++checks_sent_;
       send(side, agent.remotes[i].address, Packet{}, at);
     }

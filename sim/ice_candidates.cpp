@@ -8,6 +8,17 @@ std::string_view to_string(CandidateType type) {
   return spelling_of(type);
 }
 
+bool take_check_turn(RemoteCandidate& remote, int max_periodic_checks) {
+  if (remote.succeeded) return false;
+  if (remote.triggered) {
+    remote.triggered = false;
+    return true;
+  }
+  if (max_periodic_checks > 0 && remote.periodic_checks >= max_periodic_checks) return false;
+  ++remote.periodic_checks;
+  return true;
+}
+
 RemoteCandidate* find_candidate(std::vector<RemoteCandidate>& remotes, Endpoint address) {
   for (RemoteCandidate& remote : remotes) {
     if (remote.address == address) return &remote;

