@@ -7,6 +7,7 @@
 # wallets, timeline, expectations).
 add_library(connsim_scenarios_loader
   ${CMAKE_CURRENT_LIST_DIR}/json_positions.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/document.cpp
   ${CMAKE_CURRENT_LIST_DIR}/loader.cpp
   ${CMAKE_CURRENT_LIST_DIR}/run_cost.cpp
   ${CMAKE_CURRENT_LIST_DIR}/memory_estimate.cpp

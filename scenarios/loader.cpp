@@ -17,12 +17,15 @@
 #include "scenarios/decode/sections.hpp"
 #include "scenarios/decode/text.hpp"
 #include "scenarios/decode/times.hpp"
+#include "scenarios/document.hpp"
 #include "scenarios/json_positions.hpp"
 #include "scenarios/limits.hpp"
 #include "scenarios/run_cost.hpp"
 
 namespace connsim::scenarios {
 namespace {
+
+constexpr DocumentKind kScenarioDocument{"a scenario", kFormat};
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -94,9 +97,7 @@ constexpr Field<Scenario> kScenarioFields[] = {
 };
 
 std::vector<LoadError> finish_errors(std::vector<LoadError> errors, std::size_t dropped) {
-  std::stable_sort(errors.begin(), errors.end(), [](const LoadError& a, const LoadError& b) {
-    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
-  });
+  errors = sorted_by_position(std::move(errors));
   if (errors.size() > limits::kMaxReportedErrors || dropped > 0) {
     std::size_t more = dropped;
     LoadError note;
@@ -112,11 +113,6 @@ std::vector<LoadError> finish_errors(std::vector<LoadError> errors, std::size_t 
     errors.push_back(std::move(note));
   }
   return errors;
-}
-
-LoadResult fail(std::string file, std::string message) {
-  return LoadResult{
-      std::vector<LoadError>{LoadError{std::move(file), 1, 1, "", std::move(message)}}};
 }
 
 }  // namespace
@@ -154,36 +150,11 @@ const std::vector<LoadError>& LoadResult::errors() const {
 }
 
 LoadResult load_scenario_text(std::string_view text, std::string source_name) {
-  if (text.size() > limits::kMaxFileBytes) {
-    return fail(std::move(source_name), "the file is larger than " +
-                                            std::to_string(limits::kMaxFileBytes) +
-                                            " bytes (16 MiB, the limit)");
-  }
-  JsonParseResult parsed = parse_json_with_positions(text);
-  if (!parsed.ok()) {
-    std::vector<LoadError> errors;
-    for (auto& error : parsed.errors) {
-      errors.push_back(LoadError{source_name, error.position.line, error.position.column,
-                                 std::move(error.pointer), std::move(error.message)});
-    }
-    return LoadResult{finish_errors(std::move(errors), 0)};
-  }
-  DecodeContext ctx(source_name, *parsed.json);
-  const json& root = parsed.json->value;
-  if (!root.is_object()) {
-    ctx.error("", "expected a scenario (an object with \"format\": \"connsim/1\"), got " +
-                      describe(root));
-    return LoadResult{std::move(ctx.errors)};
-  }
-  const auto format = root.find("format");
-  if (format == root.end()) {
-    ctx.error("", "missing required key \"format\" (\"connsim/1\")");
-    return LoadResult{std::move(ctx.errors)};
-  }
-  if (!format->is_string() || format->get_ref<const std::string&>() != kFormat) {
-    ctx.error("/format", "unsupported format " + describe(*format) + "; expected \"connsim/1\"");
-    return LoadResult{std::move(ctx.errors)};
-  }
+  auto opened = open_document(text, source_name, kScenarioDocument);
+  if (auto* errors = std::get_if<std::vector<LoadError>>(&opened)) return LoadResult{finish_errors(std::move(*errors), 0)};
+  const PositionedJson& doc = std::get<PositionedJson>(opened);
+  DecodeContext ctx(source_name, doc);
+  const json& root = doc.value;
   ctx.sc.source_file = source_name;
   decode_object(ctx, root, "", kScenarioFields, ctx.sc);
   // The run-cost pass (scenarios/run_cost.hpp), over what was decoded.
@@ -202,33 +173,9 @@ LoadResult load_scenario_text(std::string_view text, std::string source_name) {
 }
 
 LoadResult load_scenario_file(const std::filesystem::path& path) {
-  const std::string name = path.string();
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) return fail(name, "cannot read the file: it is a directory");
-  std::FILE* file = std::fopen(name.c_str(), "rb");
-  if (file == nullptr)
-    return fail(name, "cannot read the file: " + std::string(std::strerror(errno)));
-  std::string text;
-  char buffer[65536];
-  bool too_large = false;
-  for (;;) {
-    const std::size_t got = std::fread(buffer, 1, sizeof buffer, file);
-    text.append(buffer, got);
-    if (text.size() > limits::kMaxFileBytes) {
-      too_large = true;
-      break;
-    }
-    if (got < sizeof buffer) break;
-  }
-  const bool failed = std::ferror(file) != 0;
-  const int error = errno;
-  std::fclose(file);
-  if (failed) return fail(name, "cannot read the file: " + std::string(std::strerror(error)));
-  if (too_large) {
-    return fail(name, "the file is larger than " + std::to_string(limits::kMaxFileBytes) +
-                          " bytes (16 MiB, the limit)");
-  }
-  return load_scenario_text(text, name);
+  auto text = read_document_file(path);
+  if (auto* error = std::get_if<LoadError>(&text)) return LoadResult{std::vector<LoadError>{std::move(*error)}};
+  return load_scenario_text(std::get<std::string>(text), path.string());
 }
 
 std::vector<std::filesystem::path> expand_inputs(const std::vector<std::filesystem::path>& inputs,

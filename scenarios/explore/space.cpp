@@ -1,16 +1,15 @@
 #include "scenarios/explore/space.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <tuple>
 
 #include "scenarios/decode/decode_context.hpp"
 #include "scenarios/decode/fields.hpp"
 #include "scenarios/decode/scalars.hpp"
 #include "scenarios/decode/text.hpp"
+#include "scenarios/document.hpp"
 #include "scenarios/json_positions.hpp"
 #include "scenarios/limits.hpp"
 
@@ -321,17 +320,6 @@ void check_with_scenario_loader(DecodeContext& ctx, const Space& space) {
   }
 }
 
-std::vector<LoadError> sorted(std::vector<LoadError> errors) {
-  std::stable_sort(errors.begin(), errors.end(), [](const LoadError& a, const LoadError& b) {
-    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
-  });
-  return errors;
-}
-
-SpaceLoadResult failed(std::string file, std::string message) {
-  return SpaceLoadResult{std::vector<LoadError>{LoadError{std::move(file), 1, 1, "", std::move(message)}}};
-}
-
 }  // namespace
 
 const std::vector<std::string_view>& fault_kinds() {
@@ -346,46 +334,24 @@ const std::vector<std::string_view>& action_kinds() {
 }
 
 SpaceLoadResult load_space_text(std::string_view text, std::string source_name) {
-  if (text.size() > limits::kMaxFileBytes) return failed(std::move(source_name), "the file is larger than 16 MiB (the limit)");
-  JsonParseResult parsed = parse_json_with_positions(text);
-  if (!parsed.ok()) {
-    std::vector<LoadError> errors;
-    for (auto& error : parsed.errors) {
-      errors.push_back(LoadError{source_name, error.position.line, error.position.column, std::move(error.pointer),
-                                 std::move(error.message)});
-    }
-    return SpaceLoadResult{sorted(std::move(errors))};
-  }
-  DecodeContext ctx(source_name, *parsed.json);
-  const json& root = parsed.json->value;
-  if (!root.is_object()) {
-    ctx.error("", "expected a space (an object with \"format\": \"connsim-space/1\"), got " + describe(root));
-    return SpaceLoadResult{std::move(ctx.errors)};
-  }
-  const auto format = root.find("format");
-  if (format == root.end() || !format->is_string() || format->get_ref<const std::string&>() != kSpaceFormat) {
-    if (format == root.end()) {
-      ctx.error("", "missing required key \"format\" (\"connsim-space/1\")");
-    } else {
-      ctx.error("/format", "unsupported format " + describe(*format) + "; expected \"connsim-space/1\"");
-    }
-    return SpaceLoadResult{std::move(ctx.errors)};
-  }
+  auto opened = open_document(text, source_name, DocumentKind{"a space", kSpaceFormat});
+  if (auto* errors = std::get_if<std::vector<LoadError>>(&opened)) return SpaceLoadResult{std::move(*errors)};
+  const PositionedJson& doc = std::get<PositionedJson>(opened);
+  DecodeContext ctx(source_name, doc);
+  const json& root = doc.value;
   Space space;
   space.source_file = source_name;
   decode_object(ctx, root, "", kSpaceFields, space);
   check_with_scenario_loader(ctx, space);  // independent of the other keys: all errors reported
   if (ctx.error_count() == 0 && space.wallets.min < 1) ctx.error("/wallets", "a space needs at least one wallet");
-  if (ctx.error_count() > 0) return SpaceLoadResult{sorted(std::move(ctx.errors))};
+  if (ctx.error_count() > 0) return SpaceLoadResult{sorted_by_position(std::move(ctx.errors))};
   return SpaceLoadResult{std::move(space)};
 }
 
 SpaceLoadResult load_space_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return failed(path.string(), "cannot read the file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_space_text(text.str(), path.string());
+  auto text = read_document_file(path);
+  if (auto* error = std::get_if<LoadError>(&text)) return SpaceLoadResult{std::vector<LoadError>{std::move(*error)}};
+  return load_space_text(std::get<std::string>(text), path.string());
 }
 
 }  // namespace connsim::scenarios::explore

@@ -3,14 +3,13 @@
 #include <algorithm>
 #include <array>
 #include <limits>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <tuple>
 
 #include "scenarios/decode/decode_context.hpp"
 #include "scenarios/decode/scalars.hpp"
 #include "scenarios/decode/text.hpp"
+#include "scenarios/document.hpp"
 #include "scenarios/json_positions.hpp"
 #include "scenarios/limits.hpp"
 #include "store/musig2_store.hpp"
@@ -222,45 +221,14 @@ void decode_entries(DecodeContext& ctx, const json& value, FieldLog& log) {
   }
 }
 
-std::vector<LoadError> sorted(std::vector<LoadError> errors) {
-  std::stable_sort(errors.begin(), errors.end(), [](const LoadError& a, const LoadError& b) {
-    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
-  });
-  return errors;
-}
-
-FieldLogLoadResult failed(std::string file, std::string message) {
-  return FieldLogLoadResult{std::vector<LoadError>{LoadError{std::move(file), 1, 1, "", std::move(message)}}};
-}
-
 }  // namespace
 
 FieldLogLoadResult load_field_log_text(std::string_view text, std::string source_name) {
-  if (text.size() > limits::kMaxFileBytes) return failed(std::move(source_name), "the file is larger than 16 MiB (the limit)");
-  JsonParseResult parsed = parse_json_with_positions(text);
-  if (!parsed.ok()) {
-    std::vector<LoadError> errors;
-    for (auto& error : parsed.errors) {
-      errors.push_back(LoadError{source_name, error.position.line, error.position.column, std::move(error.pointer),
-                                 std::move(error.message)});
-    }
-    return FieldLogLoadResult{sorted(std::move(errors))};
-  }
-  DecodeContext ctx(source_name, *parsed.json);
-  const json& root = parsed.json->value;
-  if (!root.is_object()) {
-    ctx.error("", "expected a field log (an object with \"format\": \"connsim-log/1\"), got " + describe(root));
-    return FieldLogLoadResult{std::move(ctx.errors)};
-  }
-  const auto format = root.find("format");
-  if (format == root.end() || !format->is_string() || format->get_ref<const std::string&>() != kLogFormat) {
-    if (format == root.end()) {
-      ctx.error("", "missing required key \"format\" (\"connsim-log/1\")");
-    } else {
-      ctx.error("/format", "unsupported format " + describe(*format) + "; expected \"connsim-log/1\"");
-    }
-    return FieldLogLoadResult{std::move(ctx.errors)};
-  }
+  auto opened = open_document(text, source_name, DocumentKind{"a field log", kLogFormat});
+  if (auto* errors = std::get_if<std::vector<LoadError>>(&opened)) return FieldLogLoadResult{std::move(*errors)};
+  const PositionedJson& doc = std::get<PositionedJson>(opened);
+  DecodeContext ctx(source_name, doc);
+  const json& root = doc.value;
   FieldLog log;
   log.source_file = source_name;
   only_keys(ctx, root, "", {"format", "wallet", "clock", "peers", "entries"});
@@ -268,16 +236,14 @@ FieldLogLoadResult load_field_log_text(std::string_view text, std::string source
   if (const json* clock = required(ctx, root, "", "clock")) decode_clock(ctx, *clock, log);
   if (root.contains("peers")) decode_peers(ctx, root["peers"], log);
   if (const json* entries = required(ctx, root, "", "entries")) decode_entries(ctx, *entries, log);
-  if (ctx.error_count() > 0) return FieldLogLoadResult{sorted(std::move(ctx.errors))};
+  if (ctx.error_count() > 0) return FieldLogLoadResult{sorted_by_position(std::move(ctx.errors))};
   return FieldLogLoadResult{std::move(log)};
 }
 
 FieldLogLoadResult load_field_log_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return failed(path.string(), "cannot read the file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_field_log_text(text.str(), path.string());
+  auto text = read_document_file(path);
+  if (auto* error = std::get_if<LoadError>(&text)) return FieldLogLoadResult{std::vector<LoadError>{std::move(*error)}};
+  return load_field_log_text(std::get<std::string>(text), path.string());
 }
 
 nlohmann::ordered_json to_json(const FieldLog& log) {

@@ -103,5 +103,5 @@ BOOST_AUTO_TEST_CASE(syntax_errors_and_unreadable_files) {
   BOOST_TEST(first_error("{\"format\": ").rfind("s.json:1:", 0) == 0);
   const SpaceLoadResult missing = load_space_file("/nonexistent/space.json");
   BOOST_REQUIRE(!missing.ok());
-  BOOST_TEST(missing.errors().front().to_string() == "/nonexistent/space.json:1:1: cannot read the file");
+  BOOST_TEST(missing.errors().front().to_string() == "/nonexistent/space.json:1:1: cannot read the file: No such file or directory");
 }

@@ -138,5 +138,5 @@ BOOST_AUTO_TEST_CASE(time_never_goes_back) {
 BOOST_AUTO_TEST_CASE(an_unreadable_file_is_one_error) {
   const FieldLogLoadResult result = load_field_log_file("/nonexistent/log.json");
   BOOST_REQUIRE(!result.ok());
-  BOOST_TEST(result.errors().front().to_string() == "/nonexistent/log.json:1:1: cannot read the file");
+  BOOST_TEST(result.errors().front().to_string() == "/nonexistent/log.json:1:1: cannot read the file: No such file or directory");
 }
