@@ -49,7 +49,8 @@ sim::StoreImplementation live_store_of(const scenarios::Wallet& wallet, std::opt
 
 nlohmann::json make_plan(const scenarios::Scenario& scenario, std::uint64_t seed, const PlanOptions& options);
 
-/// Why `scenario` cannot run live as written (a relay_reconnect other than none), or nothing.
+/// Why `scenario` cannot run live as written (a relay_reconnect other than none for a wallet on
+/// only some of the relays), or nothing.
 std::optional<std::string> unsupported_in_live(const scenarios::Scenario& scenario);
 
 }  // namespace connsim::live

@@ -91,6 +91,7 @@ export class LiveRun {
       store: w.store ?? 'js', store_binary: this.plan.store_binary,
       store_dir: this.plan.store_dir, options: w.store_options ?? {}, shared_wallets: w.shared_wallets,
       webrtc: w.webrtc, inbound_limit: w.inbound_limit, broadcast_skips_relay: w.broadcast_skips_relay,
+      relay_reconnect: w.relay_reconnect,
       presence_ttl_ms: this.plan.bootstrap.presence_ttl_ms,
       relays: w.relays.map((k) => ({ id: this.plan.relays[k].id, addr: `/ip4/${relayAddress(k)}/tcp/${RELAY_PORT}/p2p/${this.relayPeerIds[k]}` })),
       bootstrap: { addr: `/ip4/${BOOTSTRAP_ADDRESS}/tcp/${BOOTSTRAP_PORT}`, peerId: this.bootstrapPeerId },

@@ -20,6 +20,7 @@ import { createWallet, connectionType, hostKey } from './libp2p_nodes.js'
 import { GOSSIP_PROTOCOL, PRESENCE_TOPIC } from './presence_hub.js'
 import { sendJson, readJsonLines } from './json_lines.js'
 import { CppStore } from './cpp_store.js'
+import { RelayReconnect, relayListenAddrs } from './relay_reconnect.js'
 
 const require = createRequire(import.meta.url)
 const JS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -173,7 +174,7 @@ export class LiveWallet {
   /// Starts the libp2p node and joins: reservations on the wallet's relays, the gossip stream to
   /// the bootstrap node, then the presence advertisement.
   async goOnline() {
-    const relayListen = this.config.relays.map((r) => `${r.addr}/p2p-circuit`)
+    const relayListen = relayListenAddrs(this.config.relays, this.config.relay_reconnect)
     this.libp2p = await createWallet({
       privateKey: await hostKey(this.config.seed, this.config.wallet),
       relayListen, webrtc: this.config.webrtc, inboundLimit: this.config.inbound_limit,
@@ -197,8 +198,12 @@ export class LiveWallet {
     node.addEventListener('connection:open', connectionsChanged)
     node.addEventListener('connection:close', connectionsChanged)
     node.addEventListener('self:peer:update', () => {
-      // A reservation gained after joining (a relay that came back, for example) is advertised.
-      if (node === this.libp2p && !this.joining && this.relayAddrs().length > this.lastRelayCount) this.advertise()
+      // A reservation gained after joining (a relay that came back, for example) is advertised;
+      // a lost one lowers the count, so that regaining it is advertised again.
+      if (node !== this.libp2p || this.joining) return
+      const count = this.relayAddrs().length
+      if (count > this.lastRelayCount) this.advertise()
+      else this.lastRelayCount = count
     })
     await node.handle(MESSAGE_PROTOCOL, (stream) => {
       readJsonLines(stream, (m) => {
@@ -207,6 +212,12 @@ export class LiveWallet {
         }
       })
     }, { runOnLimitedConnection: true })
+    this.reconnect = new RelayReconnect({
+      node, relays: this.config.relays, mode: this.config.relay_reconnect,
+      reservedOn: (relay) => this.relayAddrs().includes(`${relay.addr}/p2p-circuit/p2p/${node.peerId.toString()}`),
+      current: () => node === this.libp2p,
+    })
+    await this.reconnect.start()
     await this.waitForReservations()
     this.emit({ ev: 'joined', wallet: this.config.wallet, relays: this.relayAddrs().length, t: this.nowNs() })
     await this.subscribe()

@@ -113,9 +113,15 @@ BOOST_AUTO_TEST_CASE(what_live_mode_refuses) {
   BOOST_TEST(!live::unsupported_in_live(load_valid_scenario(kScenario)));
   const std::string base = R"({"format": "connsim/1", "name": "x", "network": {"relays": [{"id": "r"}]}, )";
   BOOST_TEST(!live::unsupported_in_live(load_valid_scenario(base + R"("wallets": [{"id": "a", "store": {"implementation": "cpp"}}]})")));
-  auto why = live::unsupported_in_live(load_valid_scenario(base + R"("wallets": [{"id": "a", "relay_reconnect": "keep-alive"}]})"));
+  // relay_reconnect other than none: live on every relay of the network (relay discovery), not on some.
+  BOOST_TEST(!live::unsupported_in_live(load_valid_scenario(base + R"("wallets": [{"id": "a", "relay_reconnect": "keep-alive"}]})")));
+  const std::string two = R"({"format": "connsim/1", "name": "x", "network": {"relays": [{"id": "r1"}, {"id": "r2"}]}, )";
+  BOOST_TEST(!live::unsupported_in_live(load_valid_scenario(two + R"("wallets": [{"id": "a", "relay_reconnect": "5s"}]})")));
+  BOOST_TEST(!live::unsupported_in_live(load_valid_scenario(two + R"("wallets": [{"id": "a", "relays": ["r2"]}]})")));
+  auto why = live::unsupported_in_live(load_valid_scenario(two + R"("wallets": [{"id": "a", "relays": ["r2"], "relay_reconnect": "keep-alive"}]})"));
   BOOST_TEST_REQUIRE(why.has_value());
   BOOST_TEST(why->find("relay_reconnect") != std::string::npos);
+  BOOST_TEST(why->find("every relay") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(which_store_each_wallet_runs_live) {
