@@ -7,6 +7,32 @@
 
 namespace connsim::scenarios::decode {
 
+bool only_keys(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
+               std::initializer_list<std::string_view> keys) {
+  if (!value.is_object()) {
+    ctx.error(pointer, "expected an object, got " + describe(value));
+    return false;
+  }
+  bool ok = true;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    if (std::find(keys.begin(), keys.end(), it.key()) != keys.end()) continue;
+    std::string listed;
+    for (auto key : keys) listed += (listed.empty() ? "" : ", ") + std::string(key);
+    ctx.key_error(pointer_child(pointer, it.key()), "unknown key " + quote(it.key()) + "; expected one of: " + listed);
+    ok = false;
+  }
+  return ok;
+}
+
+const json* required_member(DecodeContext& ctx, const json& object, const JsonPointer& pointer, std::string_view key) {
+  const auto it = object.find(key);
+  if (it == object.end()) {
+    ctx.error(pointer, "missing required key " + quote(key));
+    return nullptr;
+  }
+  return &*it;
+}
+
 std::optional<std::string> get_string(DecodeContext& ctx, const json& value,
                                       const JsonPointer& pointer) {
   if (!value.is_string()) {

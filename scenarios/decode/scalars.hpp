@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <iterator>
 #include <optional>
 #include <string>
@@ -17,6 +18,16 @@
 #include "store/spelling.hpp"
 
 namespace connsim::scenarios::decode {
+
+/// Whether `value` is an object whose keys are all among `keys`: an error at `pointer` when it is
+/// not an object, and one at each unknown key (listing `keys`). For documents without a field
+/// table (explore spaces, field logs); scenario sections use decode_object (fields.hpp).
+bool only_keys(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
+               std::initializer_list<std::string_view> keys);
+
+/// The member `key` of the object `object`, or null after an error "missing required key" at
+/// `pointer`.
+const json* required_member(DecodeContext& ctx, const json& object, const JsonPointer& pointer, std::string_view key);
 
 std::optional<std::string> get_string(DecodeContext& ctx, const json& value,
                                       const JsonPointer& pointer);

@@ -24,24 +24,6 @@ constexpr std::int64_t kMaxRelays = 20;
 constexpr std::int64_t kMaxSteps = 200;
 constexpr std::int64_t kMaxRepeatTimes = 200;
 
-/// Checks that `value` is an object with only `keys`; adds an error per unknown key.
-bool only_keys(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
-               std::initializer_list<std::string_view> keys) {
-  if (!value.is_object()) {
-    ctx.error(pointer, "expected an object, got " + describe(value));
-    return false;
-  }
-  bool ok = true;
-  for (auto it = value.begin(); it != value.end(); ++it) {
-    if (std::find(keys.begin(), keys.end(), it.key()) != keys.end()) continue;
-    std::string listed;
-    for (auto key : keys) listed += (listed.empty() ? "" : ", ") + std::string(key);
-    ctx.key_error(pointer_child(pointer, it.key()), "unknown key " + quote(it.key()) + "; expected one of: " + listed);
-    ok = false;
-  }
-  return ok;
-}
-
 /// A Choice: a plain value, {"min": v, "max": v} (min <= max) or {"one_of": [v, ...]} (non-empty).
 template <class T, class Element>
 std::optional<Choice<T>> get_choice(DecodeContext& ctx, const json& value, const JsonPointer& pointer,

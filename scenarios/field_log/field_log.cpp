@@ -34,34 +34,6 @@ constexpr std::array<Spelling<store::ConnectionType>, 3> kStatusTypeSpellings{
 enum class ClockUnit { ms };
 constexpr std::array<Spelling<ClockUnit>, 1> kUnitSpellings{{{ClockUnit::ms, "ms"}}};
 
-/// Checks that `value` is an object with only `keys`; an error per unknown key.
-bool only_keys(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
-               std::initializer_list<std::string_view> keys) {
-  if (!value.is_object()) {
-    ctx.error(pointer, "expected an object, got " + describe(value));
-    return false;
-  }
-  bool ok = true;
-  for (auto it = value.begin(); it != value.end(); ++it) {
-    if (std::find(keys.begin(), keys.end(), it.key()) != keys.end()) continue;
-    std::string listed;
-    for (auto key : keys) listed += (listed.empty() ? "" : ", ") + std::string(key);
-    ctx.key_error(pointer_child(pointer, it.key()), "unknown key " + quote(it.key()) + "; expected one of: " + listed);
-    ok = false;
-  }
-  return ok;
-}
-
-/// The member `key` of `object`, or an error "missing required key" at `pointer`.
-const json* required(DecodeContext& ctx, const json& object, const JsonPointer& pointer, std::string_view key) {
-  const auto it = object.find(key);
-  if (it == object.end()) {
-    ctx.error(pointer, "missing required key " + quote(key));
-    return nullptr;
-  }
-  return &*it;
-}
-
 /// One of a spelling table's words, returned as written.
 template <class Table>
 std::optional<std::string> get_spelling(DecodeContext& ctx, const json& value, const JsonPointer& pointer,
@@ -93,7 +65,7 @@ bool optional_member(DecodeContext& ctx, const json& object, const JsonPointer& 
 template <class T, class Decode>
 bool required_member(DecodeContext& ctx, const json& object, const JsonPointer& pointer, std::string_view key,
                      T& out, Decode decode) {
-  const json* value = required(ctx, object, pointer, key);
+  const json* value = required_member(ctx, object, pointer, key);
   if (value == nullptr) return false;
   auto decoded = decode(ctx, *value, pointer_child(pointer, key));
   if (!decoded) return false;
@@ -124,7 +96,7 @@ std::optional<LogEntry> decode_entry(DecodeContext& ctx, const json& value, cons
     return get_integer(c, v, p, 0, kMaxLogMs);
   });
   entry.t_ms = t;
-  const json* kind_value = required(ctx, value, at, "kind");
+  const json* kind_value = required_member(ctx, value, at, "kind");
   if (kind_value == nullptr) return std::nullopt;
   const auto kind = get_enum(ctx, *kind_value, pointer_child(at, "kind"), kEntryKindSpellings);
   if (!kind) return std::nullopt;
@@ -232,10 +204,10 @@ FieldLogLoadResult load_field_log_text(std::string_view text, std::string source
   FieldLog log;
   log.source_file = source_name;
   only_keys(ctx, root, "", {"format", "wallet", "clock", "peers", "entries"});
-  if (const json* wallet = required(ctx, root, "", "wallet")) decode_wallet(ctx, *wallet, log);
-  if (const json* clock = required(ctx, root, "", "clock")) decode_clock(ctx, *clock, log);
+  if (const json* wallet = required_member(ctx, root, "", "wallet")) decode_wallet(ctx, *wallet, log);
+  if (const json* clock = required_member(ctx, root, "", "clock")) decode_clock(ctx, *clock, log);
   if (root.contains("peers")) decode_peers(ctx, root["peers"], log);
-  if (const json* entries = required(ctx, root, "", "entries")) decode_entries(ctx, *entries, log);
+  if (const json* entries = required_member(ctx, root, "", "entries")) decode_entries(ctx, *entries, log);
   if (ctx.error_count() > 0) return FieldLogLoadResult{sorted_by_position(std::move(ctx.errors))};
   return FieldLogLoadResult{std::move(log)};
 }
