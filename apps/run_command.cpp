@@ -60,10 +60,22 @@ bool export_log_usable(const RunCommandOptions& o, const std::vector<scenarios::
   return true;
 }
 
-/// Writes the field log of --export-log's wallet from the run (scenarios/field_log/export_log.hpp).
+/// Writes the field log of --export-log's wallet: its JavaScript store's exporter's, checked by
+/// the strict decoder, or else made from the run's history (scenarios/field_log/export_log.hpp).
 bool write_exported_log(const RunCommandOptions& o, const scenarios::Scenario& scenario,
                         const scenarios::RunReport& report) {
-  const auto log = scenarios::field_log::export_from_history(scenario, report, o.export_log_wallet);
+  using namespace scenarios::field_log;
+  FieldLog log;
+  if (report.exported_log) {
+    const auto decoded = load_field_log_text(*report.exported_log, o.export_log_wallet + "'s field-log exporter");
+    if (!decoded.ok()) {
+      for (const auto& error : decoded.errors()) std::cerr << "connsim: --export-log: " << error.to_string() << "\n";
+      return false;
+    }
+    log = decoded.log();
+  } else {
+    log = export_from_history(scenario, report, o.export_log_wallet);
+  }
   return write_file(o.export_log_path, [&](std::ostream& out) { out << to_json(log).dump(2) << "\n"; });
 }
 
@@ -106,6 +118,7 @@ scenarios::RunOptions run_options_of(const RunCommandOptions& o) {
   options.max_wall_seconds = o.max_wall_seconds;
   options.store = o.store;
   options.store_path = o.store_path;
+  options.export_log_wallet = o.export_log_wallet;
   return options;
 }
 

@@ -10,10 +10,13 @@
 #include <type_traits>
 #include <ostream>
 
+#include <nlohmann/json.hpp>
+
 #include "scenarios/checks.hpp"
 #include "scenarios/invariants.hpp"
 #include "scenarios/world_builder.hpp"
 #include "sim/packet/packet_paths.hpp"
+#include "sim/external_stores.hpp"
 #include "sim/js/js_run.hpp"
 #include "sim/kernel.hpp"
 #include "sim/store_front.hpp"
@@ -366,6 +369,12 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
     report.stats.backend_counters = world.paths().named_counters();
     report.history = world.history().release_entries();  // the world's history is done with
     if (!stopped) append_invariant_failures(report, check_invariants(observe_run(scenario, report, world)));
+    for (std::size_t w = 0; w < world.wallet_count() && !options.export_log_wallet.empty(); ++w) {
+      if (world.wallet_config(w).id != options.export_log_wallet) continue;
+      sim::ExternalStores* external = world.wallet(w).external_stores();
+      nlohmann::json log;
+      if (external != nullptr && external->field_log(log)) report.exported_log = log.dump();
+    }
   }
   for (const auto& records : report.records) {
     report.stats.connect_attempts += records.attempts.size();

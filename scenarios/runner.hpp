@@ -33,6 +33,9 @@ struct RunOptions {
   std::optional<sim::StoreImplementation> store;
   /// --store-path: the JavaScript store sources (empty: the project's js/store).
   std::string store_path;
+  /// --export-log: when this wallet's stores are external (JavaScript), ask their field-log
+  /// exporter for its log after the run (RunReport::exported_log).
+  std::string export_log_wallet;
 };
 
 /// The signing session one run of a propose_spend step created.
@@ -114,6 +117,9 @@ struct RunReport {
   /// The JavaScript stores failed the run (a store threw, the host died or went silent); the
   /// same text is also the first of `failures`.
   std::optional<std::string> store_failure;
+  /// RunOptions::export_log_wallet's field log as its stores' own exporter wrote it (JSON text);
+  /// nullopt for a C++ wallet (its log is made from the history: scenarios/field_log/).
+  std::optional<std::string> exported_log;
 };
 
 /// Runs one scenario to its `until`. Never throws for anything the scenario can express.

@@ -47,6 +47,12 @@ class ExternalStores {
   virtual std::size_t activity_feed_size() = 0;
   /// The activity feed now, newest first; nullopt when the stores cannot show it.
   virtual std::optional<std::vector<store::ActivityEvent>> activity_feed() { return std::nullopt; }
+  /// The wallet's field log (`connsim-log/1`) from the stores' own exporter into `out`; false
+  /// when the stores have none.
+  virtual bool field_log(nlohmann::json& out) {
+    (void)out;
+    return false;
+  }
 };
 
 }  // namespace connsim::sim

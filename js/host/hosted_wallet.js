@@ -53,6 +53,7 @@ class HostedWallet {
     this.shared_wallets = config.shared_wallets ?? [];
     this.process = null;
     this.retired = [];
+    this.field_log_sink = undefined;
     this.start_process();
   }
 
@@ -60,6 +61,7 @@ class HostedWallet {
   reload() {
     if (this.process) {
       this.process.alive = false;
+      this.process.exporter.stop();
       this.retired.push(this.process);
     }
     this.process = null;
@@ -79,6 +81,10 @@ class HostedWallet {
     proc.p2p = exports.useP2PStore(pinia);
     proc.musig2 = exports.useMuSig2Store(pinia);
     this.observe(proc);
+    // The wallet's field log, one across reloads (the field persists the sink the same way).
+    proc.exporter = exports.createFieldLogExporter({ p2p: proc.p2p, musig2: proc.musig2 },
+      { peerId: this.peer_id, name: this.id, sink: this.field_log_sink });
+    this.field_log_sink = proc.exporter.sink;
     this.process = proc;
     for (const shared of this.shared_wallets) {
       proc.musig2.addSharedWallet({
@@ -246,6 +252,7 @@ class HostedWallet {
         const s = p2p.getPeerConnectionStatus(peer);
         return { status: s.status, connection_type: s.connectionType ?? null, error: s.error ?? null };
       }
+      case 'field_log': return this.process.exporter.log();
       case 'state': {
         const { p2p: a, musig2: b, contacts: c } = this.process;
         return wire_value({ p2p: a.$state, musig2: b.$state, contacts: c.$state });

@@ -35,11 +35,16 @@ function resolve_alias(store_dir, rest) {
   return null;
 }
 
+// The field-log exporter (js/store/export/field_log.ts) is the project's, whatever the store
+// directory: it imports nothing, and `--export-log` asks it for a wallet's log.
+const FIELD_LOG_EXPORTER = path.join(JS_DIR, 'store', 'export', 'field_log.ts');
+
 const ENTRY = `
 export { useP2PStore } from '~/stores/p2p'
 export { useMuSig2Store } from '~/stores/musig2'
 export { useContactsStore } from '~/stores/contacts'
 export { createPinia, setActivePinia } from 'pinia'
+export { createFieldLogExporter } from ${JSON.stringify(FIELD_LOG_EXPORTER)}
 `;
 
 class StoreLoader {
@@ -107,7 +112,8 @@ class StoreLoader {
     };
     const factory = this.script.runInThisContext();
     factory(module.exports, host_require, module, 'connsim-store-bundle.js', this.store_dir, wallet_console);
-    for (const name of ['useP2PStore', 'useMuSig2Store', 'useContactsStore', 'createPinia', 'setActivePinia']) {
+    for (const name of ['useP2PStore', 'useMuSig2Store', 'useContactsStore', 'createPinia', 'setActivePinia',
+      'createFieldLogExporter']) {
       if (typeof module.exports[name] !== 'function') {
         throw new Error(`the store in ${this.store_dir} does not export ${name}`);
       }

@@ -274,4 +274,11 @@ std::optional<std::vector<store::ActivityEvent>> JsWallet::activity_feed() {
   return feed;
 }
 
+bool JsWallet::field_log(json& out) {
+  const auto value = host_.query(wallet_, {{"getter", "field_log"}});
+  if (!value || !value->is_object()) return false;
+  out = *value;
+  return true;
+}
+
 }  // namespace connsim::sim::js

@@ -44,6 +44,7 @@ class JsWallet final : public ExternalStores, private HostClient {
   store::PeerConnectionStatus peer_connection_status(const store::PeerId& peer) override;
   std::size_t activity_feed_size() override;
   std::optional<std::vector<store::ActivityEvent>> activity_feed() override;
+  bool field_log(nlohmann::json& out) override;
 
   /// An action's outcome waiting to resume its coroutine.
   class Pending {
