@@ -10,21 +10,11 @@
 #include <vector>
 
 using namespace std::chrono_literals;
-using connsim::sim::Duration;
-using connsim::sim::Endpoint;
-using connsim::sim::IceConfig;
-using connsim::sim::IceHost;
-using connsim::sim::IceOutcome;
-using connsim::sim::IceSetup;
-using connsim::sim::ipv4;
-using connsim::sim::NatBehaviour;
-using connsim::sim::NatBox;
-using connsim::sim::NatConfig;
-using connsim::sim::simulate_ice;
+using namespace connsim::sim;
 
 namespace {
 
-IceOutcome ice(const NatConfig& a, const NatConfig& b, Duration one_way = 50ms,
+IceOutcome punch(const NatConfig& a, const NatConfig& b, Duration one_way = 50ms,
                const IceConfig& config = {}) {
   return simulate_ice(IceSetup{.a_nat = a, .b_nat = b, .one_way_latency = one_way}, config);
 }
@@ -66,7 +56,7 @@ BOOST_AUTO_TEST_CASE(classic_hole_punch_matrix) {
       const auto a = connsim::sim::kClassicNats[i].text;
       const auto b = connsim::sim::kClassicNats[j].text;
       BOOST_TEST_CONTEXT(a << " <-> " << b) {
-        const IceOutcome outcome = ice(classic(a), classic(b));
+        const IceOutcome outcome = punch(classic(a), classic(b));
         BOOST_TEST(outcome.connected == connects[i][j], outcome.detail);
         if (outcome.connected) {
           // Within one check interval plus one round trip.
@@ -112,12 +102,12 @@ BOOST_AUTO_TEST_CASE(mapping_by_filtering_table) {
   for (std::size_t i = 0; i < 9; ++i) {
     for (std::size_t j = 0; j < 9; ++j) {
       BOOST_TEST_CONTEXT(describe(configs[i]) << " <-> " << describe(configs[j])) {
-        const IceOutcome outcome = ice(configs[i], configs[j]);
+        const IceOutcome outcome = punch(configs[i], configs[j]);
         const std::string got = outcome.connected ? std::to_string(ms(outcome.elapsed)) : "-";
         BOOST_TEST(got == expected[i][j], outcome.detail);
         if (!outcome.connected) BOOST_TEST(ms(outcome.elapsed) == 30'000);
         // Who is A and who is B does not matter.
-        const IceOutcome mirrored = ice(configs[j], configs[i]);
+        const IceOutcome mirrored = punch(configs[j], configs[i]);
         BOOST_TEST(mirrored.connected == outcome.connected);
         BOOST_TEST((mirrored.elapsed == outcome.elapsed));
         BOOST_TEST(mirrored.checks_sent == outcome.checks_sent);
@@ -129,7 +119,7 @@ BOOST_AUTO_TEST_CASE(mapping_by_filtering_table) {
 BOOST_AUTO_TEST_CASE(a_public_host_reaches_every_nat) {
   for (const NatConfig& nat : all_combinations()) {
     BOOST_TEST_CONTEXT(describe(nat)) {
-      const IceOutcome outcome = ice(NatConfig::none(), nat);
+      const IceOutcome outcome = punch(NatConfig::none(), nat);
       BOOST_TEST(outcome.connected, outcome.detail);
       // The NATed side's first check reaches the public host; its answer and the public
       // host's check to the new prflx candidate take at most one more interval.
@@ -140,21 +130,21 @@ BOOST_AUTO_TEST_CASE(a_public_host_reaches_every_nat) {
 
 BOOST_AUTO_TEST_CASE(timing_is_round_trips_and_check_intervals) {
   // Both sides punch in the first round: one round trip.
-  BOOST_TEST(ms(ice(NatConfig::none(), NatConfig::none()).elapsed) == 100);
-  BOOST_TEST(ms(ice(classic("port-restricted-cone"), classic("port-restricted-cone")).elapsed) ==
+  BOOST_TEST(ms(punch(NatConfig::none(), NatConfig::none()).elapsed) == 100);
+  BOOST_TEST(ms(punch(classic("port-restricted-cone"), classic("port-restricted-cone")).elapsed) ==
              100);
   BOOST_TEST(
-      ms(ice(classic("port-restricted-cone"), classic("port-restricted-cone"), 120ms).elapsed) ==
+      ms(punch(classic("port-restricted-cone"), classic("port-restricted-cone"), 120ms).elapsed) ==
       240);
   // The symmetric side is found as prflx and checked at the next tick: interval + round trip.
-  BOOST_TEST(ms(ice(classic("symmetric"), classic("restricted-cone")).elapsed) == 300);
-  BOOST_TEST(ms(ice(classic("symmetric"), classic("restricted-cone"), 120ms).elapsed) == 440);
+  BOOST_TEST(ms(punch(classic("symmetric"), classic("restricted-cone")).elapsed) == 300);
+  BOOST_TEST(ms(punch(classic("symmetric"), classic("restricted-cone"), 120ms).elapsed) == 440);
   // Longer than an interval one way: the next tick after the first check lands, plus a round
   // trip (checks at 0 land at 300; the tick at 400 is answered at 1000).
-  BOOST_TEST(ms(ice(classic("symmetric"), classic("restricted-cone"), 300ms).elapsed) == 1000);
+  BOOST_TEST(ms(punch(classic("symmetric"), classic("restricted-cone"), 300ms).elapsed) == 1000);
   // Zero latency: punched at once, or at the first tick after the prflx is learned.
-  BOOST_TEST(ms(ice(classic("full-cone"), classic("full-cone"), 0ms).elapsed) == 0);
-  BOOST_TEST(ms(ice(classic("symmetric"), classic("full-cone"), 0ms).elapsed) == 200);
+  BOOST_TEST(ms(punch(classic("full-cone"), classic("full-cone"), 0ms).elapsed) == 0);
+  BOOST_TEST(ms(punch(classic("symmetric"), classic("full-cone"), 0ms).elapsed) == 200);
 }
 
 BOOST_AUTO_TEST_CASE(a_late_start_costs_a_check_interval) {
@@ -172,23 +162,23 @@ BOOST_AUTO_TEST_CASE(a_late_start_costs_a_check_interval) {
 BOOST_AUTO_TEST_CASE(failure_takes_failed_timeout) {
   IceConfig config;
   config.failed_timeout = 5s;
-  const IceOutcome outcome = ice(classic("symmetric"), classic("symmetric"), 50ms, config);
+  const IceOutcome outcome = punch(classic("symmetric"), classic("symmetric"), 50ms, config);
   BOOST_TEST(!outcome.connected);
   BOOST_TEST(ms(outcome.elapsed) == 5000);
   BOOST_TEST(outcome.detail.find("no pair succeeded") != std::string::npos);
-  BOOST_TEST(ms(ice(classic("symmetric"), classic("port-restricted-cone")).elapsed) == 30'000);
+  BOOST_TEST(ms(punch(classic("symmetric"), classic("port-restricted-cone")).elapsed) == 30'000);
 }
 
 BOOST_AUTO_TEST_CASE(checks_sent_follow_the_pacing_and_the_cap) {
   // Failure: 2 sides x 2 remote candidates (host, srflx) x max_checks_per_pair.
-  BOOST_TEST(ice(classic("symmetric"), classic("symmetric")).checks_sent == 2 * 2 * 7);
+  BOOST_TEST(punch(classic("symmetric"), classic("symmetric")).checks_sent == 2 * 2 * 7);
   IceConfig unlimited;
   unlimited.max_checks_per_pair = 0;
   // No cap: every 200 ms for 30 s = 150 rounds.
-  BOOST_TEST(ice(classic("symmetric"), classic("symmetric"), 50ms, unlimited).checks_sent ==
+  BOOST_TEST(punch(classic("symmetric"), classic("symmetric"), 50ms, unlimited).checks_sent ==
              2 * 2 * 150);
   // Success between cones: one round each.
-  BOOST_TEST(ice(classic("full-cone"), classic("port-restricted-cone")).checks_sent == 4);
+  BOOST_TEST(punch(classic("full-cone"), classic("port-restricted-cone")).checks_sent == 4);
 }
 
 BOOST_AUTO_TEST_CASE(a_check_from_the_peer_revives_given_up_pairs) {

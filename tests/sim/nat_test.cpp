@@ -8,12 +8,7 @@
 #include <vector>
 
 using namespace std::chrono_literals;
-using connsim::sim::Duration;
-using connsim::sim::Endpoint;
-using connsim::sim::ipv4;
-using connsim::sim::NatBehaviour;
-using connsim::sim::NatBox;
-using connsim::sim::NatConfig;
+using namespace connsim::sim;
 
 namespace {
 

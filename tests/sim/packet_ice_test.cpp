@@ -20,21 +20,8 @@
 #include "sim/packet/topology.hpp"
 
 using namespace std::chrono_literals;
-using connsim::sim::Duration;
-using connsim::sim::Endpoint;
-using connsim::sim::IceConfig;
-using connsim::sim::IceOutcome;
-using connsim::sim::IceSetup;
-using connsim::sim::ipv4;
-using connsim::sim::Kernel;
-using connsim::sim::NatBehaviour;
-using connsim::sim::NatBox;
-using connsim::sim::NatConfig;
-using connsim::sim::packet::CoreLinkSpec;
-using connsim::sim::packet::PacketIceResult;
-using connsim::sim::packet::PacketIceSide;
-using connsim::sim::packet::PreparedIce;
-using connsim::sim::packet::Topology;
+using namespace connsim::sim;
+using namespace connsim::sim::packet;
 namespace stun = connsim::sim::packet::stun;
 
 namespace {
@@ -147,7 +134,7 @@ IceOutcome model(const NatConfig& a, const NatConfig& b, const IceConfig& config
       config);
 }
 
-PacketIceResult packet(const NatConfig& a, const NatConfig& b, const IceConfig& config = {},
+PacketIceResult punch_on_packets(const NatConfig& a, const NatConfig& b, const IceConfig& config = {},
                        Duration a_delay = Duration::zero(), Duration b_delay = Duration::zero()) {
   World world(a, b);
   auto run = world.run(world.a(a_delay), world.b(b_delay), config);
@@ -179,7 +166,7 @@ BOOST_AUTO_TEST_CASE(matrix_matches_the_message_model) {
     for (const NatConfig& b : nats) {
       BOOST_TEST_CONTEXT(describe(a) << " <-> " << describe(b)) {
         const IceOutcome expected = model(a, b);
-        const PacketIceResult got = packet(a, b);
+        const PacketIceResult got = punch_on_packets(a, b);
         BOOST_TEST(got.outcome.connected == expected.connected, got.outcome.detail << " | model: " << expected.detail);
         if (got.outcome.connected && expected.connected) {
           ++connected;
@@ -203,7 +190,7 @@ BOOST_AUTO_TEST_CASE(matrix_matches_the_message_model) {
 BOOST_AUTO_TEST_CASE(failure_takes_failed_timeout) {
   IceConfig config;
   config.failed_timeout = 5s;
-  const PacketIceResult got = packet(NatConfig::symmetric(), NatConfig::symmetric(), config);
+  const PacketIceResult got = punch_on_packets(NatConfig::symmetric(), NatConfig::symmetric(), config);
   BOOST_TEST(!got.outcome.connected);
   BOOST_TEST(us(got.outcome.elapsed) == us(5s));
   BOOST_TEST(got.outcome.detail.starts_with("failed after 5000 ms"), got.outcome.detail);
@@ -235,7 +222,7 @@ BOOST_AUTO_TEST_CASE(start_delay_counts_from_the_attempt_start) {
                              std::pair{NatConfig::port_restricted_cone(), NatConfig::symmetric()},
                              std::pair{NatConfig::symmetric(), NatConfig::none()}}) {
     BOOST_TEST_CONTEXT(describe(a) << " <-> " << describe(b)) {
-      const PacketIceResult got = packet(a, b, {}, Duration::zero(), 1s);
+      const PacketIceResult got = punch_on_packets(a, b, {}, Duration::zero(), 1s);
       BOOST_TEST(got.outcome.connected == model(a, b, {}, Duration::zero(), 1s).connected, got.outcome.detail);
       const IceOutcome aligned = model(a, b, {}, kStunRoundTrip, 1s);
       BOOST_TEST(got.outcome.connected == aligned.connected, got.outcome.detail << " | model: " << aligned.detail);
@@ -245,15 +232,15 @@ BOOST_AUTO_TEST_CASE(start_delay_counts_from_the_attempt_start) {
         BOOST_TEST(got.outcome.elapsed - aligned.elapsed >= Duration::zero());
         BOOST_TEST(got.outcome.elapsed - aligned.elapsed <= 1ms);
       }
-      const PacketIceResult short_delay = packet(a, b, {}, Duration::zero(), 30ms);
-      const PacketIceResult no_delay = packet(a, b);
+      const PacketIceResult short_delay = punch_on_packets(a, b, {}, Duration::zero(), 30ms);
+      const PacketIceResult no_delay = punch_on_packets(a, b);
       BOOST_TEST((short_delay.outcome == no_delay.outcome), short_delay.outcome.detail);
     }
   }
   // A start delay past failed_timeout: that side never checks.
   IceConfig config;
   config.failed_timeout = 2s;
-  const PacketIceResult late = packet(NatConfig::full_cone(), NatConfig::full_cone(), config, 3s);
+  const PacketIceResult late = punch_on_packets(NatConfig::full_cone(), NatConfig::full_cone(), config, 3s);
   BOOST_TEST(!late.outcome.connected);
   BOOST_TEST(late.outcome.checks_sent == model(NatConfig::full_cone(), NatConfig::full_cone(), config, 3s).checks_sent);
 }
@@ -263,8 +250,8 @@ BOOST_AUTO_TEST_CASE(deterministic) {
                                        NatConfig::of(NatBehaviour::address_and_port_dependent,
                                                      NatBehaviour::address_dependent)},
                              std::pair{NatConfig::symmetric(), NatConfig::port_restricted_cone()}}) {
-    const PacketIceResult first = packet(a, b);
-    const PacketIceResult second = packet(a, b);
+    const PacketIceResult first = punch_on_packets(a, b);
+    const PacketIceResult second = punch_on_packets(a, b);
     BOOST_TEST((first.outcome == second.outcome), first.outcome.detail << " | " << second.outcome.detail);
     BOOST_TEST((first.a_local == second.a_local));
     BOOST_TEST((first.b_local == second.b_local));
@@ -484,7 +471,7 @@ BOOST_AUTO_TEST_CASE(prepared_gathering_during_the_signalling_costs_nothing) {
                              std::pair{NatConfig::symmetric(), NatConfig::symmetric()}}) {
     BOOST_TEST_CONTEXT(describe(a) << " <-> " << describe(b)) {
       const IceOutcome expected = model(a, b);
-      const PacketIceResult unprepared = packet(a, b);  // one kernel at a time: before the world
+      const PacketIceResult unprepared = punch_on_packets(a, b);  // one kernel at a time: before the world
       World world(a, b);
       auto run = world.run_prepared(world.a(), world.b(), 300ms);
       BOOST_TEST_REQUIRE(run->calls == 1);
