@@ -14,7 +14,7 @@ namespace connsim::scenarios {
 namespace {
 
 std::string too_large_message() {
-  return "the file is larger than " + std::to_string(limits::kMaxFileBytes) + " bytes (16 MiB, the limit)";
+  return "the file is larger than " + std::to_string(limits::kMaxFileBytes) + " bytes (64 MiB, the limit)";
 }
 
 LoadError at_start(std::string file, std::string message) {

@@ -13,36 +13,38 @@ namespace connsim::scenarios::limits {
 
 using store::Duration;
 
-/// Size of one scenario file.
-inline constexpr std::size_t kMaxFileBytes = 16u * 1024u * 1024u;
+/// Size of one scenario file (a churn of 100,000 wallets, one step per session and a
+/// connect_many each, is about 36 MB).
+inline constexpr std::size_t kMaxFileBytes = 64u * 1024u * 1024u;
 /// Nesting of arrays and objects. Checked before any parser runs.
 inline constexpr std::size_t kMaxJsonDepth = 256;
 /// JSON values (numbers, strings, literals, arrays, objects) in one file.
-inline constexpr std::size_t kMaxJsonValues = 1'000'000;
+inline constexpr std::size_t kMaxJsonValues = 4'000'000;
 /// Bytes of all JSON pointers the position map keeps (long keys nested deep repeat in every
 /// pointer below them; ordinary files use a few bytes per value).
 inline constexpr std::size_t kMaxPointerBytes = 128u * 1024u * 1024u;
 
-/// Wallets after `count` expansion, summed over the file.
-/// Presence gossip is quadratic: every advertisement reaches every online wallet, one kernel event
-/// (~160 bytes) each. 10,000 wallets joining at once measured 14.6 GB before std::bad_alloc (5,000:
-/// 4.1 GB, 23 s); 10,000 is also the largest bench scenario (churn-10000, staggered joins).
-inline constexpr std::uint64_t kMaxWallets = 10'000;
+/// Wallets after `count` expansion, summed over the file. What a run of that many needs depends
+/// on its shape (presence is quadratic in the wallets online together): the commands estimate a
+/// file's peak memory and refuse it when the machine cannot hold it (scenarios/memory_estimate.hpp);
+/// a churn of 100,000 wallets in 4-minute sessions is estimated at about 10 GiB.
+inline constexpr std::uint64_t kMaxWallets = 100'000;
 /// Wallets coming online within one second times all wallets: presence deliveries in flight at
-/// once (2,000 wallets joining together measured 624 MB). Stagger `online_at` to stay below.
-inline constexpr std::uint64_t kMaxPresenceInFlight = 5'000'000;
+/// once (2,000 wallets joining together measured 624 MB; the memory estimate counts them too).
+/// Stagger `online_at` to stay below.
+inline constexpr std::uint64_t kMaxPresenceInFlight = 20'000'000;
 inline constexpr std::size_t kMaxRelays = 1'000;
 inline constexpr std::size_t kMaxSharedWallets = 10'000;
-inline constexpr std::size_t kMaxTimelineSteps = 100'000;
+inline constexpr std::size_t kMaxTimelineSteps = 250'000;
 inline constexpr std::size_t kMaxExpectations = 100'000;
 /// Runs of timeline steps, `repeat` included, summed over the timeline (up to `until`); a run of
 /// connect_many counts once per peer, of propose_spend once per participant. Each connect keeps
-/// about 4 KB of records and history (measured: 1.08M connect runs took 4.9 GB), so this bounds
-/// a run's memory near 1 GB.
-inline constexpr std::uint64_t kMaxTimelineRuns = 250'000;
+/// about 4 KB of records and history (measured: 1.08M connect runs took 4.9 GB); the memory
+/// estimate counts them, so this bound only keeps a run's records near 4 GB.
+inline constexpr std::uint64_t kMaxTimelineRuns = 1'000'000;
 /// The same runs, each connect weighted by its wallet's retry.max_attempts (up to 1,000 passes
 /// down the ladder, each leaving an attempt record and a history entry).
-inline constexpr std::uint64_t kMaxTimelineAttempts = 1'000'000;
+inline constexpr std::uint64_t kMaxTimelineAttempts = 4'000'000;
 /// Wallet and relay ids the file expands to, summed: the relays of every wallet after `count`
 /// (each member of a group copies its group's list), and every wallet a group id stands for in
 /// `peers`, `participants` and partition sides. Without it a 20 KB file (1,000 relays and one

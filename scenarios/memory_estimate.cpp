@@ -14,14 +14,6 @@
 namespace connsim::scenarios {
 namespace {
 
-/// Where a wallet is online, as far as presence goes: from its first join to the moment it leaves
-/// for good (`until` when it may come back), and when its advertisement was last made.
-struct OnlineWindow {
-  double start = 0;
-  double end = 0;
-  double last_advertised = 0;
-};
-
 /// The wallets (indices) a step's `wallet` names: one wallet, or a group's members.
 std::vector<std::size_t> wallets_named(const Scenario& sc, const std::string& id) {
   if (const auto it = sc.wallet_index.find(id); it != sc.wallet_index.end()) return {it->second};
@@ -57,9 +49,14 @@ double runs_until(const Step& step, Duration until) {
   return step.repeat->times ? std::min(static_cast<double>(*step.repeat->times), fit) : fit;
 }
 
-/// Each wallet's window (nullopt: never online before `until`), and the reload runs, which each
-/// start a store afresh.
-std::vector<std::optional<OnlineWindow>> online_windows(const Scenario& sc, double& reload_runs) {
+/// How many of the sorted `values` are <= `x`.
+double count_at_most(const std::vector<double>& values, double x) {
+  return static_cast<double>(std::upper_bound(values.begin(), values.end(), x) - values.begin());
+}
+
+}  // namespace
+
+std::vector<std::optional<OnlineWindow>> online_windows(const Scenario& sc) {
   const std::size_t n = sc.wallets.size();
   std::vector<std::optional<Duration>> start(n);
   std::vector<bool> may_return(n, false);
@@ -69,10 +66,8 @@ std::vector<std::optional<OnlineWindow>> online_windows(const Scenario& sc, doub
   for (const Step& step : sc.timeline) {
     const std::string* wallet = lifecycle_wallet(step);
     if (wallet == nullptr || step.at > sc.until || step.kind() == ActionKind::go_offline) continue;
-    const double runs = runs_until(step, sc.until);
     for (std::size_t w : wallets_named(sc, *wallet)) {
       may_return[w] = true;
-      if (step.kind() == ActionKind::reload) reload_runs += runs;
       if (step.kind() == ActionKind::go_online && (!start[w] || step.at < *start[w])) start[w] = step.at;
     }
   }
@@ -99,19 +94,19 @@ std::vector<std::optional<OnlineWindow>> online_windows(const Scenario& sc, doub
   return windows;
 }
 
-/// How many of the sorted `values` are <= `x`.
-double count_at_most(const std::vector<double>& values, double x) {
-  return static_cast<double>(std::upper_bound(values.begin(), values.end(), x) - values.begin());
-}
-
-}  // namespace
-
 MemoryShape memory_shape(const Scenario& sc) {
   MemoryShape shape;
   shape.wallets = static_cast<double>(sc.wallets.size());
   shape.timeline_runs = weighted_timeline_runs(sc);
+  // Each reload starts a store afresh, which hears of everyone again (the old one is kept).
   double reload_runs = 0;
-  const auto windows = online_windows(sc, reload_runs);
+  for (const Step& step : sc.timeline) {
+    if (const auto* reload = std::get_if<ReloadAction>(&step.action)) {
+      reload_runs += runs_until(step, sc.until) *
+                     static_cast<double>(wallets_named(sc, reload->wallet).size());
+    }
+  }
+  const auto windows = online_windows(sc);
   std::vector<double> starts, ends, advertised;
   for (const auto& window : windows) {
     if (!window) continue;

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "scenarios/model.hpp"
 
@@ -56,6 +57,19 @@ inline constexpr MemoryModel kMemoryModel{
     .bytes_per_delivery_in_flight = 16,
     .bytes_per_timeline_run = 4096,
 };
+
+/// When a wallet is online, as far as presence goes (nanoseconds from the start): from its first
+/// join to the moment it leaves for good (`until` when it may come back: a go_online or reload
+/// step names it), and when it last advertises (its join; its end when it re-advertises, comes
+/// back or reloads).
+struct OnlineWindow {
+  double start = 0;
+  double end = 0;
+  double last_advertised = 0;
+};
+
+/// Each wallet's window, by index; nullopt for a wallet never online before `until`.
+std::vector<std::optional<OnlineWindow>> online_windows(const Scenario& sc);
 
 /// The counts of `sc` (a loaded scenario).
 MemoryShape memory_shape(const Scenario& sc);

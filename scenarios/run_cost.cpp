@@ -12,6 +12,7 @@
 
 #include "scenarios/limits.hpp"
 #include "scenarios/loader.hpp"
+#include "scenarios/memory_estimate.hpp"
 
 namespace connsim::scenarios {
 namespace {
@@ -152,15 +153,20 @@ std::vector<CostFinding> periodic_over_budget(const Scenario& sc, const Position
 
   const auto& bootstrap = sc.network.bootstrap;
   if (sc.until >= bootstrap.first_peer_exchange) {
-    const double ticks =
-        std::floor(static_cast<double>((sc.until - bootstrap.first_peer_exchange).count()) /
-                   static_cast<double>(bootstrap.peer_exchange_interval.count())) +
-        1;
-    if (ticks * wallets > limit) {
+    // Each tick reaches the wallets online then: count the ticks in each wallet's window.
+    const double first = static_cast<double>(bootstrap.first_peer_exchange.count());
+    const double interval = static_cast<double>(bootstrap.peer_exchange_interval.count());
+    double deliveries = 0;
+    for (const auto& window : online_windows(sc)) {
+      if (!window || window->end < first) continue;
+      deliveries += std::floor((window->end - first) / interval) -
+                    std::ceil((std::max(window->start, first) - first) / interval) + 1;
+    }
+    if (deliveries > limit) {
       too_much(written_or(doc, "/network/bootstrap/peer_exchange_interval", "/until"),
                "peer exchange every " + format_time(bootstrap.peer_exchange_interval) + " to " +
                    format_count(wallets) + (wallets == 1 ? " wallet" : " wallets"),
-               ticks * wallets, "deliveries");
+               deliveries, "deliveries");
     }
   }
   if (sc.network.bootstrap.readvertise_interval > Duration::zero()) {

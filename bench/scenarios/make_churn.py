@@ -12,6 +12,7 @@ a joining wallet is handed only the records of wallets that may still be online.
 
 (swarm-N, from make_swarm.py, is the other shape: everyone online at once, so every wallet's
 store holds every other wallet's presence: N^2 records.)"""
+import bisect
 import json
 import random
 import sys
@@ -39,7 +40,8 @@ def churn(n: int) -> dict:
         lo = i
         while lo > 0 and starts[lo - 1] > at - SESSION_MS + 30_000:
             lo -= 1
-        candidates = [j for j in range(lo, n) if starts[j] < at - 5_000 and j != i]
+        hi = bisect.bisect_left(starts, at - 5_000)  # starts are sorted: j < hi iff starts[j] < at - 5 s
+        candidates = [j for j in range(lo, hi) if j != i]
         if len(candidates) < PEERS:
             candidates = [j for j in range(n) if j != i]
         peers = rng.sample(candidates, PEERS)

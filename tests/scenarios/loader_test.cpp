@@ -545,22 +545,22 @@ BOOST_AUTO_TEST_CASE(count_expands_wallets) {
 BOOST_AUTO_TEST_CASE(count_and_wallet_limits) {
   BOOST_TEST(error_of(file(R"("wallets": [{"id": "w", "count": 0}])")) ==
              "x.json:2:34: /wallets/0/count: must be at least 1, got 0");
-  BOOST_TEST(error_of(file(R"("wallets": [{"id": "w", "count": 10001}])")) ==
-             "x.json:2:34: /wallets/0/count: must be at most 10000, got 10001");
+  BOOST_TEST(error_of(file(R"("wallets": [{"id": "w", "count": 100001}])")) ==
+             "x.json:2:34: /wallets/0/count: must be at most 100000, got 100001");
   BOOST_TEST(error_of(file(R"("wallets": [{"id": "w", "count": 2.5}])")) ==
              "x.json:2:34: /wallets/0/count: expected an integer, got 2.5");
-  BOOST_TEST(error_of(file(R"("wallets": [{"id": "a", "count": 6000},
-  {"id": "b", "count": 4001}])")) ==
-             "x.json:3:24: /wallets/1/count: more than 10000 wallets in one scenario (the limit)");
-  // The largest scenario: 20 groups of 500 coming online a second apart (at most 500 x 10,000
+  BOOST_TEST(error_of(file(R"("wallets": [{"id": "a", "count": 60000},
+  {"id": "b", "count": 40001}])")) ==
+             "x.json:3:24: /wallets/1/count: more than 100000 wallets in one scenario (the limit)");
+  // The largest scenario: 2,000 groups of 50 coming online a second apart (at most 50 x 100,000
   // presence deliveries in flight, limits::kMaxPresenceInFlight).
   std::string groups;
-  for (int g = 0; g < 20; ++g) {
+  for (int g = 0; g < 2000; ++g) {
     groups += (g ? "," : "") + std::string(R"({"id": "g)") + std::to_string(g) +
-              R"(", "count": 500, "online_at": ")" + std::to_string(g) + "s\"}";
+              R"(", "count": 50, "online_at": ")" + std::to_string(g) + "s\"}";
   }
-  const Scenario big = load_ok(file(R"("until": "30s", "wallets": [)" + groups + "]"));
-  BOOST_TEST(big.wallets.size() == 10000u);
+  const Scenario big = load_ok(file(R"("until": "1h", "wallets": [)" + groups + "]"));
+  BOOST_TEST(big.wallets.size() == 100000u);
 }
 
 BOOST_AUTO_TEST_CASE(wallet_id_errors) {
@@ -827,7 +827,7 @@ BOOST_AUTO_TEST_CASE(repeat_extension) {
   // Every nanosecond for ten minutes is beyond limits::kMaxTimelineRuns.
   BOOST_TEST(error_of(file(kTwoWallets + R"(
 "timeline": [{"at": 0, "do": "heal", "repeat": {"every": "1ns"}}])")) ==
-             "x.json:3:48: /timeline/0/repeat: the timeline runs more than 250000 steps before "
+             "x.json:3:48: /timeline/0/repeat: the timeline runs more than 1000000 steps before "
              "`until` (the limit; a connect_many counts once per peer, a propose_spend once per "
              "participant, a reload, go_online or partition once per wallet, a relay_down once per "
              "wallet on the relay)");
@@ -844,7 +844,7 @@ BOOST_AUTO_TEST_CASE(timeline_budget_error_is_kept_among_many_errors) {
   const auto errors = errors_of(file(kTwoWallets + "\n\"timeline\": [" + steps + "]"));
   BOOST_TEST_REQUIRE(errors.size() == 51u);
   BOOST_TEST(errors.front().rfind("x.json:3:48: /timeline/0/repeat: the timeline runs more than "
-                                  "250000 steps before `until`",
+                                  "1000000 steps before `until`",
                                   0) == 0u);
   BOOST_TEST(errors.back() == "x.json:3:1390: 1051 more errors not shown");
 }
@@ -1303,13 +1303,13 @@ BOOST_AUTO_TEST_CASE(load_files) {
 
 BOOST_AUTO_TEST_CASE(file_size_limit) {
   std::string text = file(R"("description": ")" + std::string(limits::kMaxFileBytes, 'x') + "\"");
-  BOOST_TEST(error_of(text) == "x.json:1:1: the file is larger than 16777216 bytes (16 MiB, the "
+  BOOST_TEST(error_of(text) == "x.json:1:1: the file is larger than 67108864 bytes (64 MiB, the "
                                "limit)");
   TempDir dir;
   dir.write("big.json", text);
   const LoadResult big = load_scenario_file(dir.path / "big.json");
   BOOST_TEST_REQUIRE(!big.ok());
-  BOOST_TEST(big.errors()[0].message == "the file is larger than 16777216 bytes (16 MiB, the limit)");
+  BOOST_TEST(big.errors()[0].message == "the file is larger than 67108864 bytes (64 MiB, the limit)");
 }
 
 BOOST_AUTO_TEST_CASE(expand_inputs_lists_directories) {

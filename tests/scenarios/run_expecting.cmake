@@ -4,7 +4,7 @@
 #         -P run_expecting.cmake
 # GENERATE writes an input too large or too odd to keep in the repository before running:
 #   deep      300,000 nested arrays inside a scenario
-#   oversized a scenario of 16 MiB + 1 KiB (its description is long)
+#   oversized a scenario of 64 MiB + 1 KiB (its description is long)
 cmake_minimum_required(VERSION 3.25)
 
 if(NOT DEFINED TIMEOUT)
@@ -18,7 +18,7 @@ elseif(GENERATE STREQUAL "oversized")
   string(REPEAT "x" 1024 kib)
   string(REPEAT "${kib}" 1024 mib)
   file(WRITE "${GENERATED}" "{\"format\": \"connsim/1\", \"name\": \"big\", \"description\": \"")
-  foreach(i RANGE 1 16)
+  foreach(i RANGE 1 64)
     file(APPEND "${GENERATED}" "${mib}")
   endforeach()
   file(APPEND "${GENERATED}" "${kib}\"}")
