@@ -126,7 +126,8 @@ struct InvariantInput {
   std::vector<CircuitObservation> circuits;
   /// Each wallet's feed at the end, newest first; nullopt: unknown (then only its size is checked).
   std::vector<std::optional<std::vector<store::ActivityEvent>>> feeds;
-  /// Each wallet's onlinePeers at the end; nullopt: unknown (the mirror is not checked).
+  /// Each wallet's onlinePeers at the end (at least the entries of peers it wrote a status for);
+  /// nullopt: unknown (the mirror is not checked).
   std::vector<std::optional<std::vector<OnlinePeerEntry>>> online_peers;
   /// The connect step runs, per connect-concurrency; wallets listed here are not judged.
   std::vector<ConnectStepSpan> connect_steps;
@@ -160,7 +161,8 @@ InvariantInput observe_run(const Scenario& scenario, const RunReport& report, co
 /// The connect step runs of a finished run, for connect-concurrency (scenarios/invariants_store.cpp).
 void observe_connect_steps(const Scenario& scenario, const RunReport& report, InvariantInput& input);
 
-/// A wallet's onlinePeers at the end; nullopt when its stores cannot show them.
+/// A wallet's onlinePeers entries at the end for the peers it wrote a status for (the only ones
+/// the online-peers-mirror invariant judges); nullopt when its stores cannot show them.
 std::optional<std::vector<OnlinePeerEntry>> online_peer_entries(const sim::WalletNode& node);
 
 /// Appends each violation to report.failures as "/invariants/<name>" and marks the run failed.
