@@ -14,6 +14,7 @@
 #include "apps/command.hpp"
 #include "apps/live_run.hpp"
 #include "apps/memory_check.hpp"
+#include "apps/sweep/run_result.hpp"
 #include "scenarios/field_log/export_log.hpp"
 #include "live/live_runner.hpp"
 #include "scenarios/report_html.hpp"
@@ -77,6 +78,19 @@ bool write_exported_log(const RunCommandOptions& o, const scenarios::Scenario& s
     log = export_from_history(scenario, report, o.export_log_wallet);
   }
   return write_file(o.export_log_path, [&](std::ostream& out) { out << to_json(log).dump(2) << "\n"; });
+}
+
+/// The options of this command line, other than the seed, that decide what a run does: the
+/// network, the store, the store sources and the runaway guards, as a failure's reproduce
+/// hint must repeat them.
+std::string reproduce_options(const RunCommandOptions& o) {
+  std::string options;
+  if (o.backend) options += (*o.backend == "live" ? " --network " : " --backend ") + *o.backend;
+  if (o.store) options += " --store " + std::string(spelling_of(*o.store));
+  if (!o.store_path.empty()) options += " --store-path " + o.store_path;
+  if (o.max_events) options += " --max-events " + std::to_string(*o.max_events);
+  if (o.max_wall_seconds) options += " --max-wall-seconds " + sweep::format_number(*o.max_wall_seconds);
+  return options;
 }
 
 /// Whether --pcap can be honoured: it needs a packet run and a directory it can create. Says
@@ -173,7 +187,7 @@ int run_scenarios(const RunCommandOptions& o) {
     std::cout << console_line(report) << "\n";
     if (o.stats) std::cout << stats_line(report) << "\n";
     std::cout.flush();
-    if (!report.passed) std::cerr << failure_details(report) << std::flush;
+    if (!report.passed) std::cerr << failure_details(report, reproduce_options(o)) << std::flush;
     if (!o.export_log_wallet.empty() && !write_exported_log(o, scenario, report)) return kExitInvalid;
     reports.push_back(std::move(report));
   }

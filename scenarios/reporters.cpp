@@ -18,13 +18,13 @@ std::string console_line(const RunReport& report) {
   return line;
 }
 
-std::string failure_details(const RunReport& report) {
+std::string failure_details(const RunReport& report, const std::string& run_options) {
   std::string out;
   for (const auto& failure : report.failures) {
     out += report.name + " " + failure.pointer + ": " + failure.summary + "\n";
     if (!failure.detail.empty()) out += "  history:\n" + failure.detail;
   }
-  out += "  reproduce: connsim run " + report.file + " --seed " + std::to_string(report.seed) + " --log\n";
+  out += "  reproduce: connsim run " + report.file + " --seed " + std::to_string(report.seed) + run_options + " --log\n";
   return out;
 }
 

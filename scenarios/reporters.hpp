@@ -13,8 +13,10 @@ namespace connsim::scenarios {
 
 /// `PASS <name>` or `FAIL <name>: <first failure>[ | <next failure>...]`, one line.
 std::string console_line(const RunReport& report);
-/// The failures' history slices and the rerun hint, for stderr.
-std::string failure_details(const RunReport& report);
+/// The failures' history slices and the rerun hint, for stderr. `run_options` are the options
+/// of the command line that made the run other than the seed (e.g. " --network live --store
+/// cpp"), each with a leading space: the hint carries them so that it reproduces that run.
+std::string failure_details(const RunReport& report, const std::string& run_options = "");
 /// `N passed, N failed`.
 std::string summary_line(const std::vector<RunReport>& reports);
 

@@ -46,6 +46,9 @@ BOOST_AUTO_TEST_CASE(console_and_summary_lines) {
   const std::string details = failure_details(report);
   BOOST_TEST(details.find("reproduce: connsim run shapes.json --seed 5 --log") != std::string::npos);
   BOOST_TEST(details.find("history:") != std::string::npos);
+  // The options of the command line that made the run go into the hint.
+  const std::string live = failure_details(report, " --network live --store cpp");
+  BOOST_TEST(live.find("reproduce: connsim run shapes.json --seed 5 --network live --store cpp --log") != std::string::npos, live);
 }
 
 BOOST_AUTO_TEST_CASE(stats_line_has_the_contract_fields) {
