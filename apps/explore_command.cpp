@@ -40,6 +40,7 @@ struct ExploreCommandOptions {
   std::string match;                  // --match LOG: reproduce a field log
   std::string tolerance = "1s";       // --tolerance: how far a matched observation may be off
   std::size_t keep = 3;               // --keep: best worlds written
+  std::optional<sweep::Shard> shard;  // --shard I/N: only those runs; a record for connsim merge
 };
 
 void print_errors(const std::vector<scenarios::LoadError>& errors) {
@@ -133,6 +134,7 @@ int run_explore(const ExploreCommandOptions& o, const std::string& command) {
   options.shrink_budget = o.shrink_budget;
   options.progress = isatty(STDERR_FILENO) != 0;
   options.command = command;
+  options.shard = o.shard;
   if (!o.match.empty()) return run_match(o, loaded.space(), options);
   const auto report = scenarios::explore::explore_space(loaded.space(), options, std::cout, std::cerr);
   const double rate = report.run_wall_seconds > 0 ? static_cast<double>(report.runs) / report.run_wall_seconds : 0;
@@ -175,6 +177,7 @@ Command add_explore_command(CLI::App& app) {
       ->needs(match);
   c.add_option("--keep", o->keep, "With --match: how many of the best worlds to shrink and write (default 3)")
       ->needs(match);
+  add_shard_option(c, o->shard)->excludes(match);
   c.add_option("--draw", o->draw, "Print the scenario this run seed draws (as a scenario file) and stop");
   const std::string command = "connsim";
   return Command{&c, [o, command] { return run_explore(*o, command); }};

@@ -7,7 +7,11 @@
 //     writes them with (apps/sweep/outputs.hpp).
 //   - run: each SHARD is the JUnit file of a `connsim run --shard I/N --junit FILE`; the merge
 //     writes the unsharded run's JUnit to --junit FILE (apps/sweep/junit_shards.hpp).
-// A command that shards later (explore) adds its record format here: records name their format.
+//   - explore: each SHARD is an explore shard record (shard-I-of-N.json, format
+//     connsim-explore-shard/1) or a directory holding them; the merge writes each distinct
+//     finding's shrunk scenario into DIR (default: the first record's directory) and prints its
+//     FOUND line, as the unsharded `connsim explore` does (scenarios/explore/shard_record.hpp).
+// Records name their format; the first record's decides.
 // Exit status: 0 merged and every run done and passed, 1 a run is missing or failed, 2 invalid
 // input (a shard missing, twice, of another sweep, unreadable), and then nothing is written.
 #include <algorithm>
@@ -22,6 +26,7 @@
 #include "apps/sweep/junit_shards.hpp"
 #include "apps/sweep/outputs.hpp"
 #include "apps/sweep/shard_record.hpp"
+#include "scenarios/explore/shard_record.hpp"
 
 namespace connsim::apps {
 namespace {
@@ -107,6 +112,38 @@ int merge_sweep(const MergeOptions& o, const std::vector<std::filesystem::path>&
   return merged->failures.empty() && done == merged->grid.runs() ? kExitPass : kExitFail;
 }
 
+int merge_explore(const MergeOptions& o, const std::vector<std::filesystem::path>& files) {
+  std::vector<std::string> errors;
+  std::vector<scenarios::explore::ExploreShardRecord> records;
+  for (const auto& file : files) {
+    std::string error;
+    const auto json = nlohmann::json::parse(text_of(file), nullptr, false);
+    if (auto record = scenarios::explore::explore_record_from_json(json, error)) {
+      records.push_back(std::move(*record));
+    } else {
+      errors.push_back(file.string() + ": " + (json.is_discarded() ? "not JSON" : error));
+    }
+  }
+  if (!errors.empty()) return report_invalid(errors);
+  auto merged = scenarios::explore::merge_explore_records(records, errors);
+  if (!merged) return report_invalid(errors);
+  std::filesystem::path dir = o.out.empty() ? files.front().parent_path() : std::filesystem::path(o.out);
+  if (dir.empty()) dir = ".";
+  for (std::size_t g = 0; g < merged->groups.size(); ++g) {
+    scenarios::explore::write_finding(merged->groups[g], g + 1, merged->runs, dir.string(), "connsim", std::cout);
+  }
+  std::cout << "merged " << records.size() << " shard" << (records.size() == 1 ? "" : "s") << " of explore "
+            << merged->space << " (seed " << merged->seed << "): " << merged->runs << " runs; "
+            << merged->groups.size() << " finding" << (merged->groups.size() == 1 ? "" : "s") << "\n";
+  return merged->groups.empty() ? kExitPass : kExitFail;
+}
+
+/// The format a record file names ("" when it is not a JSON object with one).
+std::string record_format(const std::filesystem::path& file) {
+  const auto json = nlohmann::json::parse(text_of(file), nullptr, false);
+  return json.is_object() && json.contains("format") && json["format"].is_string() ? json["format"].get<std::string>() : "";
+}
+
 int merge_junit(const MergeOptions& o, const std::vector<std::filesystem::path>& files) {
   if (o.junit.empty()) {
     return report_invalid({"JUnit shards: say where the merged JUnit goes with --junit FILE"});
@@ -141,6 +178,7 @@ int run_merge(const MergeOptions& o) {
   std::size_t xml = 0;
   for (const auto& file : files) xml += file.extension() == ".xml" ? 1 : 0;
   if (xml == files.size()) return merge_junit(o, files);
+  if (xml == 0 && record_format(files.front()) == scenarios::explore::kExploreShardFormat) return merge_explore(o, files);
   if (xml == 0) return merge_sweep(o, files);
   return report_invalid({"give the shards of one command: sweep records (shard-I-of-N.json) or "
                          "run JUnit files (.xml), not both"});
@@ -152,13 +190,13 @@ Command add_merge_command(CLI::App& app) {
   auto o = std::make_shared<MergeOptions>();
   CLI::App* merge = app.add_subcommand(
       "merge",
-      "Join the outputs of the shards of one sweep (shard-I-of-N.json records) or run (JUnit "
-      "files) into what the unsharded command writes");
+      "Join the outputs of the shards of one sweep or exploration (shard-I-of-N.json records) or "
+      "run (JUnit files) into what the unsharded command writes");
   merge->add_option("shards", o->inputs,
-                    "Sweep shard records or directories holding them, or a run's JUnit shards")
+                    "Sweep or explore shard records or directories holding them, or a run's JUnit shards")
       ->required();
   merge->add_option("-o,--out", o->out,
-                    "Sweep: the output directory (default: the first record's directory)");
+                    "Sweep, explore: the output directory (default: the first record's directory)");
   merge->add_option("--junit", o->junit, "Run: write the merged JUnit XML to FILE");
   return Command{merge, [o] { return run_merge(*o); }};
 }

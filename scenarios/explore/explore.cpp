@@ -13,6 +13,7 @@
 #include "apps/sweep/worker_pool.hpp"
 #include "scenarios/explore/draw.hpp"
 #include "scenarios/explore/liveness.hpp"
+#include "scenarios/explore/shard_record.hpp"
 #include "scenarios/explore/shrink.hpp"
 
 namespace connsim::scenarios::explore {
@@ -105,9 +106,33 @@ json finalize_shrunk(json shrunk, const Space& space, const FindingGroup& group)
   return shrunk;
 }
 
+void write_finding(FindingGroup& group, std::size_t number, std::uint64_t total_runs, const std::string& out_dir,
+                   const std::string& command, std::ostream& out) {
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  const std::filesystem::path file = std::filesystem::path(out_dir) / finding_file_name(number, group.finding.property);
+  std::ofstream stream(file);
+  if (stream) {
+    stream << group.shrunk.dump(2) << "\n";
+    group.file = file.string();
+  }
+  out << "FOUND " << group.finding.property << ": " << group.finding.message << " (first in run " << group.first_run
+      << ", seed " << group.seed << "; " << group.runs << " of " << total_runs << " runs; shrunk from "
+      << scenario_size(group.drawn) << " to " << scenario_size(group.shrunk) << " parts in " << group.shrink_tests
+      << " runs, " << fixed(group.shrink_seconds, 1) << " s)\n";
+  if (!group.file.empty()) {
+    const bool oracle = group.finding.property == kOracleProperty;
+    out << "  reproduce: " << command << (oracle ? " conform " : " run ") << group.file << "\n";
+  } else {
+    out << "  (could not write " << file.string() << ")\n";
+  }
+  out << std::flush;
+}
+
 ExploreReport explore_space(const Space& space, const ExploreOptions& options, std::ostream& out,
                             std::ostream& progress) {
   ExploreReport report;
+  const sweep::Shard shard = options.shard.value_or(sweep::Shard{});
   const int jobs = std::max(1, options.jobs);
   const auto start = Clock::now();
   std::vector<RunVerdict> verdicts;
@@ -122,15 +147,17 @@ ExploreReport explore_space(const Space& space, const ExploreOptions& options, s
   };
   const std::uint64_t batch = options.time_seconds ? static_cast<std::uint64_t>(jobs) * 8 : 64;
   while (true) {
+    // The k-th run of this shard is run shard.item_at(k) of the unsharded exploration.
     const std::uint64_t first = verdicts.size();
-    if (!options.time_seconds && first >= options.runs) break;
+    const std::uint64_t own_runs = shard.share_of(options.runs);
+    if (!options.time_seconds && first >= own_runs) break;
     if (options.time_seconds && first > 0 && seconds_since(start) >= *options.time_seconds) break;
-    const std::uint64_t count = options.time_seconds ? batch : std::min(batch, options.runs - first);
-    const std::uint64_t total = options.time_seconds ? 0 : options.runs;
+    const std::uint64_t count = options.time_seconds ? batch : std::min(batch, own_runs - first);
+    const std::uint64_t total = options.time_seconds ? 0 : own_runs;
     auto chunk = run_verdicts(
         count, jobs,
         [&](std::size_t i) {
-          const std::uint64_t seed = run_seed(options.seed, first + i);
+          const std::uint64_t seed = run_seed(options.seed, shard.item_at(first + i));
           RunVerdict verdict = evaluate_scenario(draw_scenario(space, seed), options.evaluate);
           verdict.seed = seed;
           return verdict;
@@ -138,7 +165,7 @@ ExploreReport explore_space(const Space& space, const ExploreOptions& options, s
         report.worker_failures, [&](std::size_t done, std::size_t) { show(first + done, total); });
     for (std::size_t i = 0; i < chunk.size(); ++i) {
       if (!chunk[i].ran && chunk[i].findings.empty()) {
-        chunk[i].seed = run_seed(options.seed, first + i);
+        chunk[i].seed = run_seed(options.seed, shard.item_at(first + i));
         chunk[i].findings.push_back({"run worker died", "its worker process died", "the worker running this run died"});
       }
       if (!chunk[i].findings.empty()) ++findings_seen;
@@ -152,8 +179,7 @@ ExploreReport explore_space(const Space& space, const ExploreOptions& options, s
   if (options.progress) progress << "\n";
 
   report.groups = group_findings(verdicts);
-  std::error_code ec;
-  if (!report.groups.empty()) std::filesystem::create_directories(options.out_dir, ec);
+  for (FindingGroup& group : report.groups) group.first_run = shard.item_at(group.first_run);
   for (std::size_t g = 0; g < report.groups.size(); ++g) {
     FindingGroup& group = report.groups[g];
     group.drawn = draw_scenario(space, group.seed);
@@ -181,23 +207,20 @@ ExploreReport explore_space(const Space& space, const ExploreOptions& options, s
     group.shrink_tests = shrunk.tests;
     group.shrink_seconds = seconds_since(shrink_start);
     group.shrunk = finalize_shrunk(shrunk.scenario, space, group);
-    const std::filesystem::path file = std::filesystem::path(options.out_dir) / finding_file_name(g + 1, group.finding.property);
+    if (!options.shard) write_finding(group, g + 1, report.runs, options.out_dir, options.command, out);
+  }
+  if (options.shard) {
+    const ExploreShardRecord record{shard, space.name, options.seed, options.time_seconds ? 0 : options.runs,
+                                    report.runs, report.groups};
+    std::error_code ec;
+    std::filesystem::create_directories(options.out_dir, ec);
+    const std::filesystem::path file = std::filesystem::path(options.out_dir) / (shard.file_stem() + ".json");
     std::ofstream stream(file);
-    if (stream) {
-      stream << group.shrunk.dump(2) << "\n";
-      group.file = file.string();
-    }
-    out << "FOUND " << group.finding.property << ": " << group.finding.message << " (first in run " << group.first_run
-        << ", seed " << group.seed << "; " << group.runs << " of " << report.runs << " runs; shrunk from "
-        << scenario_size(group.drawn) << " to " << scenario_size(group.shrunk) << " parts in " << group.shrink_tests
-        << " runs, " << fixed(group.shrink_seconds, 1) << " s)\n";
-    if (!group.file.empty()) {
-      const bool oracle = group.finding.property == kOracleProperty;
-      out << "  reproduce: " << options.command << (oracle ? " conform " : " run ") << group.file << "\n";
-    } else {
-      out << "  (could not write " << file.string() << ")\n";
-    }
-    out << std::flush;
+    if (stream) stream << record_to_json(record).dump() << "\n";
+    if (!stream) report.worker_failures.push_back("could not write " + file.string());
+    out << "shard " << shard.text() << ": " << report.groups.size() << " finding" << (report.groups.size() == 1 ? "" : "s")
+        << " in " << report.runs << " runs; wrote " << file.string() << " (connsim merge " << options.out_dir
+        << " writes the scenario files)\n";
   }
   return report;
 }

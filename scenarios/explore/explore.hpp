@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/sweep/shard.hpp"
 #include "scenarios/explore/space.hpp"
 #include "scenarios/explore/verdict.hpp"
 
@@ -32,6 +33,9 @@ struct ExploreOptions {
   bool progress = false;                // a status line on stderr, rewritten in place (a TTY)
   std::string command = "connsim";      // how the reproduce line names the command
   EvaluateOptions evaluate;             // --oracle js and the store path
+  /// --shard I/N: only the runs k with k mod N == I-1 (shard_record.hpp); the findings go into
+  /// out_dir/shard-I-of-N.json, for `connsim merge`, instead of scenario files.
+  std::optional<sweep::Shard> shard;
 };
 
 struct FindingGroup {
@@ -64,6 +68,11 @@ std::vector<FindingGroup> group_findings(const std::vector<RunVerdict>& verdicts
 
 /// The file name of a finding: "<n>-<property as a slug>.json".
 std::string finding_file_name(std::size_t number, const std::string& property);
+
+/// Writes `group.shrunk` to `out_dir` as finding_file_name(number, property) (sets group.file)
+/// and prints its FOUND line ("... of `total_runs` runs ...") and reproduce command to `out`.
+void write_finding(FindingGroup& group, std::size_t number, std::uint64_t total_runs, const std::string& out_dir,
+                   const std::string& command, std::ostream& out);
 
 /// The shrunk document as written: named, described, with the property it breaks.
 nlohmann::json finalize_shrunk(nlohmann::json shrunk, const Space& space, const FindingGroup& group);

@@ -96,3 +96,13 @@ add_test(NAME explore.export_log_two_scenarios
                  -P ${run_expecting})
 set_tests_properties(explore.match_invalid_log explore.match_too_few_wallets explore.match_bad_tolerance
                      explore.export_log_unknown_wallet explore.export_log_two_scenarios PROPERTIES LABELS explore)
+
+# explore --shard I/N and connsim merge: three shards, merged, write the unsharded findings byte
+# for byte; a missing shard is refused (tests/explore/explore_shards.cmake).
+if(TARGET connsim_mutant_no-connecting-write)
+  add_test(NAME explore.shards
+           COMMAND ${CMAKE_COMMAND} -DCOMMAND=$<TARGET_FILE:connsim_mutant_no-connecting-write> -DSPACE=${space}
+                   -DRUNS=60 -DOUT=${CMAKE_CURRENT_BINARY_DIR}/explore-shards
+                   -P ${CMAKE_CURRENT_LIST_DIR}/explore_shards.cmake)
+  set_tests_properties(explore.shards PROPERTIES LABELS explore TIMEOUT 300)
+endif()
