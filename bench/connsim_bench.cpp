@@ -372,7 +372,8 @@ void BM_PeerExchange_Lookup(benchmark::State& state) {
   FixedClock clock;
   store::ConnectionServiceOptions options;
   options.peer_exchange_reader = store::PeerExchangeReader::fixed;
-  store::ConnectionService service(network, clock, nullptr, options);
+  boost::asio::io_context io;
+  store::ConnectionService service(io.get_executor(), network, clock, nullptr, options);
   for (const auto& events : network.events_) {
     if (events.on_pubsub) events.on_pubsub(store::kPeerExchangeTopic, message);
   }

@@ -58,7 +58,7 @@ WalletStores::WalletStores(WalletNode& node, store::Executor executor, store::Cl
                            store::Rng& rng, const WalletConfig& config)
     : network(node),
       contacts(clock),
-      service(network, clock, &rng, config.store.connection),
+      service(executor, network, clock, &rng, config.store.connection),
       p2p(executor, network, clock, service, contacts, config.store.p2p),
       musig2(std::move(executor), network, clock, p2p, config.store.musig2) {}
 

@@ -29,9 +29,9 @@ const nlohmann::json* peer_list(const nlohmann::json& message, PeerExchangeReade
 
 }  // namespace
 
-ConnectionService::ConnectionService(Network& network, Clock& clock, Rng* rng,
+ConnectionService::ConnectionService(Executor executor, Network& network, Clock& clock, Rng* rng,
                                      ConnectionServiceOptions options)
-    : network_(network), clock_(clock), rng_(rng), options_(options) {
+    : executor_(std::move(executor)), network_(network), clock_(clock), rng_(rng), options_(options) {
   NetworkEvents events;
   events.on_pubsub = [this](std::string_view topic,
                             const std::shared_ptr<const nlohmann::json>& message) {
@@ -84,22 +84,22 @@ std::vector<Multiaddr> ConnectionService::cached_relay_addresses(const PeerId& p
   return found;
 }
 
-Task<bool> ConnectionService::try_dial(const Multiaddr& address, std::string& last_error) {
+js::Promise<bool> ConnectionService::try_dial(Multiaddr address, std::string* last_error) {
   std::exception_ptr thrown;
   try {
-    DialOutcome outcome = co_await network_.dial(address);
+    DialOutcome outcome = co_await js::from_task(executor_, network_.dial(address));
     if (outcome.ok) co_return true;
-    last_error = outcome.error;
+    *last_error = outcome.error;
   } catch (...) {
     thrown = std::current_exception();
   }
-  if (thrown) last_error = error_message(thrown);
+  if (thrown) *last_error = error_message(thrown);
   co_return false;
 }
 
-Task<ConnectResult> ConnectionService::connect_to_discovered_peer(PresencePtr presence) {
+js::Promise<ConnectResult> ConnectionService::start_connect_to_discovered_peer(PresencePtr presence) {
   ++attempts_started_;
-  const PeerId& peer = presence->peer_id;
+  const PeerId peer = presence->peer_id;
   std::string last_error;
 
   // 1. Already connected.
@@ -108,39 +108,39 @@ Task<ConnectResult> ConnectionService::connect_to_discovered_peer(PresencePtr pr
   }
   // 2. WebRTC.
   if (presence->webrtc_addr) {
-    if (co_await try_dial(*presence->webrtc_addr, last_error)) {
+    if (co_await try_dial(*presence->webrtc_addr, &last_error)) {
       co_return ConnectResult{true, ConnectionType::webrtc, std::nullopt};
     }
   }
   // 3. Each advertised relay address, in order.
   for (const auto& address : presence->relay_addrs) {
-    if (co_await try_dial(address, last_error)) {
+    if (co_await try_dial(address, &last_error)) {
       co_return ConnectResult{true, ConnectionType::relay, std::nullopt};
     }
   }
   // 4. Relay addresses learned from peer exchange.
   for (const auto& address : cached_relay_addresses(peer)) {
-    if (co_await try_dial(address, last_error)) {
+    if (co_await try_dial(address, &last_error)) {
       co_return ConnectResult{true, ConnectionType::relay, std::nullopt};
     }
   }
   // 5. The SDK's relay dial helper.
   {
-    std::exception_ptr thrown;
+    bool connected = false;
     try {
-      DialOutcome outcome = co_await network_.dial_via_relay(peer);
-      if (outcome.ok) co_return ConnectResult{true, ConnectionType::relay, std::nullopt};
+      DialOutcome outcome = co_await js::from_task(executor_, network_.dial_via_relay(peer));
+      connected = outcome.ok;
     } catch (...) {
-      thrown = std::current_exception();
+      // the ladder goes on whatever the helper threw
     }
-    (void)thrown;  // the ladder goes on whatever the helper threw
+    if (connected) co_return ConnectResult{true, ConnectionType::relay, std::nullopt};
   }
   // 6. "Direct".
   const bool inverted = options_.direct_step_filter == DirectStepFilter::shipped_inverted;
   for (const auto& address : presence->multiaddrs) {
     const bool relayed = is_circuit_address(address) || is_webrtc_address(address);
     if (relayed != inverted) continue;
-    if (co_await try_dial(address, last_error)) {
+    if (co_await try_dial(address, &last_error)) {
       co_return ConnectResult{true, ConnectionType::direct, std::nullopt};
     }
   }
@@ -148,31 +148,46 @@ Task<ConnectResult> ConnectionService::connect_to_discovered_peer(PresencePtr pr
   co_return ConnectResult{false, ConnectionType::none, std::string(kAllMethodsFailed)};
 }
 
-Task<ConnectResult> ConnectionService::connect_to_discovered_peer_with_retry(PresencePtr presence,
-                                                                             int max_retries,
-                                                                             Duration base_delay) {
-  co_return co_await connect_with_policy(std::move(presence),
-                                         RetryPolicy::seed_default(max_retries, base_delay));
+js::Promise<ConnectResult> ConnectionService::start_connect_with_retry(PresencePtr presence,
+                                                                      RetryPolicy policy) {
+  co_return co_await start_connect_with_policy(std::move(presence), std::move(policy));
 }
 
-Task<ConnectResult> ConnectionService::connect_with_policy(PresencePtr presence,
-                                                           const RetryPolicy& policy) {
+js::Promise<ConnectResult> ConnectionService::start_connect_with_policy(PresencePtr presence,
+                                                                       RetryPolicy policy) {
   std::optional<std::string> last_error;
   const Duration started = clock_.now();
   int failed = 0;
   while (failed < policy.max_attempts) {
     const Duration attempt_started = clock_.now();
-    ConnectResult result = co_await connect_to_discovered_peer(presence);
+    ConnectResult result = co_await start_connect_to_discovered_peer(presence);
     if (attempt_observer_) attempt_observer_(presence->peer_id, failed + 1, attempt_started, result);
     if (result.success) co_return result;
     last_error = result.error;  // `lastError = result.error`, even when undefined
     ++failed;
     const Duration delay = policy.delay_after_failure(failed, rng_);
     if (!policy.may_retry(failed, clock_.now() - started, delay)) break;
-    co_await clock_.sleep(delay);
+    co_await js::from_task(executor_, clock_.sleep(delay));
   }
   co_return ConnectResult{false, ConnectionType::none,
                           last_error ? *last_error : std::string(kMaxRetriesExceeded)};
+}
+
+Task<ConnectResult> ConnectionService::connect_to_discovered_peer(PresencePtr presence) {
+  return js::run_from_asio([this, presence] { return start_connect_to_discovered_peer(presence); });
+}
+
+Task<ConnectResult> ConnectionService::connect_to_discovered_peer_with_retry(PresencePtr presence,
+                                                                             int max_retries,
+                                                                             Duration base_delay) {
+  return js::run_from_asio([this, presence, policy = RetryPolicy::seed_default(max_retries, base_delay)] {
+    return start_connect_with_retry(presence, policy);
+  });
+}
+
+Task<ConnectResult> ConnectionService::connect_with_policy(PresencePtr presence,
+                                                           const RetryPolicy& policy) {
+  return js::run_from_asio([this, presence, policy] { return start_connect_with_policy(presence, policy); });
 }
 
 }  // namespace connsim::store

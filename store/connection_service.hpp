@@ -21,6 +21,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "store/clock.hpp"
+#include "store/js_async.hpp"
 #include "store/network.hpp"
 #include "store/retry_policy.hpp"
 #include "store/rng.hpp"
@@ -66,20 +67,31 @@ struct ConnectionServiceOptions {
 class ConnectionService {
  public:
   /// Subscribes to the network's pubsub for the peer-exchange cache. `rng` may be null when no
-  /// jittered policy is used.
-  ConnectionService(Network& network, Clock& clock, Rng* rng,
+  /// jittered policy is used. The node's operations are started on `executor`.
+  ConnectionService(Executor executor, Network& network, Clock& clock, Rng* rng,
                     ConnectionServiceOptions options = {});
+
+  // The service's async functions, in JavaScript's order (store/js_async.hpp): each starts at
+  // once and runs to its first await, as services/p2p's functions do.
+
+  /// connectToDiscoveredPeer: one pass down the ladder.
+  js::Promise<ConnectResult> start_connect_to_discovered_peer(PresencePtr presence);
+  /// connectToDiscoveredPeerWithRetry(presence, n, ms) under `policy` (the seed's call is
+  /// RetryPolicy::seed_default(n, ms)): `return await` of the loop below, one tick more.
+  js::Promise<ConnectResult> start_connect_with_retry(PresencePtr presence, RetryPolicy policy);
+  /// The retry loop under any policy. Returns the first success, else the last attempt's
+  /// error, else "Max retries exceeded" (no attempt ran, or none gave an error).
+  js::Promise<ConnectResult> start_connect_with_policy(PresencePtr presence, RetryPolicy policy);
+
+  // The same from Asio code (each call one macrotask).
 
   /// One pass down the ladder.
   Task<ConnectResult> connect_to_discovered_peer(PresencePtr presence);
-
   /// The seed's call: `max_retries` attempts, exponential waits starting at `base_delay`.
   Task<ConnectResult> connect_to_discovered_peer_with_retry(
       PresencePtr presence, int max_retries = 3,
       Duration base_delay = std::chrono::milliseconds(1000));
-
-  /// The same loop under any policy. Returns the first success, else the last attempt's
-  /// error, else "Max retries exceeded" (no attempt ran, or none gave an error).
+  /// The retry loop under any policy.
   Task<ConnectResult> connect_with_policy(PresencePtr presence, const RetryPolicy& policy);
 
   /// Relay addresses for `peer` currently in the peer-exchange cache, newest first.
@@ -101,13 +113,15 @@ class ConnectionService {
  private:
   void on_pubsub(std::string_view topic, const std::shared_ptr<const nlohmann::json>& message);
   void prune_cache() const;
-  Task<bool> try_dial(const Multiaddr& address, std::string& last_error);
+  /// The ladder's `tryDial` (an async arrow function): true when the dial succeeded.
+  js::Promise<bool> try_dial(Multiaddr address, std::string* last_error);
 
   struct CachedMessage {
     Duration received_at;
     std::shared_ptr<const nlohmann::json> message;
   };
 
+  Executor executor_;
   Network& network_;
   Clock& clock_;
   Rng* rng_;

@@ -3,9 +3,6 @@
 #include <algorithm>
 #include <memory>
 
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
 namespace connsim::store {
@@ -21,9 +18,13 @@ Musig2Store::Musig2Store(Executor executor, Network& network, Clock& clock, P2PS
       clock_(clock),
       p2p_(p2p),
       options_(options) {
-  NetworkEvents events;
-  events.on_message = [this](const PeerId& from, std::string_view protocol,
-                             std::string_view payload) { on_message(from, protocol, payload); };
+  NetworkEvents events;  // each message is a macrotask
+  events.on_message = [this](const PeerId& from, std::string_view protocol, std::string_view payload) {
+    js::Microtasks::current().run_macrotask(
+        js::Job([this, from, protocol = std::string(protocol), payload = std::string(payload)] {
+          on_message(from, protocol, payload);
+        }));
+  };
   network_.subscribe(std::move(events));
 }
 
@@ -51,7 +52,12 @@ const SigningSession* Musig2Store::session(const std::string& id) const {
 
 // --- Task 3.3 ---------------------------------------------------------------------------------
 
-Task<EnsureParticipantsResult> Musig2Store::ensure_participants_connected(
+js::Promise<EnsureParticipantsResult> Musig2Store::start_ensure_participants_connected(
+    std::vector<PeerId> participants) {
+  return js::pinia_action(ensure_participants_connected_body(std::move(participants)));
+}
+
+js::Promise<EnsureParticipantsResult> Musig2Store::ensure_participants_connected_body(
     std::vector<PeerId> participant_peer_ids) {
   EnsureParticipantsResult out;
   std::vector<PeerId> others;
@@ -68,8 +74,8 @@ Task<EnsureParticipantsResult> Musig2Store::ensure_participants_connected(
     co_return out;
   }
 
-  ResultMap<ConnectResult> connection_results =
-      co_await p2p_.connect_to_multiple_peers(need_connection);
+  const ResultMap<ConnectResult> connection_results =
+      co_await p2p_.start_connect_to_multiple_peers(need_connection);
 
   out.all_connected = true;
   for (const auto& id : others) {
@@ -87,63 +93,23 @@ Task<EnsureParticipantsResult> Musig2Store::ensure_participants_connected(
   co_return out;
 }
 
-namespace {
-
-/// Shared between the connection work and the timer of one connectivity race.
-struct ConnectivityRace {
-  bool settled = false;
-  std::optional<EnsureParticipantsResult> result;  // empty when the timer won
-  std::optional<asio::any_completion_handler<void(std::optional<EnsureParticipantsResult>)>> waiter;
-  asio::cancellation_signal cancel_work;
-
-  void settle(std::optional<EnsureParticipantsResult> value, const Executor& executor) {
-    if (settled) return;
-    settled = true;
-    if (waiter) {
-      asio::post(executor, [w = std::move(*waiter), v = std::move(value)]() mutable {
-        std::move(w)(std::move(v));
-      });
-      waiter.reset();
-    } else {
-      result = std::move(value);
-    }
+js::Promise<EnsureParticipantsResult> Musig2Store::ensure_with_deadline_body(std::vector<PeerId> participants) {
+  // Promise.race of a timer (created first, as `const timeout = new Promise(...)` is) and the
+  // connection work. JavaScript cannot stop the losing work; cancel_on_timeout cancels the
+  // node operations it has in flight (a CancelScope), and those it would start later fail.
+  js::Settler<EnsureParticipantsResult> timeout;
+  auto scope = options_.cancel_on_timeout ? std::make_shared<js::CancelScope>() : nullptr;
+  auto work = std::make_shared<std::optional<js::Promise<EnsureParticipantsResult>>>();
+  js::set_timeout(executor_, clock_.sleep(options_.connectivity_timeout), [timeout, scope, work] {
+    const bool work_settled = *work && (*work)->settled();
+    timeout.reject(std::make_exception_ptr(std::runtime_error(std::string(kConnectivityTimedOut))));
+    if (scope && !work_settled) scope->cancel();
+  });
+  {
+    js::CancelScope::Enter enter(scope ? scope : js::CancelScope::current());
+    *work = start_ensure_participants_connected(std::move(participants));
   }
-};
-
-}  // namespace
-
-Task<EnsureParticipantsResult> Musig2Store::ensure_with_deadline(std::vector<PeerId> participants) {
-  if (options_.connectivity_timeout <= Duration::zero()) {
-    co_return co_await ensure_participants_connected(std::move(participants));
-  }
-  auto race = std::make_shared<ConnectivityRace>();
-  // Promise.race: the connection work and a timer; the loser keeps running unless cancelled.
-  asio::co_spawn(executor_, ensure_participants_connected(std::move(participants)),
-                 asio::bind_cancellation_slot(
-                     race->cancel_work.slot(),
-                     [race, ex = executor_](std::exception_ptr error, EnsureParticipantsResult r) {
-                       if (!error) race->settle(std::move(r), ex);
-                     }));
-  asio::co_spawn(
-      executor_,
-      [this, race]() -> Task<void> {
-        co_await clock_.sleep(options_.connectivity_timeout);
-        if (race->settled) co_return;
-        race->settle(std::nullopt, executor_);
-        if (options_.cancel_on_timeout) race->cancel_work.emit(asio::cancellation_type::terminal);
-      },
-      asio::detached);
-
-  std::optional<EnsureParticipantsResult> outcome;
-  if (race->settled && !race->waiter) {
-    outcome = std::move(race->result);
-  } else {
-    outcome = co_await asio::async_initiate<decltype(asio::use_awaitable),
-                                            void(std::optional<EnsureParticipantsResult>)>(
-        [race](auto handler) { race->waiter.emplace(std::move(handler)); }, asio::use_awaitable);
-  }
-  if (!outcome) throw std::runtime_error(std::string(kConnectivityTimedOut));
-  co_return std::move(*outcome);
+  co_return co_await js::race<EnsureParticipantsResult>({**work, timeout.promise()});
 }
 
 std::string Musig2Store::new_session_id() {
@@ -153,7 +119,21 @@ std::string Musig2Store::new_session_id() {
   return id;
 }
 
+js::Promise<ProposeSpendResult> Musig2Store::start_propose_spend(SpendProposalParams params) {
+  return js::pinia_action(propose_spend_body(std::move(params)));
+}
+
+Task<EnsureParticipantsResult> Musig2Store::ensure_participants_connected(std::vector<PeerId> participants) {
+  return js::run_from_asio([this, participants = std::move(participants)] {
+    return start_ensure_participants_connected(participants);
+  });
+}
+
 Task<ProposeSpendResult> Musig2Store::propose_spend(SpendProposalParams params) {
+  return js::run_from_asio([this, params = std::move(params)] { return start_propose_spend(params); });
+}
+
+js::Promise<ProposeSpendResult> Musig2Store::propose_spend_body(SpendProposalParams params) {
   const SharedWallet* wallet = find_wallet(params.wallet_id);
   if (wallet == nullptr) {
     co_return ProposeSpendResult{false, std::nullopt, std::string(kSharedWalletNotFound)};
@@ -166,13 +146,21 @@ Task<ProposeSpendResult> Musig2Store::propose_spend(SpendProposalParams params) 
   }
   const std::string wallet_id = wallet->id;  // `wallet` may move while we await
 
+  // The seed awaits ensureParticipantsConnected itself; with a connectivity timeout the later
+  // session API awaits the race (an action of its own).
   EnsureParticipantsResult ensured;
+  bool timed_out = false;
   try {
-    ensured = co_await ensure_with_deadline(participant_peer_ids);
+    if (options_.connectivity_timeout <= Duration::zero()) {
+      ensured = co_await start_ensure_participants_connected(participant_peer_ids);
+    } else {
+      ensured = co_await js::pinia_action(ensure_with_deadline_body(participant_peer_ids));
+    }
   } catch (const std::runtime_error& e) {
     if (std::string_view(e.what()) != kConnectivityTimedOut) throw;
-    ensured.all_connected = false;
-    ensured.results = {};
+    timed_out = true;
+  }
+  if (timed_out) {
     co_return ProposeSpendResult{false, std::nullopt, std::string(kConnectivityTimedOut)};
   }
 
@@ -255,43 +243,34 @@ void Musig2Store::set_state(SigningSession& session, SessionState state,
 }
 
 void Musig2Store::send_to(const PeerId& peer, std::string payload) {
-  asio::co_spawn(
-      executor_,
-      [this, peer, payload = std::move(payload)]() mutable -> Task<void> {
-        DialOutcome sent =
-            co_await network_.send(peer, std::string(kMusig2Protocol), std::move(payload));
-        if (sent.ok) {
-          ++messages_sent_;
-        } else {
-          ++messages_failed_;
-        }
-      },
-      asio::detached);
+  // `node.send(...).then(ok, failed)`: the send starts at once. The operation's own frame
+  // keeps its arguments (the Task may start after this call returns).
+  auto send = [](Network& network, PeerId to, std::string body) -> Task<DialOutcome> {
+    co_return co_await network.send(to, kMusig2Protocol, std::move(body));
+  };
+  js::from_task(executor_, send(network_, peer, std::move(payload)))
+      .then([this](const DialOutcome& sent) { ++(sent.ok ? messages_sent_ : messages_failed_); },
+            [this](std::exception_ptr) { ++messages_failed_; });
 }
 
 void Musig2Store::start_timeouts(const std::string& session_id, std::uint64_t generation) {
-  asio::co_spawn(executor_,
-                 fail_after(session_id, generation, options_.nonce_timeout,
-                            SessionState::collecting_nonces, "Nonce collection timed out"),
-                 asio::detached);
-  asio::co_spawn(executor_,
-                 fail_after(session_id, generation, options_.session_timeout, std::nullopt,
-                            "Session timed out"),
-                 asio::detached);
+  fail_after(session_id, generation, options_.nonce_timeout, SessionState::collecting_nonces,
+             "Nonce collection timed out");
+  fail_after(session_id, generation, options_.session_timeout, std::nullopt, "Session timed out");
 }
 
-Task<void> Musig2Store::fail_after(std::string session_id, std::uint64_t generation,
-                                   Duration delay, std::optional<SessionState> while_in,
-                                   std::string reason) {
-  co_await clock_.sleep(delay);
-  auto it = sessions_.find(session_id);
-  if (it == sessions_.end() || it->second.generation != generation) co_return;
-  SigningSession& session = it->second;
-  const bool active =
-      session.state != SessionState::completed && session.state != SessionState::failed;
-  if (active && (!while_in || session.state == *while_in)) {
-    set_state(session, SessionState::failed, reason);
-  }
+void Musig2Store::fail_after(std::string session_id, std::uint64_t generation, Duration delay,
+                             std::optional<SessionState> while_in, std::string reason) {
+  js::set_timeout(executor_, clock_.sleep(delay), [this, session_id, generation, while_in, reason] {
+    auto it = sessions_.find(session_id);
+    if (it == sessions_.end() || it->second.generation != generation) return;
+    SigningSession& session = it->second;
+    const bool active =
+        session.state != SessionState::completed && session.state != SessionState::failed;
+    if (active && (!while_in || session.state == *while_in)) {
+      set_state(session, SessionState::failed, reason);
+    }
+  });
 }
 
 namespace {
@@ -357,10 +336,8 @@ void Musig2Store::on_message(const PeerId& from, std::string_view protocol,
     if (session.nonces_from.size() < session.participants.size()) return;
     set_state(session, SessionState::signing);
     session.partial_sigs_from.push_back(p2p_.peer_id());
-    asio::co_spawn(executor_,
-                   fail_after(session.id, session.generation, options_.partial_sig_timeout,
-                              SessionState::signing, "Partial signature collection timed out"),
-                   asio::detached);
+    fail_after(session.id, session.generation, options_.partial_sig_timeout, SessionState::signing,
+               "Partial signature collection timed out");
     const std::string done =
         nlohmann::json{{"type", "nonces-complete"}, {"sessionId", session.id}}.dump();
     for (const auto& peer : session.participants) {

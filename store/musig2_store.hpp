@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "store/clock.hpp"
+#include "store/js_async.hpp"
 #include "store/network.hpp"
 #include "store/p2p_store.hpp"
 #include "store/result_map.hpp"
@@ -117,6 +118,10 @@ class Musig2Store {
   void add_shared_wallet(SharedWallet wallet);
   const std::vector<SharedWallet>& shared_wallets() const { return shared_wallets_; }
 
+  // The async actions run in JavaScript's order (store/js_async.hpp): start_* calls the action
+  // through Pinia's wrapper, the Task versions do the same from Asio code as one macrotask.
+  js::Promise<EnsureParticipantsResult> start_ensure_participants_connected(std::vector<PeerId> participants);
+  js::Promise<ProposeSpendResult> start_propose_spend(SpendProposalParams params);
   Task<EnsureParticipantsResult> ensure_participants_connected(std::vector<PeerId> participants);
   Task<ProposeSpendResult> propose_spend(SpendProposalParams params);
 
@@ -134,9 +139,13 @@ class Musig2Store {
   void start_timeouts(const std::string& session_id, std::uint64_t generation);
   /// Fails the session (that generation) after `delay` if it is still active and, when
   /// `while_in` is given, still in that round (a round timeout); nullopt: any active state.
-  Task<void> fail_after(std::string session_id, std::uint64_t generation, Duration delay,
-                        std::optional<SessionState> while_in, std::string reason);
-  Task<EnsureParticipantsResult> ensure_with_deadline(std::vector<PeerId> participants);
+  void fail_after(std::string session_id, std::uint64_t generation, Duration delay,
+                  std::optional<SessionState> while_in, std::string reason);
+  js::Promise<EnsureParticipantsResult> ensure_participants_connected_body(std::vector<PeerId> participants);
+  js::Promise<ProposeSpendResult> propose_spend_body(SpendProposalParams params);
+  /// `_ensureWithDeadline` (an action): ensureParticipantsConnected raced against the
+  /// connectivity timeout.
+  js::Promise<EnsureParticipantsResult> ensure_with_deadline_body(std::vector<PeerId> participants);
 
   Executor executor_;
   Network& network_;

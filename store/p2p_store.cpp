@@ -4,9 +4,6 @@
 #include <exception>
 #include <utility>
 
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
-#include <boost/asio/post.hpp>
 
 namespace connsim::store {
 
@@ -35,12 +32,17 @@ P2PStore::P2PStore(Executor executor, Network& network, Clock& clock, Connection
       contacts_(contacts),
       options_(std::move(options)),
       peer_id_(network.self_peer_id()) {
+  // Each event is a macrotask (a microtask checkpoint follows it).
   NetworkEvents events;
-  events.on_presence = [this](const PresencePtr& presence) { handle_presence_discovered(presence); };
-  events.on_peer_connected = [this](const PeerId& peer, ConnectionType type) {
-    on_peer_connected(peer, type);
+  events.on_presence = [this](const PresencePtr& presence) {
+    js::Microtasks::current().run_macrotask(js::Job([this, presence] { handle_presence_discovered(presence); }));
   };
-  events.on_peer_disconnected = [this](const PeerId& peer) { on_peer_disconnected(peer); };
+  events.on_peer_connected = [this](const PeerId& peer, ConnectionType type) {
+    js::Microtasks::current().run_macrotask(js::Job([this, peer, type] { on_peer_connected(peer, type); }));
+  };
+  events.on_peer_disconnected = [this](const PeerId& peer) {
+    js::Microtasks::current().run_macrotask(js::Job([this, peer] { on_peer_disconnected(peer); }));
+  };
   network_.subscribe(std::move(events));
 }
 
@@ -116,126 +118,134 @@ void P2PStore::on_peer_disconnected(const PeerId& peer) {
 
 // --- connecting ----------------------------------------------------------------------------
 
-Task<ConnectResult> P2PStore::connect_to_online_peer(PeerId peer) {
+js::Promise<ConnectResult> P2PStore::start_connect_to_online_peer(PeerId peer) {
+  return js::pinia_action(connect_to_online_peer_body(std::move(peer)));
+}
+
+js::Promise<ConnectResult> P2PStore::connect_to_online_peer_body(PeerId peer) {
   const OnlinePeer* online = find_online_peer(peer);
   if (online == nullptr) {
     co_return ConnectResult{false, ConnectionType::none, std::string(kPeerNotFound)};
   }
-  co_return co_await connect_to_presence(online->presence);
-}
-
-Task<ConnectResult> P2PStore::connect_to_presence(PresencePtr presence) {
+  PresencePtr presence = online->presence;
   if (!options_.dedupe_concurrent_connects) {
-    co_return co_await connect_to_presence_once(std::move(presence));
+    co_return co_await start_connect_to_presence(std::move(presence));
   }
-  const PeerId peer = presence->peer_id;
-  auto running = in_flight_.find(peer);
-  if (running != in_flight_.end()) {
-    // Wait for the connect already under way and share its result.
-    co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(ConnectResult)>(
-        [&](auto handler) { running->second.emplace_back(std::move(handler)); },
-        asio::use_awaitable);
+  // The fix for field bug 5: a connect to a peer being connected to shares that one's result.
+  if (auto running = in_flight_.find(peer); running != in_flight_.end()) {
+    const js::Promise<ConnectResult> shared = running->second;
+    co_return co_await shared;
   }
-  in_flight_[peer];
-  ConnectResult result = co_await connect_to_presence_once(std::move(presence));
-  auto waiters = std::move(in_flight_[peer]);
-  in_flight_.erase(peer);
-  for (auto& waiter : waiters) {
-    asio::post(executor_, [waiter = std::move(waiter), result]() mutable {
-      std::move(waiter)(result);
-    });
-  }
-  co_return result;
-}
-
-Task<ConnectResult> P2PStore::connect_to_presence_once(PresencePtr presence) {
-  const PeerId peer = presence->peer_id;
-  update_peer_connection_status(peer, ConnectionStatus::connecting);
-  emit_connection_event(ConnectionStatus::connecting, peer, *presence);
-  if (observer_ != nullptr) observer_->on_connect_started(peer);
-
-  ConnectResult result;
+  const js::Promise<ConnectResult> attempt = start_connect_to_presence(std::move(presence));
+  in_flight_.insert_or_assign(peer, attempt);
   std::exception_ptr thrown;
+  ConnectResult result;
   try {
-    result = co_await service_.connect_with_policy(presence, options_.retry);
+    result = co_await attempt;
   } catch (...) {
     thrown = std::current_exception();
   }
-
-  if (thrown) {
-    const std::string message = error_message(thrown);
-    update_peer_connection_status(peer, ConnectionStatus::failed, std::nullopt, message);
-    emit_connection_event(ConnectionStatus::failed, peer, *presence, std::nullopt, message);
-    result = ConnectResult{false, ConnectionType::none, message};
-  } else if (result.success) {
-    update_peer_connection_status(peer, ConnectionStatus::connected, result.connection_type);
-    emit_connection_event(ConnectionStatus::connected, peer, *presence, result.connection_type);
-    contacts_.update_last_seen(peer);
-  } else {
-    update_peer_connection_status(peer, ConnectionStatus::failed, std::nullopt, result.error);
-    emit_connection_event(ConnectionStatus::failed, peer, *presence, std::nullopt, result.error);
+  // `finally`: forget the connect unless a later one replaced it.
+  if (auto it = in_flight_.find(peer); it != in_flight_.end() && it->second.same_as(attempt)) {
+    in_flight_.erase(it);
   }
-  if (observer_ != nullptr) observer_->on_connect_finished(peer, result);
+  if (thrown) std::rethrow_exception(thrown);
   co_return result;
 }
 
-Task<ResultMap<ConnectResult>> P2PStore::connect_to_multiple_peers(std::vector<PeerId> peers) {
-  if (options_.concurrency.mode == ConcurrencyMode::window) {
-    co_return co_await connect_in_window(peers);
-  }
-  co_return co_await connect_in_batches(peers);
+js::Promise<ConnectResult> P2PStore::start_connect_to_presence(PresencePtr presence) {
+  const PeerId peer = presence->peer_id;
+  if (observer_ != nullptr) observer_->on_connect_started(peer);  // $onAction, before the body
+  return js::pinia_action(
+      connect_to_presence_body(std::move(presence)),
+      [this, peer](const ConnectResult& result) {
+        if (observer_ != nullptr) observer_->on_connect_finished(peer, result);
+      },
+      [this, peer](std::exception_ptr error) {
+        if (observer_ != nullptr) {
+          observer_->on_connect_finished(peer, ConnectResult{false, ConnectionType::none, error_message(error)});
+        }
+      });
 }
 
-Task<ResultMap<ConnectResult>> P2PStore::connect_in_batches(const std::vector<PeerId>& peers) {
-  ResultMap<ConnectResult> results;
+js::Promise<ConnectResult> P2PStore::connect_to_presence_body(PresencePtr presence) {
+  const PeerId peer = presence->peer_id;
+  update_peer_connection_status(peer, ConnectionStatus::connecting);
+  emit_connection_event(ConnectionStatus::connecting, peer, *presence);
+
+  // The seed's try covers the await and everything after it up to the return.
+  std::exception_ptr thrown;
+  try {
+    ConnectResult result = co_await service_.start_connect_with_retry(presence, options_.retry);
+    if (result.success) {
+      update_peer_connection_status(peer, ConnectionStatus::connected, result.connection_type);
+      emit_connection_event(ConnectionStatus::connected, peer, *presence, result.connection_type);
+      contacts_.update_last_seen(peer);
+    } else {
+      update_peer_connection_status(peer, ConnectionStatus::failed, std::nullopt, result.error);
+      emit_connection_event(ConnectionStatus::failed, peer, *presence, std::nullopt, result.error);
+    }
+    co_return result;
+  } catch (...) {
+    thrown = std::current_exception();
+  }
+  const std::string message = error_message(thrown);
+  update_peer_connection_status(peer, ConnectionStatus::failed, std::nullopt, message);
+  emit_connection_event(ConnectionStatus::failed, peer, *presence, std::nullopt, message);
+  co_return ConnectResult{false, ConnectionType::none, message};
+}
+
+js::Promise<ResultMap<ConnectResult>> P2PStore::start_connect_to_multiple_peers(std::vector<PeerId> peers) {
+  return js::pinia_action(connect_to_multiple_peers_body(std::move(peers)));
+}
+
+/// The sliding window's shared state: its workers take the next peer as each connect ends.
+struct P2PStore::Window {
+  std::vector<PeerId> peers;
+  std::vector<ConnectResult> outcomes;
+  std::size_t next = 0;
+};
+
+js::Promise<js::Undefined> P2PStore::window_worker(std::shared_ptr<Window> window) {
+  while (window->next < window->peers.size()) {
+    const std::size_t index = window->next++;
+    window->outcomes[index] = co_await start_connect_to_online_peer(window->peers[index]);
+  }
+  co_return js::Undefined{};
+}
+
+js::Promise<ResultMap<ConnectResult>> P2PStore::connect_to_multiple_peers_body(std::vector<PeerId> peers) {
   const std::size_t limit = static_cast<std::size_t>(std::max(1, options_.concurrency.limit));
+  ResultMap<ConnectResult> results;
+  if (options_.concurrency.mode == ConcurrencyMode::window) {
+    auto window = std::make_shared<Window>(Window{peers, std::vector<ConnectResult>(peers.size()), 0});
+    std::vector<js::Promise<js::Undefined>> workers;
+    for (std::size_t w = 0; w < std::min(peers.size(), limit); ++w) workers.push_back(window_worker(window));
+    co_await js::all(std::move(workers));
+    for (std::size_t i = 0; i < peers.size(); ++i) results.set(peers[i], window->outcomes[i]);
+    co_return results;
+  }
   for (std::size_t i = 0; i < peers.size(); i += limit) {
     const std::size_t end = std::min(peers.size(), i + limit);
-    using Op = decltype(asio::co_spawn(executor_, connect_to_online_peer(PeerId{}), asio::deferred));
-    std::vector<Op> batch;
-    for (std::size_t j = i; j < end; ++j) {
-      batch.push_back(asio::co_spawn(executor_, connect_to_online_peer(peers[j]), asio::deferred));
-    }
-    // Promise.all: the batch is awaited whole before the next one starts.
-    auto [order, errors, batch_results] =
-        co_await asio::experimental::make_parallel_group(std::move(batch))
-            .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
-    (void)order;
-    for (std::size_t j = i; j < end; ++j) {
-      if (errors[j - i]) std::rethrow_exception(errors[j - i]);
-      results.set(peers[j], batch_results[j - i]);
-    }
+    // Promise.all: every member starts (to its first await) before any continues.
+    std::vector<js::Promise<ConnectResult>> batch;
+    for (std::size_t j = i; j < end; ++j) batch.push_back(start_connect_to_online_peer(peers[j]));
+    const std::vector<ConnectResult> batch_results = co_await js::all(std::move(batch));
+    for (std::size_t j = i; j < end; ++j) results.set(peers[j], batch_results[j - i]);
   }
   co_return results;
 }
 
-Task<ResultMap<ConnectResult>> P2PStore::connect_in_window(const std::vector<PeerId>& peers) {
-  std::vector<ConnectResult> outcomes(peers.size());
-  std::size_t next = 0;
-  auto worker = [&]() -> Task<void> {
-    while (next < peers.size()) {
-      const std::size_t index = next++;
-      outcomes[index] = co_await connect_to_online_peer(peers[index]);
-    }
-  };
-  const std::size_t workers =
-      std::min(peers.size(), static_cast<std::size_t>(std::max(1, options_.concurrency.limit)));
-  using Op = decltype(asio::co_spawn(executor_, worker(), asio::deferred));
-  std::vector<Op> pool;
-  for (std::size_t w = 0; w < workers; ++w) {
-    pool.push_back(asio::co_spawn(executor_, worker(), asio::deferred));
-  }
-  if (!pool.empty()) {
-    auto [order, errors] = co_await asio::experimental::make_parallel_group(std::move(pool))
-                               .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
-    (void)order;
-    for (const auto& error : errors) {
-      if (error) std::rethrow_exception(error);
-    }
-  }
-  ResultMap<ConnectResult> results;
-  for (std::size_t i = 0; i < peers.size(); ++i) results.set(peers[i], outcomes[i]);
-  co_return results;
+Task<ConnectResult> P2PStore::connect_to_online_peer(PeerId peer) {
+  return js::run_from_asio([this, peer] { return start_connect_to_online_peer(peer); });
+}
+
+Task<ConnectResult> P2PStore::connect_to_presence(PresencePtr presence) {
+  return js::run_from_asio([this, presence] { return start_connect_to_presence(presence); });
+}
+
+Task<ResultMap<ConnectResult>> P2PStore::connect_to_multiple_peers(std::vector<PeerId> peers) {
+  return js::run_from_asio([this, peers = std::move(peers)] { return start_connect_to_multiple_peers(peers); });
 }
 
 // --- status ---------------------------------------------------------------------------------

@@ -22,12 +22,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include <boost/asio/any_completion_handler.hpp>
-
 #include "store/clock.hpp"
 #include "store/connect_concurrency.hpp"
 #include "store/connection_service.hpp"
 #include "store/contacts_store.hpp"
+#include "store/js_async.hpp"
 #include "store/network.hpp"
 #include "store/peer_position_index.hpp"
 #include "store/result_map.hpp"
@@ -68,7 +67,9 @@ struct P2PStoreOptions {
 };
 
 /// Watches the store, as Pinia's $onAction would: every status write and feed entry, and each
-/// finished connectToPresence. For tooling; the store works the same without one.
+/// connectToPresence: started as the action is called (before its body runs), finished in the
+/// action's `after` hook (one tick after its body returned). For tooling; the store works the
+/// same without one.
 class P2PStoreObserver {
  public:
   virtual ~P2PStoreObserver() = default;
@@ -88,7 +89,13 @@ class P2PStore {
   void set_observer(P2PStoreObserver* observer) { observer_ = observer; }
 
   // --- actions ---------------------------------------------------------------------------
+  // The async actions run in JavaScript's order (store/js_async.hpp). start_* calls the action
+  // as `store.action(...)` does: through Pinia's wrapper, its body running at once to its first
+  // await; the Task versions do the same from Asio code, as one macrotask.
   void handle_presence_discovered(const PresencePtr& presence);
+  js::Promise<ConnectResult> start_connect_to_online_peer(PeerId peer);
+  js::Promise<ConnectResult> start_connect_to_presence(PresencePtr presence);
+  js::Promise<ResultMap<ConnectResult>> start_connect_to_multiple_peers(std::vector<PeerId> peers);
   Task<ConnectResult> connect_to_online_peer(PeerId peer);
   Task<ConnectResult> connect_to_presence(PresencePtr presence);
   Task<ResultMap<ConnectResult>> connect_to_multiple_peers(std::vector<PeerId> peers);
@@ -123,9 +130,12 @@ class P2PStore {
  private:
   void on_peer_connected(const PeerId& peer, ConnectionType type);
   void on_peer_disconnected(const PeerId& peer);
-  Task<ConnectResult> connect_to_presence_once(PresencePtr presence);
-  Task<ResultMap<ConnectResult>> connect_in_batches(const std::vector<PeerId>& peers);
-  Task<ResultMap<ConnectResult>> connect_in_window(const std::vector<PeerId>& peers);
+  // The bodies of the async actions (what Pinia wraps).
+  js::Promise<ConnectResult> connect_to_online_peer_body(PeerId peer);
+  js::Promise<ConnectResult> connect_to_presence_body(PresencePtr presence);
+  js::Promise<ResultMap<ConnectResult>> connect_to_multiple_peers_body(std::vector<PeerId> peers);
+  struct Window;
+  js::Promise<js::Undefined> window_worker(std::shared_ptr<Window> window);
   OnlinePeer* find_online_peer_mutable(const PeerId& peer);
 
   Executor executor_;
@@ -144,8 +154,7 @@ class P2PStore {
   std::map<PeerId, PeerConnectionStatus> peer_connection_status_;
   std::uint64_t next_event_id_ = 1;
 
-  using Waiter = asio::any_completion_handler<void(ConnectResult)>;
-  std::map<PeerId, std::vector<Waiter>> in_flight_;  // dedupe_concurrent_connects only
+  std::map<PeerId, js::Promise<ConnectResult>> in_flight_;  // dedupe_concurrent_connects only
 };
 
 }  // namespace connsim::store

@@ -299,7 +299,7 @@ BOOST_AUTO_TEST_CASE(deadline_bounded_policy_starts_no_attempt_after_the_deadlin
 BOOST_AUTO_TEST_CASE(jittered_policy_uses_the_injected_rng) {
   StoreHarness h;
   ScriptedRng rng({ScriptedRng::for_unit(0.0), ScriptedRng::for_unit(0.75)});
-  ConnectionService service(h.net, h.clock, &rng);
+  ConnectionService service(h.io.get_executor(), h.net, h.clock, &rng);
   RetryPolicy policy = RetryPolicy::seed_default();
   policy.kind = RetryKind::exponential_jitter;
   h.run(service.connect_with_policy(presence_of(kAlice), policy));

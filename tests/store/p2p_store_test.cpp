@@ -463,6 +463,67 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(multiple_peers)
 
+namespace {
+
+/// Every status write as "peer:status", in order (peer ids shortened to their names).
+Strings writes(const RecordingObserver& observer) {
+  Strings out;
+  for (const auto& write : observer.statuses) {
+    out.push_back(write.peer.substr(8, 5) + ":" + std::string(to_string(write.status.status)));
+  }
+  return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_batch_of_connected_peers_starts_every_member_before_any_finishes) {
+  // Promise.all: each member runs to its first await (the ladder's, though it returns at once)
+  // before the next starts; then they finish in batch order, and connect_finished comes one
+  // tick after each body (Pinia's after hook), so after all three `connected` writes.
+  StoreHarness h;
+  for (const auto& peer : {kAlice, kBob, kCarol}) {
+    h.advertise(presence_of(peer));
+    h.net.set_existing_connection(peer, ConnectionType::webrtc);
+  }
+  const auto results = h.run(h.p2p.connect_to_multiple_peers({kAlice, kBob, kCarol}));
+  BOOST_TEST(writes(h.observer) == (Strings{"Alice:connecting", "BobBB:connecting", "Carol:connecting",
+                                            "Alice:connected", "BobBB:connected", "Carol:connected"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(h.observer.started == (Strings{kAlice, kBob, kCarol}), boost::test_tools::per_element());
+  BOOST_TEST(h.observer.finished.size() == 3u);
+  BOOST_TEST(results.size() == 3u);
+  BOOST_TEST(to_ms(h.clock.now()) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_mixed_batch_finishes_its_connected_members_first_and_in_order) {
+  StoreHarness h;
+  h.advertise(presence_of(kAlice));
+  h.net.set_existing_connection(kAlice, ConnectionType::relay);
+  h.reachable_peer(kBob, milliseconds(300));
+  h.advertise(presence_of(kCarol));
+  h.net.set_existing_connection(kCarol, ConnectionType::direct);
+  h.run(h.p2p.connect_to_multiple_peers({kAlice, kBob, kCarol}));
+  BOOST_TEST(writes(h.observer) == (Strings{"Alice:connecting", "BobBB:connecting", "Carol:connecting",
+                                            "Alice:connected", "Carol:connected", "BobBB:connected"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(to_ms(h.clock.now()) == 300);
+}
+
+BOOST_AUTO_TEST_CASE(a_ladder_that_throws_fails_its_member_in_the_same_round_as_the_others_succeed) {
+  // The ladder throws in its synchronous part; connectToPresence's catch writes `failed` after
+  // as many ticks as a success takes, so the batch order holds.
+  StoreHarness h;
+  h.advertise(presence_of(kAlice));
+  h.net.script_existing_connection_throws(kAlice, [] { throw std::runtime_error("node stopped"); });
+  h.advertise(presence_of(kBob));
+  h.net.set_existing_connection(kBob, ConnectionType::webrtc);
+  const auto results = h.run(h.p2p.connect_to_multiple_peers({kAlice, kBob}));
+  BOOST_TEST(writes(h.observer) == (Strings{"Alice:connecting", "BobBB:connecting", "Alice:failed", "BobBB:connected"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(results.get(kAlice)->error.value_or("") == "node stopped");
+  BOOST_TEST(h.observer.statuses[2].status.error.value_or("") == "node stopped");
+}
+
 BOOST_AUTO_TEST_CASE(batch_mode_starts_the_fourth_peer_only_after_the_slowest_of_the_first_three) {
   StoreHarness h;  // seed: batches of 3
   const auto results = connect_to_four_peers_of_different_speeds(h);

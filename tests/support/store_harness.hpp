@@ -195,7 +195,7 @@ struct StoreHarness {
   explicit StoreHarness(store::P2PStoreOptions p2p_options = {},
                         store::ConnectionServiceOptions service_options = {}, PeerId self = kSelf)
       : net(clock, std::move(self)),
-        service(net, clock, &rng, service_options),
+        service(io.get_executor(), net, clock, &rng, service_options),
         p2p(io.get_executor(), net, clock, service, contacts, std::move(p2p_options)) {
     p2p.set_observer(&observer);
   }

@@ -77,9 +77,13 @@ export const useMuSig2Store = defineStore('musig2', {
         .map(p => p.peerId)
         .filter((id): id is string => !!id)
 
+      // The seed awaits ensureParticipantsConnected itself (its await ticks are the seed's);
+      // only with a connectivity timeout does the race stand in between.
       let ensured: EnsureResult
       try {
-        ensured = await this._ensureWithDeadline(participantPeerIds)
+        ensured = musig2Options.connectivityTimeoutNs > 0
+          ? await this._ensureWithDeadline(participantPeerIds)
+          : await this.ensureParticipantsConnected(participantPeerIds)
       } catch (error) {
         if (error instanceof Error && error.message === CONNECTIVITY_TIMED_OUT) {
           return { success: false, error: CONNECTIVITY_TIMED_OUT }

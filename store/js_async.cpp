@@ -1,0 +1,77 @@
+#include "store/js_async.hpp"
+
+#include <boost/asio/error.hpp>
+#include <boost/system/system_error.hpp>
+
+namespace connsim::store::js {
+
+namespace {
+thread_local std::shared_ptr<CancelScope> current_scope;
+}  // namespace
+
+Microtasks& Microtasks::current() {
+  thread_local Microtasks queue;
+  return queue;
+}
+
+void Microtasks::checkpoint() {
+  if (draining_) return;
+  draining_ = true;
+  struct Reset {
+    bool& flag;
+    ~Reset() { flag = false; }
+  } reset{draining_};
+  for (;;) {
+    while (!jobs_.empty()) {
+      Job job = std::move(jobs_.front());
+      jobs_.pop_front();
+      ++microtasks_run_;
+      job();
+    }
+    if (macrotasks_.empty()) break;
+    Job macrotask = std::move(macrotasks_.front());
+    macrotasks_.pop_front();
+    macrotask();
+  }
+}
+
+void Microtasks::run_macrotask(Job macrotask) {
+  if (draining_) {
+    macrotasks_.push_back(std::move(macrotask));
+    return;
+  }
+  macrotask();
+  checkpoint();
+}
+
+void Microtasks::discard() {
+  jobs_.clear();
+  macrotasks_.clear();
+}
+
+const std::shared_ptr<CancelScope>& CancelScope::current() { return current_scope; }
+
+CancelScope::Enter::Enter(std::shared_ptr<CancelScope> scope) : previous_(std::move(current_scope)) {
+  current_scope = std::move(scope);
+}
+
+CancelScope::Enter::~Enter() { current_scope = std::move(previous_); }
+
+void CancelScope::cancel() {
+  if (cancelled_) return;
+  cancelled_ = true;
+  for (auto& signal : signals_) signal.emit(boost::asio::cancellation_type::terminal);
+}
+
+std::exception_ptr operation_aborted() {
+  return std::make_exception_ptr(boost::system::system_error(boost::asio::error::operation_aborted));
+}
+
+void set_timeout(const Executor& executor, Task<void> sleep, std::function<void()> callback) {
+  boost::asio::co_spawn(executor, std::move(sleep), [callback = std::move(callback)](std::exception_ptr error) {
+    if (error) return;  // cancelled
+    Microtasks::current().run_macrotask(Job(callback));
+  });
+}
+
+}  // namespace connsim::store::js
