@@ -93,7 +93,11 @@ js::Promise<bool> ConnectionService::try_dial(Multiaddr address, std::string* la
   } catch (...) {
     thrown = std::current_exception();
   }
-  if (thrown) *last_error = error_message(thrown);
+  if (thrown) {
+    // Aborted work (cancel_on_timeout's signal) is not a failed dial: the abort goes on up.
+    if (js::aborted()) std::rethrow_exception(thrown);
+    *last_error = error_message(thrown);
+  }
   co_return false;
 }
 
@@ -127,12 +131,14 @@ js::Promise<ConnectResult> ConnectionService::start_connect_to_discovered_peer(P
   // 5. The SDK's relay dial helper.
   {
     bool connected = false;
+    std::exception_ptr thrown;
     try {
       DialOutcome outcome = co_await js::from_task(executor_, network_.dial_via_relay(peer));
       connected = outcome.ok;
     } catch (...) {
-      // the ladder goes on whatever the helper threw
+      thrown = std::current_exception();  // the ladder goes on whatever the helper threw ...
     }
+    if (thrown && js::aborted()) std::rethrow_exception(thrown);  // ... unless the work was aborted
     if (connected) co_return ConnectResult{true, ConnectionType::relay, std::nullopt};
   }
   // 6. "Direct".

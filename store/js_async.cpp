@@ -1,7 +1,7 @@
 #include "store/js_async.hpp"
 
-#include <boost/asio/error.hpp>
-#include <boost/system/system_error.hpp>
+#include <stdexcept>
+#include <string>
 
 namespace connsim::store::js {
 
@@ -57,14 +57,31 @@ CancelScope::Enter::Enter(std::shared_ptr<CancelScope> scope) : previous_(std::m
 
 CancelScope::Enter::~Enter() { current_scope = std::move(previous_); }
 
+std::shared_ptr<boost::asio::cancellation_signal> CancelScope::add_wait(std::function<void(std::exception_ptr)> reject) {
+  Wait& wait = waits_.emplace_back();
+  wait.reject = std::move(reject);
+  wait.signal = std::make_shared<boost::asio::cancellation_signal>();
+  return wait.signal;
+}
+
 void CancelScope::cancel() {
   if (cancelled_) return;
   cancelled_ = true;
-  for (auto& signal : signals_) signal.emit(boost::asio::cancellation_type::terminal);
+  // First every listener (the promises reject, queueing their reactions in start order), then
+  // the operations: a cancelled Asio operation completes later, as a macrotask of its own.
+  for (auto& wait : waits_) wait.reject(abort_error());
+  for (auto& wait : waits_) wait.signal->emit(boost::asio::cancellation_type::terminal);
 }
 
-std::exception_ptr operation_aborted() {
-  return std::make_exception_ptr(boost::system::system_error(boost::asio::error::operation_aborted));
+std::exception_ptr abort_error() { return std::make_exception_ptr(std::runtime_error(std::string(kAbortedMessage))); }
+
+bool aborted() {
+  const auto& scope = CancelScope::current();
+  return scope != nullptr && scope->cancelled();
+}
+
+void throw_if_aborted() {
+  if (aborted()) std::rethrow_exception(abort_error());
 }
 
 void set_timeout(const Executor& executor, Task<void> sleep, std::function<void()> callback) {

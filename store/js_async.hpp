@@ -20,10 +20,14 @@
 //   - js::from_task starts an Asio operation (the node's Task) and gives its promise: the
 //     operation's completion is a macrotask that settles the promise. js::set_timeout is
 //     setTimeout on the store's Clock. js::to_task awaits a promise from Asio code.
-//   - js::CancelScope is the one thing JavaScript lacks: cancelling the Asio operations that
-//     work started inside the scope has in flight (musig2's cancel_on_timeout); its async
-//     functions then throw operation_aborted wherever they resume. Async functions belong to
-//     the scope that was current when they started.
+//   - js::CancelScope is an AbortController whose signal the work started inside it carries
+//     (musig2's cancel_on_timeout; JavaScript threads the signal through AsyncLocalStorage, the
+//     port through the scope an async function captures when it starts). cancel() is abort():
+//     every wait of the work in flight (an operation started by from_task) rejects at once, in
+//     the order the waits started, with js::abort_error() ("This operation was aborted", the
+//     AbortError of AbortSignal's default reason), and its Asio operation is cancelled; a wait
+//     started later rejects at once. Nothing else throws: code checks js::aborted() where the
+//     JavaScript checks signal.aborted.
 // The queue is per thread, as V8's is per agent: every store on one thread shares it.
 #pragma once
 
@@ -35,6 +39,7 @@
 #include <list>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -104,8 +109,9 @@ class Microtasks {
   std::uint64_t microtasks_run_ = 0;
 };
 
-/// Cancellation for JavaScript-ordered work (see the header comment). An async function
-/// captures the current scope when it starts and reinstates it whenever it resumes.
+/// The AbortController (and its signal) of JavaScript-ordered work (see the header comment).
+/// An async function captures the current scope when it starts and reinstates it whenever it
+/// resumes, as AsyncLocalStorage carries a store across awaits.
 class CancelScope {
  public:
   /// The scope of the async function running now, or null.
@@ -122,20 +128,37 @@ class CancelScope {
     std::shared_ptr<CancelScope> previous_;
   };
 
-  /// Cancels every operation started in the scope that is still in flight (Asio's terminal
-  /// cancellation); operations started later fail at once with operation_aborted.
+  /// abort(): rejects every wait still pending with abort_error(), synchronously and in the
+  /// order the waits started (abort listeners run in registration order), then cancels their
+  /// Asio operations (terminal cancellation; their completions come later and change nothing).
   void cancel();
   bool cancelled() const { return cancelled_; }
-  /// A slot for one more operation of the scope.
-  boost::asio::cancellation_slot new_slot() { return signals_.emplace_back().slot(); }
+
+  /// Registers one more wait of the scope: `reject` rejects its promise (it must hold the
+  /// promise weakly, so the scope never keeps a frame alive); returns the signal whose slot
+  /// its operation is started with. The operation's completion handler must keep that signal
+  /// alive: an aborted wait's frames (and with them the scope) may be gone before the
+  /// cancelled operation completes.
+  std::shared_ptr<boost::asio::cancellation_signal> add_wait(std::function<void(std::exception_ptr)> reject);
 
  private:
+  struct Wait {
+    std::function<void(std::exception_ptr)> reject;
+    std::shared_ptr<boost::asio::cancellation_signal> signal;
+  };
   bool cancelled_ = false;
-  std::list<boost::asio::cancellation_signal> signals_;
+  std::list<Wait> waits_;  // in start order
 };
 
-/// The error an operation started in a cancelled scope fails with ("Operation canceled").
-std::exception_ptr operation_aborted();
+/// The message of the error an aborted wait rejects with: JavaScript's AbortError, the reason
+/// `controller.abort()` gives the signal when called without one (Node and browsers alike).
+inline constexpr std::string_view kAbortedMessage = "This operation was aborted";
+/// That error (a std::runtime_error whose what() is kAbortedMessage).
+std::exception_ptr abort_error();
+/// `signal.aborted` for the async function running now: its scope was cancelled.
+bool aborted();
+/// `signal.throwIfAborted()`: throws abort_error() when aborted().
+void throw_if_aborted();
 
 /// `undefined`: the value of a promise that carries none.
 struct Undefined {
@@ -267,17 +290,13 @@ class Promise {
   // --- awaiting: one tick --------------------------------------------------------------------
   struct Awaiter {
     std::shared_ptr<State> state;
-    CancelScope* scope = nullptr;  // the awaiting function's
     bool await_ready() const noexcept { return false; }  // JavaScript always yields
     template <typename P>
     void await_suspend(std::coroutine_handle<P> frame) {
-      scope = frame.promise().scope.get();
       state->react(Job(detail::Resume(frame, frame.promise().scope)));
     }
-    /// The value, or the rejection; in a scope cancelled meanwhile, operation_aborted (the work
-    /// of a cancelled scope unwinds wherever it resumes).
+    /// The value, or the rejection.
     T await_resume() const {
-      if (scope != nullptr && scope->cancelled()) std::rethrow_exception(operation_aborted());
       if (state->error) std::rethrow_exception(state->error);
       return *state->value;
     }
@@ -315,6 +334,8 @@ class Settler {
     if (--state_->settlers == 0) state_->abandon();
   }
   Promise<T> promise() const { return Promise<T>(state_); }
+  /// The shared state, for a weak reference that settles without keeping the promise settleable.
+  const std::shared_ptr<State>& state() const { return state_; }
   void resolve(T value) const { state_->resolve(std::move(value)); }
   void reject(std::exception_ptr error) const { state_->reject(std::move(error)); }
 
@@ -391,13 +412,15 @@ template <typename T>
 using settled_type = std::conditional_t<std::is_void_v<T>, Undefined, T>;
 
 /// Starts the node's asynchronous operation `task` on `executor` (as co_spawn starts it) and
-/// returns its promise. Its completion is a macrotask. In a cancelled scope it fails at once.
+/// returns its promise. Its completion is a macrotask. Inside a scope it is a wait of the scope
+/// (an operation given the signal): aborted, it rejects at once; started in an aborted scope,
+/// it rejects at once without starting the operation.
 template <typename T>
 Promise<settled_type<T>> from_task(const Executor& executor, Task<T> task) {
   Settler<settled_type<T>> promise;
   const auto& scope = CancelScope::current();
   if (scope && scope->cancelled()) {
-    promise.reject(operation_aborted());
+    promise.reject(abort_error());
     return promise.promise();
   }
   auto settle = [promise](std::exception_ptr error, settled_type<T> value) {
@@ -409,15 +432,25 @@ Promise<settled_type<T>> from_task(const Executor& executor, Task<T> task) {
       }
     }));
   };
+  // `signal`: the scope's cancellation signal for this operation (null outside a scope), kept
+  // alive by the completion handler for as long as the operation may use its slot.
+  std::shared_ptr<boost::asio::cancellation_signal> signal;
+  if (scope) {
+    signal = scope->add_wait([weak = std::weak_ptr<typename Settler<settled_type<T>>::State>(promise.state())](
+                                 std::exception_ptr error) {
+      if (auto state = weak.lock()) state->reject(std::move(error));
+    });
+  }
   auto done = [&] {
     if constexpr (std::is_void_v<T>) {
-      return [settle](std::exception_ptr error) { settle(error, Undefined{}); };
+      return [settle, signal](std::exception_ptr error) { settle(error, Undefined{}); };
     } else {
-      return [settle](std::exception_ptr error, T value) { settle(error, std::move(value)); };
+      return [settle, signal](std::exception_ptr error, T value) { settle(error, std::move(value)); };
     }
   }();
-  if (scope) {
-    boost::asio::co_spawn(executor, std::move(task), boost::asio::bind_cancellation_slot(scope->new_slot(), std::move(done)));
+  if (signal) {
+    const auto slot = signal->slot();
+    boost::asio::co_spawn(executor, std::move(task), boost::asio::bind_cancellation_slot(slot, std::move(done)));
   } else {
     boost::asio::co_spawn(executor, std::move(task), std::move(done));
   }

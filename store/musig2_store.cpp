@@ -95,8 +95,9 @@ js::Promise<EnsureParticipantsResult> Musig2Store::ensure_participants_connected
 
 js::Promise<EnsureParticipantsResult> Musig2Store::ensure_with_deadline_body(std::vector<PeerId> participants) {
   // Promise.race of a timer (created first, as `const timeout = new Promise(...)` is) and the
-  // connection work. JavaScript cannot stop the losing work; cancel_on_timeout cancels the
-  // node operations it has in flight (a CancelScope), and those it would start later fail.
+  // connection work. As shipped the losing work runs on (field bug 8); cancel_on_timeout runs
+  // it under an AbortController (a CancelScope) that the timer aborts right after rejecting:
+  // every wait of the work rejects at once with "This operation was aborted" (js_async.hpp).
   js::Settler<EnsureParticipantsResult> timeout;
   auto scope = options_.cancel_on_timeout ? std::make_shared<js::CancelScope>() : nullptr;
   auto work = std::make_shared<std::optional<js::Promise<EnsureParticipantsResult>>>();

@@ -208,6 +208,7 @@ struct P2PStore::Window {
 
 js::Promise<js::Undefined> P2PStore::window_worker(std::shared_ptr<Window> window) {
   while (window->next < window->peers.size()) {
+    js::throw_if_aborted();  // aborted work (cancel_on_timeout) starts no further connect
     const std::size_t index = window->next++;
     window->outcomes[index] = co_await start_connect_to_online_peer(window->peers[index]);
   }
@@ -227,6 +228,7 @@ js::Promise<ResultMap<ConnectResult>> P2PStore::connect_to_multiple_peers_body(s
   }
   for (std::size_t i = 0; i < peers.size(); i += limit) {
     const std::size_t end = std::min(peers.size(), i + limit);
+    js::throw_if_aborted();  // aborted work (cancel_on_timeout) starts no further batch
     // Promise.all: every member starts (to its first await) before any continues.
     std::vector<js::Promise<ConnectResult>> batch;
     for (std::size_t j = i; j < end; ++j) batch.push_back(start_connect_to_online_peer(peers[j]));

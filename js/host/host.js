@@ -18,6 +18,7 @@ class Host {
     this.real = real;  // the real setImmediate etc., captured before the clock was installed
     this.wallets = new Map();
     this.pending = new Map();  // async call id -> {resolve, reject}
+    this.aborted = new Set();  // async call ids the store aborted; the driver's resolve is dropped
     this.next_call_id = 1;
     this.stopping = false;
   }
@@ -69,12 +70,27 @@ class Host {
     return value;
   }
 
-  /// A call the driver settles later with `resolve`.
-  async_call(call) {
+  /// A call the driver settles later with `resolve`. With an AbortSignal (libp2p's `{ signal }`
+  /// option): already aborted, it rejects with the signal's reason and nothing is sent; aborted
+  /// while pending, it rejects at once with the reason and the driver is told (`abort`), which
+  /// cancels the operation in the world and still settles the call (that resolve is dropped).
+  async_call(call, signal = undefined) {
+    if (signal && signal.aborted) return Promise.reject(signal.reason);
     const id = this.next_call_id++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      const entry = { resolve, reject, done: () => {} };
+      this.pending.set(id, entry);
       this.report({ ...call, id });
+      if (!signal) return;
+      const on_abort = () => {
+        if (this.pending.get(id) !== entry) return;
+        this.pending.delete(id);
+        this.aborted.add(id);
+        reject(signal.reason);
+        this.report({ call: 'abort', wallet: call.wallet, id });
+      };
+      signal.addEventListener('abort', on_abort, { once: true });
+      entry.done = () => signal.removeEventListener('abort', on_abort);
     });
   }
 
@@ -200,9 +216,11 @@ class Host {
         return;
       }
       case 'resolve': {
+        if (this.aborted.delete(message.id)) return;  // the store aborted it: nobody waits
         const call = this.pending.get(message.id);
         if (!call) throw new ProtocolError(`no pending call ${JSON.stringify(message.id)}`);
         this.pending.delete(message.id);
+        call.done();
         if (message.ok === true) call.resolve(undefined);
         else call.reject(new Error(typeof message.error === 'string' ? message.error : 'Unknown error'));
         return;

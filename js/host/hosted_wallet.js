@@ -108,13 +108,14 @@ class HostedWallet {
           value === null || CONNECTION_TYPES.includes(value));
         return type === null ? [] : [{ remotePeer: peer, type }];
       },
-      dial(addr) {
+      // `options.signal`: an AbortSignal, as libp2p's dial takes one (js/PROTOCOL.md, `abort`).
+      dial(addr, options = undefined) {
         if (!proc.alive) return Promise.reject(new Error(PROCESS_EXITED));
-        return host.async_call({ call: 'dial', wallet, addr: String(addr) });
+        return host.async_call({ call: 'dial', wallet, addr: String(addr) }, options?.signal);
       },
-      dialViaRelay(peer) {
+      dialViaRelay(peer, options = undefined) {
         if (!proc.alive) return Promise.reject(new Error(PROCESS_EXITED));
-        return host.async_call({ call: 'dial_via_relay', wallet, peer: String(peer) });
+        return host.async_call({ call: 'dial_via_relay', wallet, peer: String(peer) }, options?.signal);
       },
       send(peer, protocol, payload) {
         if (!proc.alive) return Promise.reject(new Error(PROCESS_EXITED));

@@ -124,6 +124,10 @@ async function race(cancel_on_timeout) {
     const id = await driver.action('alice', 'propose_spend', { shared_wallet: 'vault' }, SECOND);
     await world.run(driver, 20 * SECOND);
     assert.deepEqual(driver.settled(id).value, { success: false, session_id: null, error: 'Connectivity check timed out' });
+    // With the fix, the world is told to stop Bob's dial (the only call in flight at 3 s).
+    const aborts = world.calls.filter((c) => c.call === 'abort');
+    assert.deepEqual(aborts.map((c) => [c.wallet, world.calls.find((d) => d.id === c.id && d.call !== 'abort').addr]),
+      cancel_on_timeout ? [['alice', '/webrtc/p2p/bob']] : []);
     return driver.reports('alice', ['status']).map((m) => `${m.t / SECOND}s ${m.peer} ${m.status}${m.error ? ` (${m.error})` : ''}`);
   } finally {
     await driver.close();
@@ -136,10 +140,12 @@ test('connectivity race, shipped: the work runs on after the timer wins (field b
   assert.ok(statuses.includes('7s bob connected'), statuses.join(', '));
 });
 
-test('connectivity race, cancel_on_timeout: the waits fail at the timeout, connect by connect, as in the C++ port', PROJECT_ONLY, async () => {
+test('connectivity race, cancel_on_timeout: the timer aborts every wait of the work at once (AbortController)', PROJECT_ONLY, async () => {
+  // Bob's dial and Carol's retry wait reject together; Carol's shorter chain (the wait is the
+  // retry loop's own await) writes first.
   assert.deepEqual(await race(true), [
     '1s bob connecting', '1s carol connecting',
-    '3s bob failed (co_await: Operation canceled [system:125])',
-    '3s carol failed (Operation canceled [system:125])',
+    '3s carol failed (This operation was aborted)',
+    '3s bob failed (This operation was aborted)',
   ]);
 });

@@ -178,6 +178,8 @@ bool JsHost::dispatch(const std::string& line) {
       if (!process_->write_line(reply.dump())) fail("JavaScript store host stopped reading its input", true);
     } else if (kind == "dial" || kind == "dial_via_relay" || kind == "send") {
       client->second->start_call(message);
+    } else if (kind == "abort") {
+      client->second->abort_call(message);
     } else {
       fail("JavaScript store host made an unknown call: " + line.substr(0, 200), true);
     }

@@ -46,6 +46,9 @@ class HostClient {
   /// An asynchronous call (`dial`, `dial_via_relay`, `send`): settle it later with
   /// JsHost::resolve, at a virtual time not before now.
   virtual void start_call(const nlohmann::json& call) = 0;
+  /// `abort`: the store gave up on asynchronous call `id` (an AbortSignal): cancel its operation
+  /// in the world if it is still under way. The call is still settled with JsHost::resolve.
+  virtual void abort_call(const nlohmann::json& call) = 0;
   /// Every other line naming this wallet (status, activity, connect_*, attempt, session, and
   /// the `result`/`error` of its actions), in the order the host wrote them.
   virtual void report(const nlohmann::json& line) = 0;

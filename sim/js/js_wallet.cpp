@@ -1,6 +1,7 @@
 #include "sim/js/js_wallet.hpp"
 
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/post.hpp>
 
 #include "sim/js/store_reports.hpp"
@@ -116,10 +117,24 @@ json JsWallet::answer(const json& call) {
 
 void JsWallet::start_call(const json& call) {
   const std::uint64_t id = call["id"].get<std::uint64_t>();
-  boost::asio::co_spawn(node_.world().kernel().executor(), run_call(id, text(call, "call"), call), boost::asio::detached);
+  auto cancel = std::make_shared<boost::asio::cancellation_signal>();
+  calls_in_flight_.insert_or_assign(id, cancel);
+  const auto slot = cancel->slot();
+  boost::asio::co_spawn(node_.world().kernel().executor(), run_call(id, text(call, "call"), call, cancel),
+                        boost::asio::bind_cancellation_slot(slot, [cancel](std::exception_ptr) {}));
 }
 
-store::Task<void> JsWallet::run_call(std::uint64_t id, std::string kind, json call) {
+void JsWallet::abort_call(const json& call) {
+  const auto id = call.find("id");
+  if (id == call.end() || !id->is_number_unsigned()) return;
+  auto it = calls_in_flight_.find(id->get<std::uint64_t>());
+  if (it == calls_in_flight_.end()) return;  // it ended meanwhile (its resolve is on its way)
+  const auto cancel = it->second;
+  cancel->emit(boost::asio::cancellation_type::terminal);
+}
+
+store::Task<void> JsWallet::run_call(std::uint64_t id, std::string kind, json call,
+                                     std::shared_ptr<boost::asio::cancellation_signal> cancel) {
   World& world = node_.world();
   store::DialOutcome outcome;
   try {
@@ -132,6 +147,9 @@ store::Task<void> JsWallet::run_call(std::uint64_t id, std::string kind, json ca
     }
   } catch (const std::exception& e) {
     outcome = store::DialOutcome::failure(e.what());
+  }
+  if (auto it = calls_in_flight_.find(id); it != calls_in_flight_.end() && it->second == cancel) {
+    calls_in_flight_.erase(it);
   }
   host_.resolve(id, outcome);
 }

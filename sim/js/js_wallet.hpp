@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include <boost/asio/cancellation_signal.hpp>
 #include <nlohmann/json.hpp>
 
 #include "sim/external_stores.hpp"
@@ -57,6 +58,7 @@ class JsWallet final : public ExternalStores, private HostClient {
   // HostClient
   nlohmann::json answer(const nlohmann::json& call) override;
   void start_call(const nlohmann::json& call) override;
+  void abort_call(const nlohmann::json& call) override;
   void report(const nlohmann::json& line) override;
 
   nlohmann::json message(const char* op) const;
@@ -64,12 +66,16 @@ class JsWallet final : public ExternalStores, private HostClient {
   /// Starts action `name` with `fields` and completes with its `result` value (or the store's
   /// error as an exception).
   store::Task<nlohmann::json> action(const char* name, nlohmann::json fields);
-  store::Task<void> run_call(std::uint64_t id, std::string kind, nlohmann::json call);
+  store::Task<void> run_call(std::uint64_t id, std::string kind, nlohmann::json call,
+                             std::shared_ptr<boost::asio::cancellation_signal> cancel);
 
   JsHost& host_;
   WalletNode& node_;
   std::string wallet_;
   std::map<std::uint64_t, std::unique_ptr<Pending>> pending_;
+  // The host's asynchronous calls under way, by id: `abort` cancels one. The call's coroutine
+  // shares the signal, so it outlives the operation whatever ends first.
+  std::map<std::uint64_t, std::shared_ptr<boost::asio::cancellation_signal>> calls_in_flight_;
   std::uint64_t next_event_id_ = 1;
 };
 

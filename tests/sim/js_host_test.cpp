@@ -33,8 +33,9 @@ class RecordingClient final : public HostClient {
     return 0.25;
   }
   void start_call(const json& call) override { started.push_back(call); }
+  void abort_call(const json& call) override { aborted.push_back(call); }
   void report(const json& line) override { reports.push_back(line); }
-  std::vector<json> answered, started, reports;
+  std::vector<json> answered, started, aborted, reports;
 };
 
 const std::string kReady = R"(echo '{"ev":"ready","protocol":"connsim-js/1","t":0}'; )";
@@ -83,6 +84,25 @@ BOOST_AUTO_TEST_CASE(lockstep_answers_a_synchronous_call_and_arms_the_next_timer
   BOOST_TEST(client.started[0]["call"] == "dial");
   BOOST_REQUIRE_EQUAL(scheduler.scheduled.size(), 1u);
   BOOST_TEST(scheduler.scheduled[0].first.count() == 5000);
+}
+
+BOOST_AUTO_TEST_CASE(an_abort_goes_to_the_wallet_that_made_the_call_and_is_not_answered) {
+  FakeScheduler scheduler;
+  RecordingClient client;
+  {
+    JsHost host(script(R"(read l; echo '{"call":"dial","id":4,"wallet":"w","addr":"/x","t":0}';)"
+                       R"( echo '{"call":"abort","id":4,"wallet":"w","t":0}';)"
+                       R"( echo '{"ev":"idle","next_timer":null,"t":0}'; read l; echo '{"ev":"bye"}')"),
+                scheduler);
+    host.add_client("w", &client);
+    host.send(create());
+    BOOST_TEST(!host.failure().has_value());
+  }
+  BOOST_REQUIRE_EQUAL(client.started.size(), 1u);
+  BOOST_REQUIRE_EQUAL(client.aborted.size(), 1u);
+  BOOST_TEST(client.aborted[0]["id"] == 4);
+  BOOST_TEST(client.answered.empty());
+  BOOST_TEST(client.reports.empty());
 }
 
 BOOST_AUTO_TEST_CASE(a_store_error_fails_the_run_and_the_host_goes_on) {

@@ -8,11 +8,10 @@
 #include <string>
 #include <vector>
 
-#include <boost/asio/error.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/system/system_error.hpp>
 
 #include "store/js_async.hpp"
+#include "store/types.hpp"
 #include "tests/support/manual_clock.hpp"
 
 namespace js = connsim::store::js;
@@ -235,27 +234,78 @@ BOOST_AUTO_TEST_CASE(from_task_settles_as_a_macrotask_and_to_task_resumes_asio_c
   BOOST_TEST(from_asio == 3);
 }
 
-BOOST_AUTO_TEST_CASE(a_cancelled_scope_cancels_operations_in_flight_and_fails_later_ones_at_once) {
+BOOST_AUTO_TEST_CASE(abort_rejects_the_waits_in_flight_at_once_in_start_order_and_later_ones_at_once) {
   boost::asio::io_context io;
   connsim::testing::ManualClock clock(io);
   auto scope = std::make_shared<js::CancelScope>();
-  js::Promise<js::Undefined> in_flight;
+  js::Promise<js::Undefined> first;
+  js::Promise<js::Undefined> second;
   {
     js::CancelScope::Enter enter(scope);
-    in_flight = js::from_task(io.get_executor(), clock.sleep(std::chrono::seconds(10)));
+    first = js::from_task(io.get_executor(), clock.sleep(std::chrono::seconds(10)));
+    second = js::from_task(io.get_executor(), clock.sleep(std::chrono::seconds(5)));
   }
   clock.run_until_idle();
+  BOOST_TEST(clock.pending_sleepers() == 2u);
+  Log log;
+  const auto record = [&log](const char* name) {
+    return [&log, name](std::exception_ptr error) { log.push_back(std::string(name) + ": " + connsim::store::error_message(error)); };
+  };
+  second.then([](const js::Undefined&) {}, record("second"));
+  first.then([](const js::Undefined&) {}, record("first"));
   scope->cancel();
+  // Synchronously, as abort listeners run: both rejected before any I/O ran, in start order.
+  BOOST_TEST(first.settled());
+  BOOST_TEST(second.settled());
+  BOOST_TEST(js::Microtasks::current().queued() == 2u);
+  js::Microtasks::current().checkpoint();
+  BOOST_TEST(log == (Log{"first: This operation was aborted", "second: This operation was aborted"}));  // start order
+  // Their operations were cancelled too; their completions change nothing.
   clock.run_until_idle();
-  BOOST_TEST(in_flight.settled());
-  // The same error an aborted Asio operation throws (what the cancelled sleep threw).
-  BOOST_CHECK_EXCEPTION(in_flight.get(), boost::system::system_error, [](const boost::system::system_error& e) {
-    return e.code() == boost::asio::error::operation_aborted;
-  });
-  js::CancelScope::Enter enter(scope);
-  auto later = js::from_task(io.get_executor(), clock.sleep(std::chrono::seconds(1)));
-  BOOST_TEST(later.settled());  // at once, no operation started
   BOOST_TEST(clock.pending_sleepers() == 0u);
+  BOOST_CHECK_EXCEPTION(first.get(), std::runtime_error,
+                        [](const std::runtime_error& e) { return std::string_view(e.what()) == js::kAbortedMessage; });
+  // A wait started in the aborted scope rejects at once and starts nothing.
+  js::CancelScope::Enter enter(scope);
+  BOOST_TEST(js::aborted());
+  BOOST_CHECK_THROW(js::throw_if_aborted(), std::runtime_error);
+  auto later = js::from_task(io.get_executor(), clock.sleep(std::chrono::seconds(1)));
+  BOOST_TEST(later.settled());
+  clock.run_until_idle();
+  BOOST_TEST(clock.pending_sleepers() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(outside_an_aborted_scope_nothing_is_aborted) {
+  BOOST_TEST(!js::aborted());
+  BOOST_CHECK_NO_THROW(js::throw_if_aborted());
+  auto scope = std::make_shared<js::CancelScope>();
+  js::CancelScope::Enter enter(scope);
+  BOOST_TEST(!js::aborted());
+  scope->cancel();
+  scope->cancel();  // once only
+  BOOST_TEST(js::aborted());
+}
+
+BOOST_AUTO_TEST_CASE(the_scope_holds_its_waits_weakly) {
+  // A wait whose operation is gone (a run that ended with it in flight) still releases what
+  // awaits it: the scope's listener does not keep the promise settleable.
+  auto witness = std::make_shared<int>(0);
+  std::weak_ptr<int> alive = witness;
+  auto scope = std::make_shared<js::CancelScope>();
+  {
+    js::Settler<int> operation;  // stands for the operation's completion handler
+    scope->add_wait([weak = std::weak_ptr<js::Settler<int>::State>(operation.state())](std::exception_ptr error) {
+      if (auto state = weak.lock()) state->reject(std::move(error));
+    });
+    auto awaiting = [](std::shared_ptr<int> keep, js::Promise<int> p) -> js::Promise<int> {
+      co_await p;
+      co_return *keep;
+    }(std::move(witness), operation.promise());
+    BOOST_TEST(!alive.expired());
+  }
+  BOOST_TEST(alive.expired());
+  scope->cancel();  // nothing left to reject
+  BOOST_TEST(js::Microtasks::current().queued() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(an_async_function_keeps_the_scope_it_started_in) {

@@ -19,7 +19,7 @@ import { node } from '@connsim/node'
 import { resolveStoreOptions } from './store_options'
 import type { RetryOptions } from './store_options'
 import { delayAfterFailureNs, mayRetry } from './retry_policy'
-import { asConnect, cancellable, throwIfCancelled } from './cancellation'
+import { abortableDelay, currentSignal, isAborted } from './cancellation'
 import type { UIPresenceAdvertisement, ConnectResult } from '../types/p2p'
 
 export const ALL_METHODS_FAILED = 'All connection methods failed'
@@ -110,14 +110,14 @@ export async function connectToDiscoveredPeer(presence: UIPresenceAdvertisement)
   const peerId = presence.peerId
   let lastError: string | undefined
 
-  // Under cancellable work (services/cancellation) each await is guarded and each wait
-  // cancellable; with none, both are no-ops.
+  // Under aborted work (services/cancellation: cancel_on_timeout) each wait is given the
+  // work's signal, and a catch lets the abort through: it is not a failed dial.
   const tryDial = async (address: string): Promise<boolean> => {
-    throwIfCancelled()
     try {
-      await cancellable(node.dial(address))
+      await node.dial(address, { signal: currentSignal() })
       return true
     } catch (error) {
+      if (isAborted()) throw error
       lastError = errorMessage(error)
       return false
     }
@@ -142,11 +142,10 @@ export async function connectToDiscoveredPeer(presence: UIPresenceAdvertisement)
   }
   // 5. The SDK's relay dial helper.
   try {
-    throwIfCancelled()
-    await cancellable(node.dialViaRelay(peerId))
+    await node.dialViaRelay(peerId, { signal: currentSignal() })
     return { success: true, connectionType: 'relay' }
-  } catch {
-    // the ladder goes on whatever the helper threw
+  } catch (error) {
+    if (isAborted()) throw error  // the ladder goes on whatever the helper threw, but an abort
   }
   // 6. "Direct".
   const inverted = options.directFilter === 'shipped'
@@ -170,21 +169,16 @@ export function retryPolicyFor(maxRetries: number, baseDelayMs: number): RetryOp
 }
 
 function sleepNs(ns: number): Promise<void> {
-  return cancellable(new Promise(resolve => setTimeout(resolve, ns / 1e6)))
+  return abortableDelay(ns / 1e6)
 }
 
-/** One connect: the ladder under `policy` (one connect of cancellable work, if any). */
-export function connectWithPolicy(presence: UIPresenceAdvertisement, policy: RetryOptions): Promise<ConnectResult> {
-  return asConnect(() => retryLadder(presence, policy))
-}
-
-async function retryLadder(presence: UIPresenceAdvertisement, policy: RetryOptions): Promise<ConnectResult> {
+/** One connect: the ladder under `policy`, retried. */
+export async function connectWithPolicy(presence: UIPresenceAdvertisement, policy: RetryOptions): Promise<ConnectResult> {
   let lastError: string | undefined
   const started = node.now()
   let failed = 0
   while (failed < policy.maxAttempts) {
     const attemptStarted = node.now()
-    throwIfCancelled()
     const result = await connectToDiscoveredPeer(presence)
     node.reportAttempt(presence.peerId, failed + 1, attemptStarted, result)
     if (result.success) return result
@@ -192,7 +186,6 @@ async function retryLadder(presence: UIPresenceAdvertisement, policy: RetryOptio
     failed += 1
     const delay = delayAfterFailureNs(policy, failed, () => node.random())
     if (!mayRetry(policy, failed, node.now() - started, delay)) break
-    throwIfCancelled()
     await sleepNs(delay)
   }
   return { success: false, connectionType: 'none', error: lastError ?? MAX_RETRIES_EXCEEDED }
@@ -201,6 +194,5 @@ async function retryLadder(presence: UIPresenceAdvertisement, policy: RetryOptio
 export async function connectToDiscoveredPeerWithRetry(
   presence: UIPresenceAdvertisement, maxRetries = 3, baseDelay = 1000,
 ): Promise<ConnectResult> {
-  throwIfCancelled()
   return await connectWithPolicy(presence, retryPolicyFor(maxRetries, baseDelay))
 }

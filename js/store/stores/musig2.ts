@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia'
 import { useP2PStore } from './p2p'
 import { musig2BaseActions, musig2Options, musig2State } from './musig2_base'
-import { CancellableWork, throwIfCancelled } from '../services/cancellation'
+import { withSignal } from '../services/cancellation'
 import type { SharedWallet } from './musig2_base'
 import type { ConnectResult, SpendProposalParams } from '../types/p2p'
 
@@ -32,7 +32,6 @@ export const useMuSig2Store = defineStore('musig2', {
         others.forEach(id => results.set(id, { success: true }))
         return { allConnected: true, results }
       }
-      throwIfCancelled()
       const connectionResults: Map<string, ConnectResult> = await p2pStore.connectToMultiplePeers(needConnection)
       let allConnected = true
       for (const peerId of others) {
@@ -49,20 +48,22 @@ export const useMuSig2Store = defineStore('musig2', {
 
     /** ensureParticipantsConnected raced against `connectivity_timeout` when one is set. As
      *  shipped the race never cancels the connection work (field bug 8); with `cancel_on_timeout`
-     *  the timer's win cancels it (services/cancellation: the C++ port's semantics). */
+     *  the work runs under an AbortController that the timer aborts right after rejecting
+     *  (services/cancellation). */
     async _ensureWithDeadline(participantPeerIds: string[]): Promise<EnsureResult> {
       if (musig2Options.connectivityTimeoutNs <= 0) {
         return await this.ensureParticipantsConnected(participantPeerIds)
       }
-      const work = musig2Options.cancelOnTimeout ? new CancellableWork() : null
+      const controller = musig2Options.cancelOnTimeout ? new AbortController() : null
       let settled = false
-      const connecting = (work ? work.run(() => this.ensureParticipantsConnected(participantPeerIds))
+      const connecting = (controller
+        ? withSignal(controller.signal, () => this.ensureParticipantsConnected(participantPeerIds))
         : this.ensureParticipantsConnected(participantPeerIds))
       const timeout = new Promise<never>((_, reject) => {
         setTimeout(() => {
           if (settled) return
           reject(new Error(CONNECTIVITY_TIMED_OUT))
-          work?.cancel()
+          controller?.abort()
         }, musig2Options.connectivityTimeoutNs / 1e6)
       })
       connecting.then(() => { settled = true }, () => { settled = true })

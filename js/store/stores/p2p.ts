@@ -4,7 +4,7 @@
 // fixes and knobs, with the same meaning as in the C++ port (store/p2p_store.hpp).
 import { defineStore } from 'pinia'
 import { connectToDiscoveredPeerWithRetry } from '../services/p2p'
-import { throwIfCancelled } from '../services/cancellation'
+import { throwIfAborted } from '../services/cancellation'
 import { useContactsStore } from './contacts'
 import { p2pBaseActions, p2pBaseGetters, p2pOptions, p2pState } from './p2p_base'
 import type {
@@ -46,7 +46,6 @@ export const useP2PStore = defineStore('p2p', {
       if (!presence) {
         return { success: false, connectionType: 'none', error: PEER_NOT_FOUND }
       }
-      throwIfCancelled()  // cancelled work (services/cancellation) starts no connect
       if (!p2pOptions.dedupeConcurrentConnects) {
         return await this.connectToPresence(presence)
       }
@@ -97,20 +96,19 @@ export const useP2PStore = defineStore('p2p', {
         let next = 0
         const worker = async () => {
           while (next < peerIds.length) {
+            throwIfAborted()  // aborted work (cancel_on_timeout) starts no further connect
             const index = next++
-            throwIfCancelled()
             outcomes[index] = await this.connectToOnlinePeer(peerIds[index])
           }
         }
         const workers = Math.min(peerIds.length, limit)
-        throwIfCancelled()
         await Promise.all(Array.from({ length: workers }, () => worker()))
         peerIds.forEach((peerId, index) => results.set(peerId, outcomes[index]))
         return results
       }
       for (let i = 0; i < peerIds.length; i += limit) {
         const batch = peerIds.slice(i, i + limit)
-        throwIfCancelled()
+        throwIfAborted()  // aborted work (cancel_on_timeout) starts no further batch
         const batchResults = await Promise.all(batch.map(peerId => this.connectToOnlinePeer(peerId)))
         batch.forEach((peerId, index) => results.set(peerId, batchResults[index]))
       }

@@ -158,6 +158,7 @@ class FakeWorld {
     this.dial_policy = () => ({ ok: false, error: 'Connection refused', after: 10 * MS });
     this.randoms = [];
     this.calls = [];
+    this.in_flight = new Map();  // call id -> { cancelled }
   }
 
   connect(wallet, peer, type) { this.connections.set(`${wallet}>${peer}`, type); }
@@ -170,10 +171,23 @@ class FakeWorld {
 
   on_call(call, driver) {
     this.calls.push(call);
+    if (call.call === 'abort') {  // the store gave up on it: cancel it here, settle it at once
+      const operation = this.in_flight.get(call.id);
+      if (!operation) return;
+      operation.cancelled = true;
+      this.in_flight.delete(call.id);
+      const t = driver.now;
+      this.at(t, () => driver.send({ op: 'resolve', id: call.id, t, ok: false, error: 'Operation aborted' }));
+      return;
+    }
     const outcome = this.dial_policy(call);
+    const operation = { cancelled: false };
+    this.in_flight.set(call.id, operation);
     if (outcome === 'hold') return;  // never settled (the test settles it)
     const t = driver.now + (outcome.after ?? 0);
     this.at(t, () => {
+      if (operation.cancelled) return;
+      this.in_flight.delete(call.id);
       if (outcome.ok && outcome.type) this.connect(call.wallet, outcome.peer ?? call.peer, outcome.type);
       return driver.send({ op: 'resolve', id: call.id, t, ok: !!outcome.ok, ...(outcome.ok ? {} : { error: outcome.error }) });
     });
