@@ -32,6 +32,22 @@ export const MESSAGE_PROTOCOL = '/connsim/musig2/1.0.0'
 const RESERVATION_WAIT_MS = 1000
 const TYPE_RANK = { webrtc: 0, direct: 1, relay: 2 }
 
+/** `promise`, rejecting with `signal`'s reason as soon as the signal aborts (no signal: itself). */
+function untilAborted(promise, signal) {
+  if (!signal) return promise
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then((value) => {
+      signal.removeEventListener('abort', onAbort)
+      resolve(value)
+    }, (error) => {
+      signal.removeEventListener('abort', onAbort)
+      reject(error)
+    })
+  })
+}
+
 /// xorshift64*: the store's `random()` stream, seeded per wallet.
 function makeRandom(seedText) {
   let state = 0x9e3779b97f4a7c15n
@@ -118,6 +134,24 @@ export class LiveWallet {
     const wallet = this.config.wallet
     const handlers = proc.pubsub
     this.pubsubHandlers = handlers
+    // The SDK's relay dial helper: each relay this node holds a connection to, in order.
+    const relayDial = async (peer, signal) => {
+      if (!live.online) throw new Error('Node is offline')
+      const target = live.libp2pId(String(peer))
+      let lastError = null
+      let tried = 0
+      for (const relay of live.config.relays) {
+        if (live.libp2p.getConnections(peerIdFromString(relay.peerId)).length === 0) continue
+        if (!target) throw new Error('NO_RESERVATION')
+        tried++
+        try {
+          await live.libp2p.dial(multiaddr(`${relay.addr}/p2p-circuit/p2p/${target}`), { signal })
+          return
+        } catch (error) { lastError = error }
+      }
+      if (tried === 0) throw new Error('No relay addresses available')
+      throw lastError
+    }
     return {
       peerId: this.config.peer_id,
       options: this.config.options,
@@ -126,26 +160,18 @@ export class LiveWallet {
         const c = live.bestConnection(String(peer))
         return c ? [{ remotePeer: String(peer), type: connectionType(c) }] : []
       },
-      async dial(addr) {
+      // `options.signal` (cancel_on_timeout's AbortController): passed to libp2p, and the call
+      // rejects with the signal's reason as soon as it aborts, as the simulated node does.
+      async dial(addr, options = undefined) {
+        const signal = options?.signal
+        signal?.throwIfAborted()
         if (!live.online) throw new Error('Node is offline')
-        await live.libp2p.dial(multiaddr(String(addr)))
+        await untilAborted(live.libp2p.dial(multiaddr(String(addr)), { signal }), signal)
       },
-      async dialViaRelay(peer) {
-        if (!live.online) throw new Error('Node is offline')
-        const target = live.libp2pId(String(peer))
-        let lastError = null
-        let tried = 0
-        for (const relay of live.config.relays) {
-          if (live.libp2p.getConnections(peerIdFromString(relay.peerId)).length === 0) continue
-          if (!target) throw new Error('NO_RESERVATION')
-          tried++
-          try {
-            await live.libp2p.dial(multiaddr(`${relay.addr}/p2p-circuit/p2p/${target}`))
-            return
-          } catch (error) { lastError = error }
-        }
-        if (tried === 0) throw new Error('No relay addresses available')
-        throw lastError
+      async dialViaRelay(peer, options = undefined) {
+        const signal = options?.signal
+        signal?.throwIfAborted()
+        return await untilAborted(relayDial(peer, signal), signal)
       },
       async send(peer, protocol, payload) {
         if (!live.online) throw new Error('Node is offline')

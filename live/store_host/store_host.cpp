@@ -63,7 +63,7 @@ struct LiveStoreHost::Stores {
       : rng(seed, wallet),
         network(executor, peer_id, std::move(writer)),
         contacts(clock),
-        service(network, clock, &rng, options.connection),
+        service(executor, network, clock, &rng, options.connection),
         p2p(executor, network, clock, service, contacts, options.p2p),
         musig2(executor, network, clock, p2p, options.musig2) {}
 };
