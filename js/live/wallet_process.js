@@ -20,7 +20,7 @@ import { createWallet, connectionType, hostKey } from './libp2p_nodes.js'
 import { GOSSIP_PROTOCOL, PRESENCE_TOPIC } from './presence_hub.js'
 import { sendJson, readJsonLines } from './json_lines.js'
 import { CppStore } from './cpp_store.js'
-import { RelayReconnect, relayListenAddrs } from './relay_reconnect.js'
+import { RelayReconnect, relayListenAddrs, relayPeerId } from './relay_reconnect.js'
 
 const require = createRequire(import.meta.url)
 const JS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -70,7 +70,6 @@ export class LiveWallet {
     this.gossip = null
     this.advertised = 0
     this.byLibp2p = new Map(Object.entries(config.directory).map(([peer, id]) => [id, peer]))
-    this.relayIds = new Set(config.relays.map((r) => r.peerId))
     this.random = makeRandom(`${config.seed}/${config.wallet}`)
   }
 
@@ -141,7 +140,7 @@ export class LiveWallet {
       let lastError = null
       let tried = 0
       for (const relay of live.config.relays) {
-        if (live.libp2p.getConnections(peerIdFromString(relay.peerId)).length === 0) continue
+        if (live.libp2p.getConnections(peerIdFromString(relayPeerId(relay))).length === 0) continue
         if (!target) throw new Error('NO_RESERVATION')
         tried++
         try {

@@ -19,22 +19,23 @@ live_namespaces() { ip netns list | awk '{print $1}' | grep '^connsim-' || true;
 before="$(live_namespaces)"
 ours() { comm -13 <(echo "$before" | sort) <(live_namespaces | sort) | grep -v '^$' || true; }
 
-# Every process below `1` (pid), read from /proc (no procps needed).
+# Every process below `1` (pid), read from /proc (no procps needed) in one pass: the run may end
+# within seconds of starting, so the scan must not cost a process per /proc entry.
 descendants() {
-  local frontier="$1" found="" next pid
-  while [ -n "$frontier" ]; do
-    next=""
-    for status in /proc/[0-9]*/status; do
-      pid="${status#/proc/}"; pid="${pid%/status}"
-      ppid="$(awk '/^PPid:/ {print $2}' "$status" 2>/dev/null)"
-      for parent in $frontier; do
-        [ "$ppid" = "$parent" ] && next="$next $pid"
-      done
-    done
-    found="$found $next"
-    frontier="$(echo $next)"
-  done
-  echo $found
+  cat /proc/[0-9]*/status 2>/dev/null | awk -v root="$1" '
+    /^Pid:/ { pid = $2 }
+    /^PPid:/ { children[$2] = children[$2] " " pid }
+    END {
+      frontier = root
+      while (frontier != "") {
+        n = split(frontier, parents, " "); frontier = ""
+        for (i = 1; i <= n; i++) {
+          m = split(children[parents[i]], kids, " ")
+          for (j = 1; j <= m; j++) { printf "%s ", kids[j]; frontier = frontier " " kids[j] }
+        }
+      }
+      print ""
+    }'
 }
 command_of() { tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null; }
 alive() { [ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
