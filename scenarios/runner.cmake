@@ -1,15 +1,16 @@
 # connsim_scenarios: the runner, checkers and reporters on top of the loader. Links sim one way.
+# Included from scenarios/CMakeLists.txt: the sources are relative to scenarios/.
 add_library(connsim_scenarios
-  ${CMAKE_CURRENT_LIST_DIR}/world_builder.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/runner.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/invariants.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/invariants_store.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/checks.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/reporters.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/crosscheck.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/conformance.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/report_html.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/report_html_model.cpp
+  world_builder.cpp
+  runner.cpp
+  invariants.cpp
+  invariants_store.cpp
+  checks.cpp
+  reporters.cpp
+  crosscheck.cpp
+  conformance.cpp
+  report_html.cpp
+  report_html_model.cpp
   ${CMAKE_CURRENT_BINARY_DIR}/html_assets.cpp
 )
 target_include_directories(connsim_scenarios PUBLIC ${PROJECT_SOURCE_DIR})

@@ -5,7 +5,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('path');
-const { Driver, FakeWorld, presence, SECOND, MS } = require('./support/driver');
+const { FakeWorld, with_driver, wallet_with_peers, presence, SECOND, MS } = require('./support/driver');
 
 async function field_log(driver, wallet) {
   const id = await driver.action(wallet, 'getter', { getter: 'field_log' });
@@ -18,8 +18,7 @@ test('a connect that retries and succeeds: status, feed, connect result and nick
   const world = new FakeWorld();
   let dials = 0;
   world.dial_policy = () => (++dials === 1 ? { ok: false, error: 'Connection timeout', after: 480 * MS } : { ok: true, type: 'relay', after: 20 * MS });
-  const driver = await Driver.start({ world });
-  try {
+  await with_driver({ world }, async (driver) => {
     await driver.send({ op: 'create', wallet: 'alice', peer_id: '12D3KooWAlice', t: 0 });
     await driver.send({ op: 'event', wallet: 'alice', t: 0, kind: 'presence',
       presence: presence('bob', { nickname: 'Bob', relayAddrs: ['/dns4/r/tcp/443/p2p/r/p2p-circuit/p2p/bob'] }) });
@@ -40,18 +39,12 @@ test('a connect that retries and succeeds: status, feed, connect result and nick
     const connected = log.entries.find((e) => e.kind === 'status' && e.status === 'connected');
     assert.equal(connected.connection_type, 'relay');
     assert.ok(connected.t > 5000);
-  } finally {
-    await driver.close();
-  }
+  });
 });
 
 test('one log across a reload: the retired process records nothing, the new one goes on', async () => {
-  const world = new FakeWorld();
-  world.dial_policy = () => 'hold';
-  const driver = await Driver.start({ world });
-  try {
-    await driver.send({ op: 'create', wallet: 'alice', peer_id: 'alice', t: 0 });
-    await driver.send({ op: 'event', wallet: 'alice', t: 0, kind: 'presence', presence: presence('bob') });
+  await with_driver({ world: new FakeWorld({ dial_policy: () => 'hold' }) }, async (driver) => {
+    await wallet_with_peers(driver, 'alice', ['bob']);
     await driver.action('alice', 'connect', { peer: 'bob' }, 1 * SECOND);
     await driver.send({ op: 'reload', wallet: 'alice', t: 2 * SECOND });
     await driver.send({ op: 'event', wallet: 'alice', t: 2 * SECOND, kind: 'presence', presence: presence('carol', { nickname: 'Carol' }) });
@@ -62,9 +55,7 @@ test('one log across a reload: the retired process records nothing, the new one 
       '3000 status carol', '3000 activity Connecting to Carol...',
     ]);
     assert.deepEqual(log.peers, [{ peer_id: 'bob' }, { peer_id: 'carol', nickname: 'Carol' }]);
-  } finally {
-    await driver.close();
-  }
+  });
 });
 
 test('the exporter alone: libp2p events when asked, a clock of its own, stop()', () => {

@@ -6,7 +6,7 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const fs = require('node:fs');
 const os = require('node:os');
-const { Driver, FakeWorld, presence, SECOND } = require('./support/driver');
+const { Driver, FakeWorld, with_driver, wallet_with_peers, presence, SECOND } = require('./support/driver');
 
 const THROWING = path.join(__dirname, 'fixtures', 'throwing_store');
 
@@ -65,21 +65,15 @@ test('bad protocol input is reported, then the host goes on', async () => {
 });
 
 test('a wrong reply to a synchronous call is reported and thrown into the store', async () => {
-  const world = new FakeWorld();
-  world.answer = () => 'carrier-pigeon';
-  const driver = await Driver.start({ world });
-  try {
-    await driver.send({ op: 'create', wallet: 'a', peer_id: 'a', t: 0 });
-    await driver.send({ op: 'event', wallet: 'a', t: 0, kind: 'presence', presence: presence('b') });
+  await with_driver({ world: new FakeWorld({ answer: () => 'carrier-pigeon' }) }, async (driver) => {
+    await wallet_with_peers(driver, 'a', ['b']);
     const id = await driver.action('a', 'connect', { peer: 'b' });
     const error = driver.log.find((m) => m.ev === 'error' && m.kind === 'protocol');
     assert.match(error.message, /bad reply value to existing_connection/);
     // the ladder's try of connectToPresence catches it: the connect fails with that message
     assert.equal(driver.settled(id).value.success, false);
     assert.match(driver.settled(id).value.error, /bad reply value/);
-  } finally {
-    await driver.close();
-  }
+  });
 });
 
 test('a store that throws: every throw is an error message with its request id, never a hang', async () => {
@@ -119,12 +113,9 @@ test('a store that cannot be built: a fatal line and exit 1; a missing directory
 });
 
 test('reload: fresh stores; the retired process is detached (its calls fail, its writes unreported)', async () => {
-  const world = new FakeWorld();
-  world.dial_policy = () => 'hold';
-  const driver = await Driver.start({ world });
-  try {
-    await driver.send({ op: 'create', wallet: 'a', peer_id: 'a', t: 0 });
-    await driver.send({ op: 'event', wallet: 'a', t: 0, kind: 'presence', presence: presence('b', { relayAddrs: ['/r/p2p-circuit/p2p/b'] }) });
+  const world = new FakeWorld({ dial_policy: () => 'hold' });
+  await with_driver({ world }, async (driver) => {
+    await wallet_with_peers(driver, 'a', [{ id: 'b', fields: { relayAddrs: ['/r/p2p-circuit/p2p/b'] } }]);
     const first = await driver.action('a', 'connect', { peer: 'b' }, SECOND);
     const pending = world.calls.at(-1);
     await driver.send({ op: 'reload', wallet: 'a', t: 2 * SECOND });
@@ -140,14 +131,11 @@ test('reload: fresh stores; the retired process is detached (its calls fail, its
     assert.equal(driver.settled(status).value.status, 'disconnected');
     const missing = await driver.action('a', 'connect', { peer: 'b' });
     assert.equal(driver.settled(missing).value.error, 'Peer not found in online peers');
-  } finally {
-    await driver.close();
-  }
+  });
 });
 
 test('invoke and the state getter: any action, Maps as entry lists', async () => {
-  const driver = await Driver.start();
-  try {
+  await with_driver({}, async (driver) => {
     await driver.send({ op: 'create', wallet: 'a', peer_id: 'a', t: 5 * SECOND });
     const set = await driver.action('a', 'invoke', { store: 'p2p', action: '_updatePeerConnectionStatus', args: ['b', 'failed', null, 'why'] });
     assert.equal(driver.settled(set).ev, 'result');
@@ -160,9 +148,7 @@ test('invoke and the state getter: any action, Maps as entry lists', async () =>
     assert.deepEqual(value.musig2.sharedWallets, []);
     const nope = await driver.action('a', 'invoke', { store: 'p2p', action: 'fly' });
     assert.match(driver.settled(nope).message, /has no action "fly"/);
-  } finally {
-    await driver.close();
-  }
+  });
 });
 
 test('npm packages missing: a fatal line saying how to install them, exit 2', async () => {
@@ -181,8 +167,7 @@ test('npm packages missing: a fatal line saying how to install them, exit 2', as
 
 test('input ends while a reply is awaited: exit 3', async () => {
   const driver = await Driver.start();
-  await driver.send({ op: 'create', wallet: 'a', peer_id: 'a', t: 0 });
-  await driver.send({ op: 'event', wallet: 'a', t: 0, kind: 'presence', presence: presence('b') });
+  await wallet_with_peers(driver, 'a', ['b']);
   driver.write({ op: 'action', id: 1, wallet: 'a', t: 0, name: 'connect', peer: 'b' });
   driver.child.stdin.end();
   assert.equal(await driver.exit, 3);

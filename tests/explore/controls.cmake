@@ -40,12 +40,18 @@ foreach(entry ${CONNSIM_EXPLORE_CONTROLS})
   set_tests_properties(explore.control.${name} PROPERTIES LABELS explore TIMEOUT 300)
 endforeach()
 
+# On a mutant that explore finds something in (tests/explore/explore_<name>.cmake):
+#   explore.determinism  the same findings and files with -j 1 and -j 2;
+#   explore.shards       explore --shard I/N and connsim merge: three shards, merged, write the
+#                        unsharded findings byte for byte; a missing shard is refused.
 if(TARGET connsim_mutant_no-connecting-write)
-  add_test(NAME explore.determinism
-           COMMAND ${CMAKE_COMMAND} -DCOMMAND=$<TARGET_FILE:connsim_mutant_no-connecting-write> -DSPACE=${space}
-                   -DRUNS=60 -DOUT=${CMAKE_CURRENT_BINARY_DIR}/explore-determinism
-                   -P ${CMAKE_CURRENT_LIST_DIR}/explore_determinism.cmake)
-  set_tests_properties(explore.determinism PROPERTIES LABELS explore TIMEOUT 300)
+  foreach(name determinism shards)
+    add_test(NAME explore.${name}
+             COMMAND ${CMAKE_COMMAND} -DCOMMAND=$<TARGET_FILE:connsim_mutant_no-connecting-write> -DSPACE=${space}
+                     -DRUNS=60 -DOUT=${CMAKE_CURRENT_BINARY_DIR}/explore-${name}
+                     -P ${CMAKE_CURRENT_LIST_DIR}/explore_${name}.cmake)
+    set_tests_properties(explore.${name} PROPERTIES LABELS explore TIMEOUT 300)
+  endforeach()
 endif()
 
 add_test(NAME explore.oracle_js
@@ -96,13 +102,3 @@ add_test(NAME explore.export_log_two_scenarios
                  -P ${run_expecting})
 set_tests_properties(explore.match_invalid_log explore.match_too_few_wallets explore.match_bad_tolerance
                      explore.export_log_unknown_wallet explore.export_log_two_scenarios PROPERTIES LABELS explore)
-
-# explore --shard I/N and connsim merge: three shards, merged, write the unsharded findings byte
-# for byte; a missing shard is refused (tests/explore/explore_shards.cmake).
-if(TARGET connsim_mutant_no-connecting-write)
-  add_test(NAME explore.shards
-           COMMAND ${CMAKE_COMMAND} -DCOMMAND=$<TARGET_FILE:connsim_mutant_no-connecting-write> -DSPACE=${space}
-                   -DRUNS=60 -DOUT=${CMAKE_CURRENT_BINARY_DIR}/explore-shards
-                   -P ${CMAKE_CURRENT_LIST_DIR}/explore_shards.cmake)
-  set_tests_properties(explore.shards PROPERTIES LABELS explore TIMEOUT 300)
-endif()

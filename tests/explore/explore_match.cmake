@@ -7,13 +7,20 @@
 #   4. the file's own log, exported again, has the field log's observations in the same order,
 #      each within the 1 s tolerance of the field log's time.
 # Variables: COMMAND, SCENARIO, WALLET, SPACE, RUNS, OUT.
+
+# `COMMAND run FILE --export-log WALLET -o LOG`, which must exit 0; otherwise a fatal error, WHAT
+# followed by the exit status and the output.
+function(export_log file log what)
+  execute_process(COMMAND ${COMMAND} run ${file} --export-log ${WALLET} -o ${log}
+                  RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "${what} (exit ${status}):\n${out}\n${err}")
+  endif()
+endfunction()
+
 file(REMOVE_RECURSE ${OUT})
 file(MAKE_DIRECTORY ${OUT})
-execute_process(COMMAND ${COMMAND} run ${SCENARIO} --export-log ${WALLET} -o ${OUT}/field.json
-                RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
-if(NOT status EQUAL 0)
-  message(FATAL_ERROR "run --export-log failed (exit ${status}):\n${out}\n${err}")
-endif()
+export_log(${SCENARIO} ${OUT}/field.json "run --export-log failed")
 execute_process(COMMAND ${COMMAND} explore ${SPACE} --match ${OUT}/field.json --runs ${RUNS} --seed 1 -j 2 -o ${OUT}/found
                 RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 300)
 message("${out}")
@@ -24,11 +31,7 @@ if(NOT out MATCHES "MATCH 1: ([0-9]+)/([0-9]+) observations in order \\(100.0%\\
   message(FATAL_ERROR "no complete MATCH 1 line with its reproduce command")
 endif()
 set(file ${CMAKE_MATCH_3})
-execute_process(COMMAND ${COMMAND} run ${file} --export-log ${WALLET} -o ${OUT}/again.json
-                RESULT_VARIABLE status OUTPUT_VARIABLE run_out ERROR_VARIABLE run_err)
-if(NOT status EQUAL 0)
-  message(FATAL_ERROR "the matched world should pass connsim run (exit ${status}):\n${run_out}\n${run_err}")
-endif()
+export_log(${file} ${OUT}/again.json "the matched world should pass connsim run")
 file(READ ${file} world)
 string(JSON expectations LENGTH "${world}" expect)
 if(expectations LESS 3)

@@ -1,6 +1,7 @@
 # `explore --shard I/N` and `connsim merge`: the N shards of an exploration, merged, write the
 # same finding files, byte for byte, as the unsharded exploration; a missing shard is refused
 # (exit 2, nothing written). Variables: COMMAND (a build that finds something), SPACE, RUNS, OUT.
+include(${CMAKE_CURRENT_LIST_DIR}/same_findings.cmake)
 file(REMOVE_RECURSE ${OUT})
 execute_process(COMMAND ${COMMAND} explore ${SPACE} --runs ${RUNS} --seed 3 -j 2 -o ${OUT}/whole
                 RESULT_VARIABLE status OUTPUT_VARIABLE whole_out ERROR_QUIET TIMEOUT 300)
@@ -27,18 +28,7 @@ message("${merged_out}")
 if(NOT status EQUAL 1 OR NOT merged_out MATCHES "merged 3 shards of explore [^:]+: ${RUNS} runs; ")
   message(FATAL_ERROR "merge exited ${status}:\n${merged_out}\n${err}")
 endif()
-file(GLOB whole RELATIVE ${OUT}/whole ${OUT}/whole/*.json)
-file(GLOB merged RELATIVE ${OUT}/shards ${OUT}/shards/*.json)
-list(FILTER merged EXCLUDE REGEX "^shard-")
-if(NOT whole STREQUAL merged OR whole STREQUAL "")
-  message(FATAL_ERROR "different findings: unsharded '${whole}', merged '${merged}'")
-endif()
-foreach(name ${whole})
-  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${OUT}/whole/${name} ${OUT}/shards/${name} RESULT_VARIABLE differ)
-  if(differ)
-    message(FATAL_ERROR "${name} differs between the unsharded exploration and the merged shards")
-  endif()
-endforeach()
+expect_same_findings(${OUT}/whole "the unsharded exploration" ${OUT}/shards "the merged shards" whole "^shard-")
 string(REGEX MATCHALL "FOUND [^\n]*" a "${whole_out}")
 string(REGEX MATCHALL "FOUND [^\n]*" b "${merged_out}")
 string(REGEX REPLACE "parts in [0-9]+ runs, [0-9.]+ s\\)" "" a "${a}")

@@ -2,9 +2,11 @@
 // the wallet's own status writes, activity events, connect results and sessions, at whole
 // milliseconds, and the peers it named with their nicknames.
 #define BOOST_TEST_MODULE field_log_export
-#include <boost/test/unit_test.hpp>
-
 #include "scenarios/field_log/export_log.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <string>
+
 #include "scenarios/loader.hpp"
 
 using namespace connsim::scenarios;
@@ -20,13 +22,18 @@ const char* const kRelayFallback = R"({
   "timeline": [{"at": "5s", "do": "connect", "wallet": "alice", "peer": "bob", "id": "c1"}]
 })";
 
-}  // namespace
-
-BOOST_AUTO_TEST_CASE(the_dialer_logs_its_connect) {
+/// Runs kRelayFallback and exports `wallet`'s field log from its history.
+FieldLog relay_fallback_log_of(const std::string& wallet) {
   const LoadResult loaded = load_scenario_text(kRelayFallback, "relay-fallback.json");
   BOOST_REQUIRE(loaded.ok());
   const RunReport report = run_scenario(loaded.scenario());
-  const FieldLog log = export_from_history(loaded.scenario(), report, "alice");
+  return export_from_history(loaded.scenario(), report, wallet);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_dialer_logs_its_connect) {
+  const FieldLog log = relay_fallback_log_of("alice");
   BOOST_TEST(log.peer_id == "12D3KooWAlice");
   BOOST_TEST(*log.name == "alice");
   BOOST_TEST(log.started_at == 0);
@@ -51,10 +58,7 @@ BOOST_AUTO_TEST_CASE(the_dialer_logs_its_connect) {
 }
 
 BOOST_AUTO_TEST_CASE(the_listener_logs_only_its_own_acts) {
-  const LoadResult loaded = load_scenario_text(kRelayFallback, "relay-fallback.json");
-  BOOST_REQUIRE(loaded.ok());
-  const RunReport report = run_scenario(loaded.scenario());
-  const FieldLog log = export_from_history(loaded.scenario(), report, "bob");
+  const FieldLog log = relay_fallback_log_of("bob");
   BOOST_TEST(log.peer_id == "bob");
   for (const LogEntry& entry : log.entries) BOOST_TEST((entry.kind != EntryKind::connect));
 }

@@ -96,6 +96,14 @@ bool mentions(const std::vector<InvariantViolation>& violations, const std::stri
   return messages(violations).find(text) != std::string::npos;
 }
 
+/// `found` holds exactly `count` violations, which mention each of `texts`.
+void expect_violations(const std::vector<InvariantViolation>& found, std::size_t count,
+                       const std::vector<std::string>& texts) {
+  BOOST_TEST(found.size() == count, messages(found));
+  for (const std::string& text : texts)
+    BOOST_TEST(mentions(found, text), "mentions \"" << text << '"');
+}
+
 }  // namespace
 
 // --- status-machine ----------------------------------------------------------------------------
@@ -119,8 +127,8 @@ BOOST_AUTO_TEST_CASE(status_machine_catches_a_final_write_without_connecting) {
   run.lifecycle(0, 0s, LifecycleChange::online);
   run.status(0, 2s, "bob", ConnectionStatus::connected).connect_end(0, 1s, 2s, "bob", true);
   const auto found = check_status_machine(run.done());
-  BOOST_TEST(found.size() == 1u, messages(found));
-  BOOST_TEST(mentions(found, "alice: 2.000000s wrote 'connected' for bob with no connect under way"));
+  expect_violations(found, 1,
+                    {"alice: 2.000000s wrote 'connected' for bob with no connect under way"});
 }
 
 BOOST_AUTO_TEST_CASE(status_machine_catches_two_final_writes_for_one_connect) {
@@ -278,11 +286,12 @@ BOOST_AUTO_TEST_CASE(no_activity_while_offline) {
   run.lifecycle(0, 9s, LifecycleChange::online);
   run.event(0, 10s, "bob", "peer_joined");
   const auto found = check_no_activity_while_offline(run.done());
-  BOOST_TEST(found.size() == 4u, messages(found));
-  BOOST_TEST(mentions(found, "alice: activity event at 1.000000s while offline: peer_joined \"Connecting to bob...\""));
-  BOOST_TEST(mentions(found, "activity event at 5.500000s while offline: peer_joined"));
-  BOOST_TEST(mentions(found, "alice: wrote 'connected' for bob at 5.500000s while offline"));
-  BOOST_TEST(mentions(found, "at 8.500000s while offline"));
+  expect_violations(
+      found, 4,
+      {"alice: activity event at 1.000000s while offline: peer_joined \"Connecting to bob...\"",
+       "activity event at 5.500000s while offline: peer_joined",
+       "alice: wrote 'connected' for bob at 5.500000s while offline",
+       "at 8.500000s while offline"});
 }
 
 // --- time-never-goes-back ----------------------------------------------------------------------
@@ -311,11 +320,11 @@ BOOST_AUTO_TEST_CASE(time_never_goes_back) {
     run.records()[0].attempts.push_back({5s, 4s, "bob", 1, {}});
     run.records()[0].connects.push_back({"bob", 5s, 4s, 1, {}});
     const auto found = check_time_never_goes_back(run.done());
-    BOOST_TEST(found.size() == 4u, messages(found));
-    BOOST_TEST(mentions(found, "alice: status write 1 at 2.000000s comes after one at 3.000000s"));
-    BOOST_TEST(mentions(found, "alice: activity event 1 at 1.000000s"));
-    BOOST_TEST(mentions(found, "alice: attempt to bob ended at 4.000000s before it began at 5.000000s"));
-    BOOST_TEST(mentions(found, "alice: connect to bob ended at 4.000000s before it began at 5.000000s"));
+    expect_violations(found, 4,
+                      {"alice: status write 1 at 2.000000s comes after one at 3.000000s",
+                       "alice: activity event 1 at 1.000000s",
+                       "alice: attempt to bob ended at 4.000000s before it began at 5.000000s",
+                       "alice: connect to bob ended at 4.000000s before it began at 5.000000s"});
   }
 }
 
@@ -430,9 +439,10 @@ BOOST_AUTO_TEST_CASE(activity_event_text_is_the_seeds) {
   add("peer_joined", "Connected to Bobby... via carrier pigeon");
   add("joined", "Connecting to Bobby...");
   const auto found = check_activity_event_text(run.done());
-  BOOST_TEST(found.size() == 3u, messages(found));
-  BOOST_TEST(mentions(found, "alice: activity event at 1.000000s is peer_joined \"Connected with Bobby... via relay\", "
-                             "not the seed's text for that type"));
+  expect_violations(
+      found, 3,
+      {"alice: activity event at 1.000000s is peer_joined \"Connected with Bobby... via relay\", "
+       "not the seed's text for that type"});
 }
 
 // --- online-peers-mirror -----------------------------------------------------------------------

@@ -61,21 +61,26 @@ std::string failure_that_kills(const std::string& body) {
   return *host.failure();
 }
 
+/// Starts a host running `body` with `client` as wallet w, sends it one message, which must not
+/// fail the run, and shuts the host down.
+void send_one_and_shut_down(const std::string& body, HostScheduler& scheduler, HostClient& client) {
+  JsHost host(script(body), scheduler);
+  host.add_client("w", &client);
+  host.send(create());
+  BOOST_TEST(!host.failure().has_value());
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(lockstep_answers_a_synchronous_call_and_arms_the_next_timer) {
   FakeScheduler scheduler;
   RecordingClient client;
-  {
-    JsHost host(script(R"(read l; echo '{"call":"random","id":1,"wallet":"w","t":0}'; read r;)"
-                       R"( echo "{\"ev\":\"status\",\"wallet\":\"w\",\"echo\":$r,\"t\":0}";)"
-                       R"( echo '{"call":"dial","id":2,"wallet":"w","addr":"/x","t":0}';)"
-                       R"( echo '{"ev":"idle","next_timer":5000,"t":0}'; read l; echo '{"ev":"bye"}')"),
-                scheduler);
-    host.add_client("w", &client);
-    host.send(create());
-    BOOST_TEST(!host.failure().has_value());
-  }
+  send_one_and_shut_down(
+      R"(read l; echo '{"call":"random","id":1,"wallet":"w","t":0}'; read r;)"
+      R"( echo "{\"ev\":\"status\",\"wallet\":\"w\",\"echo\":$r,\"t\":0}";)"
+      R"( echo '{"call":"dial","id":2,"wallet":"w","addr":"/x","t":0}';)"
+      R"( echo '{"ev":"idle","next_timer":5000,"t":0}'; read l; echo '{"ev":"bye"}')",
+      scheduler, client);
   BOOST_REQUIRE_EQUAL(client.answered.size(), 1u);
   BOOST_REQUIRE_EQUAL(client.reports.size(), 1u);
   // The reply the host read came back in its report: the answer, under the call's id.
@@ -89,15 +94,11 @@ BOOST_AUTO_TEST_CASE(lockstep_answers_a_synchronous_call_and_arms_the_next_timer
 BOOST_AUTO_TEST_CASE(an_abort_goes_to_the_wallet_that_made_the_call_and_is_not_answered) {
   FakeScheduler scheduler;
   RecordingClient client;
-  {
-    JsHost host(script(R"(read l; echo '{"call":"dial","id":4,"wallet":"w","addr":"/x","t":0}';)"
-                       R"( echo '{"call":"abort","id":4,"wallet":"w","t":0}';)"
-                       R"( echo '{"ev":"idle","next_timer":null,"t":0}'; read l; echo '{"ev":"bye"}')"),
-                scheduler);
-    host.add_client("w", &client);
-    host.send(create());
-    BOOST_TEST(!host.failure().has_value());
-  }
+  send_one_and_shut_down(
+      R"(read l; echo '{"call":"dial","id":4,"wallet":"w","addr":"/x","t":0}';)"
+      R"( echo '{"call":"abort","id":4,"wallet":"w","t":0}';)"
+      R"( echo '{"ev":"idle","next_timer":null,"t":0}'; read l; echo '{"ev":"bye"}')",
+      scheduler, client);
   BOOST_REQUIRE_EQUAL(client.started.size(), 1u);
   BOOST_REQUIRE_EQUAL(client.aborted.size(), 1u);
   BOOST_TEST(client.aborted[0]["id"] == 4);

@@ -1,23 +1,13 @@
 #define BOOST_TEST_MODULE sim.nat_routing
 #include "sim/packet/nat_routing.hpp"
 
-#include <boost/test/unit_test.hpp>
-#include <chrono>
-#include <memory>
 #include <optional>
-#include <vector>
+#include <utility>
 
 #include <ns3/boolean.h>
 #include <ns3/global-value.h>
 
-#include "sim/kernel.hpp"
-#include "sim/packet/topology.hpp"
-#include "tests/sim/udp_end.hpp"
-
-using namespace std::chrono_literals;
-using namespace connsim::sim;
-using namespace connsim::sim::packet;
-using connsim::sim::testing::UdpEnd;
+#include "tests/sim/packet_net_prelude.hpp"
 
 namespace {
 
@@ -43,7 +33,19 @@ struct Net {
   std::unique_ptr<UdpEnd> open(Topology::HostIndex h, std::uint16_t port) {
     return std::make_unique<UdpEnd>(kernel, topology.node(h), Endpoint{topology.local_ip(h), port});
   }
+  /// The ends most tests use: the host's at kHost and s1's at kS1, in that order.
+  std::pair<std::unique_ptr<UdpEnd>, std::unique_ptr<UdpEnd>> open_host_and_s1() {
+    return {open(host, kHost.port), open(s1, kS1.port)};
+  }
   void run(Duration d) { kernel.run_until(kernel.now() + d); }
+  /// The host's end `h` sends one datagram to kS1 and the network runs 100 ms: s1's end `s1_end`
+  /// must have it. Returns where it came from: the host's mapping towards s1.
+  Endpoint map_to_s1(UdpEnd& h, const UdpEnd& s1_end) {
+    h.send(kS1);
+    run(100ms);
+    BOOST_REQUIRE_EQUAL(s1_end.got.size(), 1u);
+    return s1_end.got[0].from;
+  }
   connsim::sim::packet::NatRouting& nat() { return *topology.nat(host); }
 
   NatBox udp;
@@ -57,15 +59,12 @@ struct Net {
 
 BOOST_AUTO_TEST_CASE(outbound_gets_the_mapped_source_and_the_reply_comes_back) {
   Net net(NatConfig::port_restricted_cone());
-  auto h = net.open(net.host, kHost.port);
-  auto s1 = net.open(net.s1, kS1.port);
-  h->send(kS1);
-  net.run(100ms);
-  BOOST_REQUIRE_EQUAL(s1->got.size(), 1u);
+  auto [h, s1] = net.open_host_and_s1();
+  const Endpoint from = net.map_to_s1(*h, *s1);
   const std::optional<Endpoint> mapped = net.udp.peek_mapping(kHost, kS1, net.kernel.now());
   BOOST_REQUIRE(mapped.has_value());
   BOOST_TEST(mapped->ip == kPublicIp);
-  BOOST_TEST((s1->got[0].from == *mapped));
+  BOOST_TEST((from == *mapped));
   BOOST_TEST((s1->got[0].at - 1ms).count() == (20ms + std::chrono::nanoseconds(20800)).count());  // 2 x 130 B at 100 Mb/s
 
   s1->send(*mapped);
@@ -80,19 +79,16 @@ BOOST_AUTO_TEST_CASE(outbound_gets_the_mapped_source_and_the_reply_comes_back) {
 BOOST_AUTO_TEST_CASE(unsolicited_inbound_is_dropped_under_apdf_and_admitted_under_eif) {
   for (const bool eif : {false, true}) {
     Net net(eif ? NatConfig::full_cone() : NatConfig::port_restricted_cone());
-    auto h = net.open(net.host, kHost.port);
-    auto s1 = net.open(net.s1, kS1.port);
+    auto [h, s1] = net.open_host_and_s1();
     auto s2 = net.open(net.s2, kS2.port);
-    h->send(kS1);
-    net.run(100ms);
-    BOOST_REQUIRE_EQUAL(s1->got.size(), 1u);
-    s2->send(s1->got[0].from);  // a stranger, to the mapped endpoint
+    const Endpoint mapped = net.map_to_s1(*h, *s1);
+    s2->send(mapped);  // a stranger, to the mapped endpoint
     net.run(100ms);
     BOOST_TEST(h->got.size() == (eif ? 1u : 0u), "eif=" << eif);
     BOOST_TEST(net.nat().dropped_inbound() == (eif ? 0u : 1u), "eif=" << eif);
     BOOST_TEST(net.nat().translated_inbound() == (eif ? 1u : 0u), "eif=" << eif);
     // Nothing was mapped: a packet to an unmapped port is dropped under any filtering.
-    s2->send(Endpoint{kPublicIp, static_cast<std::uint16_t>(s1->got[0].from.port ^ 1)});
+    s2->send(Endpoint{kPublicIp, static_cast<std::uint16_t>(mapped.port ^ 1)});
     net.run(100ms);
     BOOST_TEST(net.nat().dropped_inbound() == (eif ? 1u : 2u), "eif=" << eif);
   }
@@ -101,8 +97,7 @@ BOOST_AUTO_TEST_CASE(unsolicited_inbound_is_dropped_under_apdf_and_admitted_unde
 BOOST_AUTO_TEST_CASE(eim_reuses_the_external_port_apdm_does_not) {
   for (const bool symmetric : {false, true}) {
     Net net(symmetric ? NatConfig::symmetric() : NatConfig::full_cone());
-    auto h = net.open(net.host, kHost.port);
-    auto s1 = net.open(net.s1, kS1.port);
+    auto [h, s1] = net.open_host_and_s1();
     auto s2 = net.open(net.s2, kS2.port);
     h->send(kS1);
     h->send(kS2);
@@ -119,12 +114,8 @@ BOOST_AUTO_TEST_CASE(a_mapping_expires_after_mapping_timeout_of_silence) {
   NatConfig config = NatConfig::port_restricted_cone();
   config.mapping_timeout = 30s;
   Net net(config);
-  auto h = net.open(net.host, kHost.port);
-  auto s1 = net.open(net.s1, kS1.port);
-  h->send(kS1);
-  net.run(100ms);
-  BOOST_REQUIRE_EQUAL(s1->got.size(), 1u);
-  const Endpoint mapped = s1->got[0].from;
+  auto [h, s1] = net.open_host_and_s1();
+  const Endpoint mapped = net.map_to_s1(*h, *s1);
   net.run(20s);
   s1->send(mapped);  // inbound does not refresh
   net.run(100ms);
@@ -174,12 +165,8 @@ BOOST_AUTO_TEST_CASE(a_udp_peer_on_the_libp2p_port_reaches_its_udp_mapping) {
 
 BOOST_AUTO_TEST_CASE(hairpin_is_dropped) {
   Net net(NatConfig::full_cone());
-  auto h = net.open(net.host, kHost.port);
-  auto s1 = net.open(net.s1, kS1.port);
-  h->send(kS1);
-  net.run(100ms);
-  BOOST_REQUIRE_EQUAL(s1->got.size(), 1u);
-  h->send(s1->got[0].from);  // to its own mapping, through its own NAT
+  auto [h, s1] = net.open_host_and_s1();
+  h->send(net.map_to_s1(*h, *s1));  // to its own mapping, through its own NAT
   net.run(100ms);
   BOOST_TEST(h->got.empty());
   BOOST_TEST(net.nat().dropped_hairpin() == 1u);
@@ -188,8 +175,7 @@ BOOST_AUTO_TEST_CASE(hairpin_is_dropped) {
 
 BOOST_AUTO_TEST_CASE(the_core_filter_drops_and_counts) {
   Net net(NatConfig::full_cone());
-  auto h = net.open(net.host, kHost.port);
-  auto s1 = net.open(net.s1, kS1.port);
+  auto [h, s1] = net.open_host_and_s1();
   auto s2 = net.open(net.s2, kS2.port);
   net.topology.set_filter([](std::uint32_t src, std::uint32_t dst) { return src == kPublicIp && dst == kS1.ip; });
   h->send(kS1);
@@ -210,12 +196,8 @@ BOOST_AUTO_TEST_CASE(rewritten_packets_carry_valid_checksums_when_checksums_are_
     ~Reset() { ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(false)); }
   } reset;
   Net net(NatConfig::port_restricted_cone());
-  auto h = net.open(net.host, kHost.port);
-  auto s1 = net.open(net.s1, kS1.port);
-  h->send(kS1);
-  net.run(100ms);
-  BOOST_REQUIRE_EQUAL(s1->got.size(), 1u);  // UdpL4Protocol drops a bad checksum
-  s1->send(s1->got[0].from);
+  auto [h, s1] = net.open_host_and_s1();
+  s1->send(net.map_to_s1(*h, *s1));  // it arrived: UdpL4Protocol drops a bad checksum
   net.run(100ms);
   BOOST_TEST(h->got.size() == 1u);
 }

@@ -1,25 +1,14 @@
 #define BOOST_TEST_MODULE sim.topology
 #include "sim/packet/topology.hpp"
 
-#include <boost/test/unit_test.hpp>
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <memory>
 #include <stdexcept>
 #include <utility>
-#include <vector>
 
-#include "sim/kernel.hpp"
-#include "sim/packet/nat_routing.hpp"
-#include "tests/sim/udp_end.hpp"
-
-using namespace std::chrono_literals;
-using namespace connsim::sim;
-using namespace connsim::sim::packet;
-using connsim::sim::testing::UdpEnd;
+#include "tests/sim/packet_net_prelude.hpp"
 
 namespace {
 
@@ -30,19 +19,52 @@ constexpr std::uint32_t kPrivateIp = ipv4(10, 0, 0, 2);
 /// One 100-byte datagram on a core link: 130 B (PPP 2 + IP 20 + UDP 8) at 100 Mb/s.
 constexpr Duration kSerialization = std::chrono::nanoseconds(10400);
 
+/// Public hosts a (kA) and b (kB), `link_a` and `link_b` from the core.
+struct PublicPair {
+  PublicPair(CoreLinkSpec link_a, CoreLinkSpec link_b, std::int64_t first_stream = 1000)
+      : topology(first_stream),
+        a(topology.add_public_host("a", kA.ip, link_a)),
+        b(topology.add_public_host("b", kB.ip, link_b)) {}
+  UdpEnd end_at_a() { return UdpEnd(kernel, topology.node(a), kA); }
+  UdpEnd end_at_b() { return UdpEnd(kernel, topology.node(b), kB); }
+
+  Kernel kernel;  // outlives the topology
+  Topology topology;
+  Topology::HostIndex a, b;
+};
+
+/// A NATed host h (kPrivateIp behind kNatIp, full cone both ways, 3 ms from the core) and a
+/// public host b (kB, 4 ms). Member order: the boxes outlive the topology and the kernel.
+struct NattedAndPublic {
+  UdpEnd end_at_h() { return UdpEnd(kernel, topology.node(h), Endpoint{kPrivateIp, 5000}); }
+  UdpEnd end_at_b() { return UdpEnd(kernel, topology.node(b), kB); }
+
+  NatBox udp{NatConfig::full_cone(), kNatIp, 1};
+  NatBox tcp{NatConfig::full_cone(), kNatIp, 2};
+  Kernel kernel;
+  Topology topology;
+  Topology::HostIndex h = topology.add_natted_host("h", kPrivateIp, kNatIp, &udp, &tcp, 4001,
+                                                   CoreLinkSpec{.delay = 3ms});
+  Topology::HostIndex b = topology.add_public_host("b", kB.ip, CoreLinkSpec{.delay = 4ms});
+};
+
+/// At 1 ms `from` sends one 100-byte datagram to `to`; then the kernel runs until `until`.
+void send_at_1ms(Kernel& kernel, UdpEnd& from, Endpoint to, Duration until) {
+  kernel.run_until(1ms);
+  from.send(to);
+  kernel.run_until(until);
+}
 
 /// Two public hosts a and b; `count` datagrams a -> b, 1 ms apart, with loss on a's link.
 /// Returns how many arrived.
 std::size_t send_with_loss(double loss, int count, std::int64_t first_stream = 1000) {
-  Kernel kernel;
-  Topology topology(first_stream);
-  const auto a = topology.add_public_host("a", kA.ip, CoreLinkSpec{.delay = 5ms, .loss = loss});
-  const auto b = topology.add_public_host("b", kB.ip, CoreLinkSpec{.delay = 5ms});
-  UdpEnd sender(kernel, topology.node(a), kA);
-  UdpEnd receiver(kernel, topology.node(b), kB);
-  for (int i = 0; i < count; ++i) kernel.schedule(Duration(i * 1ms), [&] { sender.send(kB); });
-  kernel.run_until(Duration(count * 1ms) + 1s);
-  BOOST_TEST(topology.packets_delivered() == 2 * receiver.got.size());  // core + b
+  PublicPair net(CoreLinkSpec{.delay = 5ms, .loss = loss}, CoreLinkSpec{.delay = 5ms},
+                 first_stream);
+  UdpEnd sender = net.end_at_a();
+  UdpEnd receiver = net.end_at_b();
+  for (int i = 0; i < count; ++i) net.kernel.schedule(Duration(i * 1ms), [&] { sender.send(kB); });
+  net.kernel.run_until(Duration(count * 1ms) + 1s);
+  BOOST_TEST(net.topology.packets_delivered() == 2 * receiver.got.size());  // core + b
   return receiver.got.size();
 }
 
@@ -65,66 +87,50 @@ BOOST_AUTO_TEST_CASE(loss_is_reproducible_from_the_pinned_streams) {
 }
 
 BOOST_AUTO_TEST_CASE(set_core_loss_applies_at_run_time) {
-  Kernel kernel;
-  Topology topology;
-  const auto a = topology.add_public_host("a", kA.ip, CoreLinkSpec{});
-  const auto b = topology.add_public_host("b", kB.ip, CoreLinkSpec{});
-  UdpEnd sender(kernel, topology.node(a), kA);
-  UdpEnd receiver(kernel, topology.node(b), kB);
-  kernel.run_until(1ms);
+  PublicPair net(CoreLinkSpec{}, CoreLinkSpec{});
+  UdpEnd sender = net.end_at_a();
+  UdpEnd receiver = net.end_at_b();
+  send_at_1ms(net.kernel, sender, kB, 10ms);
+  net.topology.set_core_loss(net.a, 1.0);
   sender.send(kB);
-  kernel.run_until(10ms);
-  topology.set_core_loss(a, 1.0);
+  net.kernel.run_until(20ms);
+  net.topology.set_core_loss(net.a, 0.0);
   sender.send(kB);
-  kernel.run_until(20ms);
-  topology.set_core_loss(a, 0.0);
-  sender.send(kB);
-  kernel.run_until(30ms);
+  net.kernel.run_until(30ms);
   BOOST_TEST(receiver.got.size() == 2u);
-  BOOST_CHECK_THROW(topology.set_core_loss(a, 1.5), std::invalid_argument);
+  BOOST_CHECK_THROW(net.topology.set_core_loss(net.a, 1.5), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_CASE(set_core_delay_changes_the_one_way_delay_exactly) {
-  Kernel kernel;
-  Topology topology;
-  const auto a = topology.add_public_host("a", kA.ip, CoreLinkSpec{.delay = 10ms});
-  const auto b = topology.add_public_host("b", kB.ip, CoreLinkSpec{.delay = 5ms});
-  UdpEnd sender(kernel, topology.node(a), kA);
-  UdpEnd receiver(kernel, topology.node(b), kB);
-  kernel.run_until(1ms);
+  PublicPair net(CoreLinkSpec{.delay = 10ms}, CoreLinkSpec{.delay = 5ms});
+  UdpEnd sender = net.end_at_a();
+  UdpEnd receiver = net.end_at_b();
+  send_at_1ms(net.kernel, sender, kB, 100ms);
+  net.topology.set_core_delay(net.a, 20ms);
   sender.send(kB);
-  kernel.run_until(100ms);
-  topology.set_core_delay(a, 20ms);
-  sender.send(kB);
-  kernel.run_until(200ms);
+  net.kernel.run_until(200ms);
   BOOST_REQUIRE_EQUAL(receiver.got.size(), 2u);
   const auto near = [](Duration got, Duration want) {
     return got > want - 2us && got < want + 2us;
   };
   BOOST_TEST(near(receiver.got[0].at - 1ms, 15ms + 2 * kSerialization));
   BOOST_TEST(near(receiver.got[1].at - 100ms, 25ms + 2 * kSerialization));
-  BOOST_CHECK_THROW(topology.set_core_delay(a, -1ms), std::invalid_argument);
+  BOOST_CHECK_THROW(net.topology.set_core_delay(net.a, -1ms), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_CASE(a_natted_host_crosses_three_links) {
-  NatBox udp(NatConfig::full_cone(), kNatIp, 1), tcp(NatConfig::full_cone(), kNatIp, 2);
-  Kernel kernel;
-  Topology topology;
-  const auto h = topology.add_natted_host("h", kPrivateIp, kNatIp, &udp, &tcp, 4001, CoreLinkSpec{.delay = 3ms});
-  const auto b = topology.add_public_host("b", kB.ip, CoreLinkSpec{.delay = 4ms});
-  BOOST_TEST(topology.local_ip(h) == kPrivateIp);
-  BOOST_TEST(topology.local_ip(b) == kB.ip);
-  BOOST_TEST(topology.nat(h));
-  BOOST_TEST(!topology.nat(b));
-  BOOST_TEST(topology.host_count() == 2u);
-  UdpEnd sender(kernel, topology.node(h), Endpoint{kPrivateIp, 5000});
-  UdpEnd receiver(kernel, topology.node(b), kB);
-  kernel.run_until(1ms);
-  sender.send(kB);
-  kernel.run_until(100ms);
+  NattedAndPublic net;
+  BOOST_TEST(net.topology.local_ip(net.h) == kPrivateIp);
+  BOOST_TEST(net.topology.local_ip(net.b) == kB.ip);
+  BOOST_TEST(net.topology.nat(net.h));
+  BOOST_TEST(!net.topology.nat(net.b));
+  BOOST_TEST(net.topology.host_count() == 2u);
+  UdpEnd sender = net.end_at_h();
+  UdpEnd receiver = net.end_at_b();
+  send_at_1ms(net.kernel, sender, kB, 100ms);
   BOOST_REQUIRE_EQUAL(receiver.got.size(), 1u);
   BOOST_TEST((receiver.got[0].at - 1ms).count() == (7ms + 2 * kSerialization).count());  // the LAN is free
-  BOOST_TEST(topology.packets_delivered() == 3u);  // NAT, core, b
+  BOOST_TEST(net.topology.packets_delivered() == 3u);  // NAT, core, b
 }
 
 BOOST_AUTO_TEST_CASE(bad_private_addresses_are_rejected) {
@@ -147,17 +153,11 @@ BOOST_AUTO_TEST_CASE(pcap_files_are_written_per_device) {
   const auto dir = std::filesystem::temp_directory_path() / "connsim-topology-pcap" / "nested";
   std::filesystem::remove_all(dir.parent_path());
   {
-    NatBox udp(NatConfig::full_cone(), kNatIp, 1), tcp(NatConfig::full_cone(), kNatIp, 2);
-    Kernel kernel;
-    Topology topology;
-    const auto h = topology.add_natted_host("h", kPrivateIp, kNatIp, &udp, &tcp, 4001, CoreLinkSpec{.delay = 3ms});
-    const auto b = topology.add_public_host("b", kB.ip, CoreLinkSpec{.delay = 4ms});
-    topology.enable_pcap(dir.string());
-    UdpEnd sender(kernel, topology.node(h), Endpoint{kPrivateIp, 5000});
-    UdpEnd receiver(kernel, topology.node(b), kB);
-    kernel.run_until(1ms);
-    sender.send(kB);
-    kernel.run_until(100ms);
+    NattedAndPublic net;
+    net.topology.enable_pcap(dir.string());
+    UdpEnd sender = net.end_at_h();
+    UdpEnd receiver = net.end_at_b();
+    send_at_1ms(net.kernel, sender, kB, 100ms);
     BOOST_TEST(receiver.got.size() == 1u);
   }  // ns-3 buffers pcap output: complete once the devices are gone
   for (const char* name : {"h-1.pcap", "h-nat-1.pcap", "h-nat-2.pcap", "b-1.pcap", "core-1.pcap", "core-2.pcap"}) {
@@ -231,18 +231,13 @@ namespace {
 /// 1 ms, with `hold` installed (none when empty); also the core's held() afterwards.
 std::pair<Duration, std::uint64_t> one_way_with_hold(
     std::function<Duration(std::uint32_t, std::uint32_t)> hold) {
-  Kernel kernel;
-  Topology topology;
-  const auto a = topology.add_public_host("a", kA.ip, CoreLinkSpec{.delay = 10ms});
-  const auto b = topology.add_public_host("b", kB.ip, CoreLinkSpec{.delay = 5ms});
-  if (hold) topology.set_hold(std::move(hold));
-  UdpEnd sender(kernel, topology.node(a), kA);
-  UdpEnd receiver(kernel, topology.node(b), kB);
-  kernel.run_until(1ms);
-  sender.send(kB);
-  kernel.run_until(200ms);
+  PublicPair net(CoreLinkSpec{.delay = 10ms}, CoreLinkSpec{.delay = 5ms});
+  if (hold) net.topology.set_hold(std::move(hold));
+  UdpEnd sender = net.end_at_a();
+  UdpEnd receiver = net.end_at_b();
+  send_at_1ms(net.kernel, sender, kB, 200ms);
   BOOST_REQUIRE_EQUAL(receiver.got.size(), 1u);
-  return {receiver.got[0].at - 1ms, topology.core()->held()};
+  return {receiver.got[0].at - 1ms, net.topology.core()->held()};
 }
 
 }  // namespace
@@ -263,26 +258,20 @@ BOOST_AUTO_TEST_CASE(a_hold_adds_exactly_its_duration_to_the_one_way_delay) {
 // The hold sees the addresses on the wire at the core: the NAT's public address for the NATed
 // host, both ways; the datagram still arrives from the NAT's mapping.
 BOOST_AUTO_TEST_CASE(the_hold_sees_the_real_source_and_destination) {
-  NatBox udp(NatConfig::full_cone(), kNatIp, 1), tcp(NatConfig::full_cone(), kNatIp, 2);
-  Kernel kernel;
-  Topology topology;
-  const auto h = topology.add_natted_host("h", kPrivateIp, kNatIp, &udp, &tcp, 4001, CoreLinkSpec{.delay = 3ms});
-  const auto b = topology.add_public_host("b", kB.ip, CoreLinkSpec{.delay = 4ms});
+  NattedAndPublic net;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> calls;
-  topology.set_hold([&calls](std::uint32_t src, std::uint32_t dst) {
+  net.topology.set_hold([&calls](std::uint32_t src, std::uint32_t dst) {
     calls.emplace_back(src, dst);
     return src == kNatIp ? 2ms : 5ms;
   });
-  UdpEnd host(kernel, topology.node(h), Endpoint{kPrivateIp, 5000});
-  UdpEnd peer(kernel, topology.node(b), kB);
-  kernel.run_until(1ms);
-  host.send(kB);
-  kernel.run_until(100ms);
+  UdpEnd host = net.end_at_h();
+  UdpEnd peer = net.end_at_b();
+  send_at_1ms(net.kernel, host, kB, 100ms);
   BOOST_REQUIRE_EQUAL(peer.got.size(), 1u);
   BOOST_TEST(peer.got[0].from.ip == kNatIp);
   BOOST_TEST((peer.got[0].at - 1ms).count() == (7ms + 2ms + 2 * kSerialization).count());
   peer.send(peer.got[0].from);  // back to the mapping (full cone admits it)
-  kernel.run_until(200ms);
+  net.kernel.run_until(200ms);
   BOOST_REQUIRE_EQUAL(host.got.size(), 1u);
   BOOST_TEST((host.got[0].at - 100ms).count() == (7ms + 5ms + 2 * kSerialization).count());
   BOOST_REQUIRE_EQUAL(calls.size(), 2u);
@@ -290,23 +279,21 @@ BOOST_AUTO_TEST_CASE(the_hold_sees_the_real_source_and_destination) {
   BOOST_TEST(calls[0].second == kB.ip);
   BOOST_TEST(calls[1].first == kB.ip);
   BOOST_TEST(calls[1].second == kNatIp);
-  BOOST_TEST(topology.core()->held() == 2u);
+  BOOST_TEST(net.topology.core()->held() == 2u);
 }
 
 // A hold drawn per packet reorders: the first datagram held 10 ms, the second (1 ms later) not
 // at all, so the second arrives first, each at its exact time.
 BOOST_AUTO_TEST_CASE(a_per_packet_hold_can_reorder) {
-  Kernel kernel;
-  Topology topology;
-  const auto a = topology.add_public_host("a", kA.ip, CoreLinkSpec{.delay = 2ms});
-  const auto b = topology.add_public_host("b", kB.ip, CoreLinkSpec{.delay = 3ms});
+  PublicPair net(CoreLinkSpec{.delay = 2ms}, CoreLinkSpec{.delay = 3ms});
   int calls = 0;
-  topology.set_hold([&calls](std::uint32_t, std::uint32_t) { return calls++ == 0 ? 10ms : Duration::zero(); });
-  UdpEnd sender(kernel, topology.node(a), kA);
-  UdpEnd receiver(kernel, topology.node(b), kB);
-  kernel.schedule(1ms, [&] { sender.send(kB, 100); });
-  kernel.schedule(2ms, [&] { sender.send(kB, 200); });
-  kernel.run_until(100ms);
+  net.topology.set_hold(
+      [&calls](std::uint32_t, std::uint32_t) { return calls++ == 0 ? 10ms : Duration::zero(); });
+  UdpEnd sender = net.end_at_a();
+  UdpEnd receiver = net.end_at_b();
+  net.kernel.schedule(1ms, [&] { sender.send(kB, 100); });
+  net.kernel.schedule(2ms, [&] { sender.send(kB, 200); });
+  net.kernel.run_until(100ms);
   BOOST_REQUIRE_EQUAL(receiver.got.size(), 2u);
   BOOST_TEST(calls == 2);
   BOOST_TEST(receiver.got[0].size == 200u);  // the second, unheld
@@ -314,53 +301,49 @@ BOOST_AUTO_TEST_CASE(a_per_packet_hold_can_reorder) {
   constexpr Duration kSerialization200 = std::chrono::nanoseconds(18400);  // 230 B at 100 Mb/s
   BOOST_TEST((receiver.got[0].at - 2ms).count() == (5ms + 2 * kSerialization200).count());
   BOOST_TEST((receiver.got[1].at - 1ms).count() == (5ms + 10ms + 2 * kSerialization).count());
-  BOOST_TEST(topology.core()->held() == 1u);
+  BOOST_TEST(net.topology.core()->held() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(held_counts_the_held_packets) {
-  Kernel kernel;
-  Topology topology;
-  const auto a = topology.add_public_host("a", kA.ip, CoreLinkSpec{.delay = 1ms});
-  const auto b = topology.add_public_host("b", kB.ip, CoreLinkSpec{.delay = 1ms});
+  PublicPair net(CoreLinkSpec{.delay = 1ms}, CoreLinkSpec{.delay = 1ms});
   // Held a -> b only.
-  topology.set_hold([](std::uint32_t src, std::uint32_t) { return src == kA.ip ? 3ms : Duration::zero(); });
-  UdpEnd end_a(kernel, topology.node(a), kA);
-  UdpEnd end_b(kernel, topology.node(b), kB);
-  for (int i = 0; i < 5; ++i) kernel.schedule(Duration(1ms * (i + 1)), [&] { end_a.send(kB); });
-  for (int i = 0; i < 4; ++i) kernel.schedule(Duration(1ms * (i + 1)), [&] { end_b.send(kA); });
-  kernel.run_until(100ms);
+  net.topology.set_hold(
+      [](std::uint32_t src, std::uint32_t) { return src == kA.ip ? 3ms : Duration::zero(); });
+  UdpEnd end_a = net.end_at_a();
+  UdpEnd end_b = net.end_at_b();
+  for (int i = 0; i < 5; ++i) net.kernel.schedule(Duration(1ms * (i + 1)), [&] { end_a.send(kB); });
+  for (int i = 0; i < 4; ++i) net.kernel.schedule(Duration(1ms * (i + 1)), [&] { end_b.send(kA); });
+  net.kernel.run_until(100ms);
   BOOST_TEST(end_b.got.size() == 5u);
   BOOST_TEST(end_a.got.size() == 4u);
-  BOOST_TEST(topology.core()->held() == 5u);
-  BOOST_TEST(topology.core()->dropped() == 0u);
+  BOOST_TEST(net.topology.core()->held() == 5u);
+  BOOST_TEST(net.topology.core()->dropped() == 0u);
 }
 
 // A partitioned packet is dropped before the hold is consulted: the hold never sees it, holds
 // nothing, and the packet never arrives (not even late); the other direction is held.
 BOOST_AUTO_TEST_CASE(filtered_packets_are_dropped_before_any_hold) {
-  Kernel kernel;
-  Topology topology;
-  const auto a = topology.add_public_host("a", kA.ip, CoreLinkSpec{.delay = 1ms});
-  const auto b = topology.add_public_host("b", kB.ip, CoreLinkSpec{.delay = 1ms});
-  topology.set_filter([](std::uint32_t src, std::uint32_t dst) { return src == kA.ip && dst == kB.ip; });
+  PublicPair net(CoreLinkSpec{.delay = 1ms}, CoreLinkSpec{.delay = 1ms});
+  net.topology.set_filter(
+      [](std::uint32_t src, std::uint32_t dst) { return src == kA.ip && dst == kB.ip; });
   std::vector<std::pair<std::uint32_t, std::uint32_t>> calls;
-  topology.set_hold([&calls](std::uint32_t src, std::uint32_t dst) {
+  net.topology.set_hold([&calls](std::uint32_t src, std::uint32_t dst) {
     calls.emplace_back(src, dst);
     return 4ms;
   });
-  UdpEnd end_a(kernel, topology.node(a), kA);
-  UdpEnd end_b(kernel, topology.node(b), kB);
-  kernel.run_until(1ms);
+  UdpEnd end_a = net.end_at_a();
+  UdpEnd end_b = net.end_at_b();
+  net.kernel.run_until(1ms);
   end_a.send(kB);
   end_a.send(kB);
   end_b.send(kA);
-  kernel.run_until(1s);
+  net.kernel.run_until(1s);
   BOOST_TEST(end_b.got.empty());
   BOOST_REQUIRE_EQUAL(end_a.got.size(), 1u);
   BOOST_TEST((end_a.got[0].at - 1ms).count() == (2ms + 4ms + 2 * kSerialization).count());
   BOOST_REQUIRE_EQUAL(calls.size(), 1u);
   BOOST_TEST(calls[0].first == kB.ip);
   BOOST_TEST(calls[0].second == kA.ip);
-  BOOST_TEST(topology.core()->dropped() == 2u);
-  BOOST_TEST(topology.core()->held() == 1u);
+  BOOST_TEST(net.topology.core()->dropped() == 2u);
+  BOOST_TEST(net.topology.core()->held() == 1u);
 }

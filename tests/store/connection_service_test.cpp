@@ -2,17 +2,7 @@
 #define BOOST_TEST_MODULE store_connection_service
 #include "store/connection_service.hpp"
 
-#include <boost/test/unit_test.hpp>
-#include <stdexcept>
-
-#include "tests/support/store_harness.hpp"
-
-using namespace connsim::store;
-using namespace connsim::testing;
-using std::chrono::milliseconds;
-using std::chrono::seconds;
-using Strings = std::vector<std::string>;
-using Millis = std::vector<long long>;
+#include "tests/support/store_test_prelude.hpp"
 
 namespace {
 
@@ -21,6 +11,11 @@ ConnectionServiceOptions fixed_service() {
   options.direct_step_filter = DirectStepFilter::fixed;
   options.peer_exchange_reader = PeerExchangeReader::fixed;
   return options;
+}
+
+/// When each dial of Alice's relay address started, in whole ms.
+Millis alice_relay_dial_starts(const StoreHarness& h) {
+  return to_ms(h.net.dial_start_times(relay_addr(kAlice)));
 }
 
 /// The bootstrap node's peer-exchange message, in the shape it really sends.
@@ -226,7 +221,7 @@ BOOST_AUTO_TEST_CASE(seed_retry_makes_three_attempts_one_then_two_seconds_apart)
   const auto result = h.run(h.service.connect_to_discovered_peer_with_retry(presence_of(kAlice)));
   BOOST_TEST(result ==
              (ConnectResult{false, ConnectionType::none, "All connection methods failed"}));
-  BOOST_TEST(to_ms(h.net.dial_start_times(relay_addr(kAlice))) == (Millis{0, 1000, 3000}),
+  BOOST_TEST(alice_relay_dial_starts(h) == (Millis{0, 1000, 3000}),
              boost::test_tools::per_element());
   BOOST_TEST(to_ms(h.net.dial_start_times("relay-helper:" + kAlice)) == (Millis{0, 1000, 3000}),
              boost::test_tools::per_element());
@@ -240,8 +235,7 @@ BOOST_AUTO_TEST_CASE(retry_stops_at_the_first_success) {
   h.net.script_dial(relay_addr(kAlice), {Scripted::fail("Connection timeout"), Scripted::ok()});
   const auto result = h.run(h.service.connect_to_discovered_peer_with_retry(presence_of(kAlice)));
   BOOST_TEST(result == (ConnectResult{true, ConnectionType::relay, std::nullopt}));
-  BOOST_TEST(to_ms(h.net.dial_start_times(relay_addr(kAlice))) == (Millis{0, 1000}),
-             boost::test_tools::per_element());
+  BOOST_TEST(alice_relay_dial_starts(h) == (Millis{0, 1000}), boost::test_tools::per_element());
   BOOST_TEST(h.service.attempts_started() == 2u);
 }
 
@@ -251,7 +245,7 @@ BOOST_AUTO_TEST_CASE(the_wait_starts_when_a_slow_attempt_has_failed) {
   const auto result = h.run(h.service.connect_to_discovered_peer_with_retry(presence_of(kAlice)));
   BOOST_TEST(!result.success);
   // 6 s dial, 1 s wait, 6 s dial, 2 s wait, 6 s dial.
-  BOOST_TEST(to_ms(h.net.dial_start_times(relay_addr(kAlice))) == (Millis{0, 7000, 15000}),
+  BOOST_TEST(alice_relay_dial_starts(h) == (Millis{0, 7000, 15000}),
              boost::test_tools::per_element());
   BOOST_TEST(to_ms(h.clock.now()) == 21000);
 }
@@ -268,30 +262,26 @@ BOOST_AUTO_TEST_CASE(zero_retries_make_no_attempt_and_report_max_retries_exceede
 BOOST_AUTO_TEST_CASE(the_base_delay_argument_scales_the_waits) {
   StoreHarness h;
   h.run(h.service.connect_to_discovered_peer_with_retry(presence_of(kAlice), 4, milliseconds(250)));
-  BOOST_TEST(to_ms(h.net.dial_start_times(relay_addr(kAlice))) == (Millis{0, 250, 750, 1750}),
+  BOOST_TEST(alice_relay_dial_starts(h) == (Millis{0, 250, 750, 1750}),
              boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(fixed_policy_waits_the_same_each_time) {
   StoreHarness h;
-  RetryPolicy policy;
-  policy.kind = RetryKind::fixed;
-  policy.max_attempts = 4;
-  h.run(h.service.connect_with_policy(presence_of(kAlice), policy));
-  BOOST_TEST(to_ms(h.net.dial_start_times(relay_addr(kAlice))) == (Millis{0, 1000, 2000, 3000}),
+  h.run(h.service.connect_with_policy(presence_of(kAlice),
+                                      {.kind = RetryKind::fixed, .max_attempts = 4}));
+  BOOST_TEST(alice_relay_dial_starts(h) == (Millis{0, 1000, 2000, 3000}),
              boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(deadline_bounded_policy_starts_no_attempt_after_the_deadline) {
   StoreHarness h;
-  RetryPolicy policy;
-  policy.kind = RetryKind::deadline_bounded;
-  policy.max_attempts = 10;
-  policy.deadline = seconds(3);
+  const RetryPolicy policy{
+      .kind = RetryKind::deadline_bounded, .max_attempts = 10, .deadline = seconds(3)};
   const auto result = h.run(h.service.connect_with_policy(presence_of(kAlice), policy));
   BOOST_TEST(result.error.value_or("") == "All connection methods failed");
   // 0, 1 s, 3 s; a fourth would start at 7 s, past the 3 s deadline.
-  BOOST_TEST(to_ms(h.net.dial_start_times(relay_addr(kAlice))) == (Millis{0, 1000, 3000}),
+  BOOST_TEST(alice_relay_dial_starts(h) == (Millis{0, 1000, 3000}),
              boost::test_tools::per_element());
   BOOST_TEST(to_ms(h.clock.now()) == 3000);
 }
@@ -304,7 +294,7 @@ BOOST_AUTO_TEST_CASE(jittered_policy_uses_the_injected_rng) {
   policy.kind = RetryKind::exponential_jitter;
   h.run(service.connect_with_policy(presence_of(kAlice), policy));
   // 1 s * 0.5, then 2 s * 1.25.
-  BOOST_TEST(to_ms(h.net.dial_start_times(relay_addr(kAlice))) == (Millis{0, 500, 3000}),
+  BOOST_TEST(alice_relay_dial_starts(h) == (Millis{0, 500, 3000}),
              boost::test_tools::per_element());
   // One draw per failed attempt: the wait after the last failure is computed (a deadline-bounded
   // policy needs it to decide) but never slept.

@@ -4,6 +4,7 @@
 #define BOOST_TEST_MODULE store_js_async
 #include <boost/test/unit_test.hpp>
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -28,6 +29,12 @@ void tick_clock(Log& log, int n, int k = 1) {
     log.push_back("tick " + std::to_string(k));
     tick_clock(log, n, k + 1);
   }));
+}
+
+/// An async function that awaits `p` holding `keep`: its frame, and so `keep`, live until it ends.
+js::Promise<int> await_holding(std::shared_ptr<int> keep, js::Promise<int> p) {
+  co_await p;
+  co_return *keep;
 }
 
 /// An async function that awaits `p` and logs around it.
@@ -297,10 +304,7 @@ BOOST_AUTO_TEST_CASE(the_scope_holds_its_waits_weakly) {
     scope->add_wait([weak = std::weak_ptr<js::Settler<int>::State>(operation.state())](std::exception_ptr error) {
       if (auto state = weak.lock()) state->reject(std::move(error));
     });
-    auto awaiting = [](std::shared_ptr<int> keep, js::Promise<int> p) -> js::Promise<int> {
-      co_await p;
-      co_return *keep;
-    }(std::move(witness), operation.promise());
+    auto awaiting = await_holding(std::move(witness), operation.promise());
     BOOST_TEST(!alive.expired());
   }
   BOOST_TEST(alive.expired());
@@ -334,10 +338,7 @@ BOOST_AUTO_TEST_CASE(a_promise_that_never_settles_releases_its_awaiter) {
   std::weak_ptr<int> alive = witness;
   {
     js::Settler<int> never;
-    auto awaiting = [](std::shared_ptr<int> keep, js::Promise<int> p) -> js::Promise<int> {
-      co_await p;
-      co_return *keep;
-    }(std::move(witness), never.promise());
+    auto awaiting = await_holding(std::move(witness), never.promise());
     BOOST_TEST(!alive.expired());
   }
   BOOST_TEST(alive.expired());

@@ -2,17 +2,9 @@
 #define BOOST_TEST_MODULE store_musig2_store
 #include "store/musig2_store.hpp"
 
-#include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
-#include <stdexcept>
 
-#include "tests/support/store_harness.hpp"
-
-using namespace connsim::store;
-using namespace connsim::testing;
-using std::chrono::milliseconds;
-using std::chrono::seconds;
-using Strings = std::vector<std::string>;
+#include "tests/support/store_test_prelude.hpp"
 
 namespace {
 
@@ -51,6 +43,42 @@ std::vector<nlohmann::json> sent_to(const ScriptedNetwork& net, const PeerId& pe
     if (json.value("type", "") == type) found.push_back(json);
   }
   return found;
+}
+
+/// The harness's Musig2Store, made with `options`, holding the shared wallet of `participants`.
+Musig2Store& musig2_with_wallet(StoreHarness& h, std::vector<std::optional<PeerId>> participants,
+                                Musig2StoreOptions options = {}) {
+  auto& musig2 = h.make_musig2(options);
+  musig2.add_shared_wallet(wallet_of(std::move(participants)));
+  return musig2;
+}
+
+struct TwoProposals {
+  std::string first_id, second_id;
+  std::size_t sessions = 0;  // how many the store holds afterwards
+};
+
+/// Two spends proposed at 777 ms, one after the other, on a store made with `options` holding
+/// the shared wallet of kSelf and Alice (reachable).
+TwoProposals two_proposals_in_one_millisecond(Musig2StoreOptions options) {
+  StoreHarness h;
+  auto& musig2 = musig2_with_wallet(h, {kSelf, kAlice}, options);
+  h.reachable_peer(kAlice);
+  h.clock.advance(milliseconds(777));
+  const auto first = h.run(musig2.propose_spend(spend()));
+  const auto second = h.run(musig2.propose_spend(spend()));
+  return {first.session_id.value_or(""), second.session_id.value_or(""), musig2.sessions().size()};
+}
+
+/// Session `id` is still in `state` 1 ms before `after` from now, and fails at `after` with
+/// `failure`.
+void expect_timeout(StoreHarness& h, const Musig2Store& musig2, const std::string& id,
+                    Duration after, SessionState state, const std::string& failure) {
+  h.clock.advance(after - milliseconds(1));
+  BOOST_TEST(musig2.session(id)->state == state);
+  h.clock.advance(milliseconds(1));
+  BOOST_TEST(musig2.session(id)->state == SessionState::failed);
+  BOOST_TEST(musig2.session(id)->failure.value_or("") == failure);
 }
 
 }  // namespace
@@ -143,8 +171,7 @@ BOOST_AUTO_TEST_SUITE(propose_spend)
 
 BOOST_AUTO_TEST_CASE(an_unknown_wallet_is_shared_wallet_not_found) {
   StoreHarness h;
-  auto& musig2 = h.make_musig2();
-  musig2.add_shared_wallet(wallet_of({kSelf, kAlice}));
+  auto& musig2 = musig2_with_wallet(h, {kSelf, kAlice});
   const auto result = h.run(musig2.propose_spend(spend("no-such-wallet")));
   BOOST_TEST(!result.success);
   BOOST_TEST(result.error.value_or("") == "Shared wallet not found");
@@ -154,8 +181,7 @@ BOOST_AUTO_TEST_CASE(an_unknown_wallet_is_shared_wallet_not_found) {
 
 BOOST_AUTO_TEST_CASE(unreachable_participants_are_listed_by_their_first_12_characters) {
   StoreHarness h;
-  auto& musig2 = h.make_musig2();
-  musig2.add_shared_wallet(wallet_of({kSelf, kAlice, kBob, kCarol}));
+  auto& musig2 = musig2_with_wallet(h, {kSelf, kAlice, kBob, kCarol});
   h.advertise(presence_of(kAlice));
   h.reachable_peer(kBob);
   h.advertise(presence_of(kCarol));
@@ -169,8 +195,7 @@ BOOST_AUTO_TEST_CASE(unreachable_participants_are_listed_by_their_first_12_chara
 
 BOOST_AUTO_TEST_CASE(participants_without_a_peer_id_are_skipped) {
   StoreHarness h;
-  auto& musig2 = h.make_musig2();
-  musig2.add_shared_wallet(wallet_of({kSelf, std::nullopt, kAlice, PeerId{}}));
+  auto& musig2 = musig2_with_wallet(h, {kSelf, std::nullopt, kAlice, PeerId{}});
   h.reachable_peer(kAlice);
   const auto result = h.run(musig2.propose_spend(spend()));
   BOOST_TEST(result.success);
@@ -182,8 +207,7 @@ BOOST_AUTO_TEST_CASE(participants_without_a_peer_id_are_skipped) {
 
 BOOST_AUTO_TEST_CASE(success_creates_a_pending_session_and_sends_the_proposal) {
   StoreHarness h;
-  auto& musig2 = h.make_musig2();
-  musig2.add_shared_wallet(wallet_of({kSelf, kAlice, kBob}));
+  auto& musig2 = musig2_with_wallet(h, {kSelf, kAlice, kBob});
   h.reachable_peer(kAlice, milliseconds(200));
   h.reachable_peer(kBob, milliseconds(34));
   h.clock.advance(milliseconds(1000));
@@ -213,40 +237,24 @@ BOOST_AUTO_TEST_CASE(success_creates_a_pending_session_and_sends_the_proposal) {
 }
 
 BOOST_AUTO_TEST_CASE(seed_two_proposals_in_the_same_millisecond_collide) {
-  StoreHarness h;
-  auto& musig2 = h.make_musig2();
-  musig2.add_shared_wallet(wallet_of({kSelf, kAlice}));
-  h.reachable_peer(kAlice);
-  h.clock.advance(milliseconds(777));
-  const auto first = h.run(musig2.propose_spend(spend()));
-  const auto second = h.run(musig2.propose_spend(spend()));
-  BOOST_TEST(first.session_id.value_or("") == "pending-777");
-  BOOST_TEST(second.session_id.value_or("") == "pending-777");
-  BOOST_TEST(musig2.sessions().size() == 1u);  // field bug 9: the second replaced the first
+  const TwoProposals two = two_proposals_in_one_millisecond({});
+  BOOST_TEST(two.first_id == "pending-777");
+  BOOST_TEST(two.second_id == "pending-777");
+  BOOST_TEST(two.sessions == 1u);  // field bug 9: the second replaced the first
 }
 
 BOOST_AUTO_TEST_CASE(unique_session_ids_keep_same_millisecond_proposals_apart) {
-  StoreHarness h;
-  Musig2StoreOptions options;
-  options.unique_session_ids = true;
-  auto& musig2 = h.make_musig2(options);
-  musig2.add_shared_wallet(wallet_of({kSelf, kAlice}));
-  h.reachable_peer(kAlice);
-  h.clock.advance(milliseconds(777));
-  const auto first = h.run(musig2.propose_spend(spend()));
-  const auto second = h.run(musig2.propose_spend(spend()));
-  BOOST_TEST(first.session_id.value_or("") == "pending-777-1");
-  BOOST_TEST(second.session_id.value_or("") == "pending-777-2");
-  BOOST_TEST(musig2.sessions().size() == 2u);
+  const TwoProposals two = two_proposals_in_one_millisecond({.unique_session_ids = true});
+  BOOST_TEST(two.first_id == "pending-777-1");
+  BOOST_TEST(two.second_id == "pending-777-2");
+  BOOST_TEST(two.sessions == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(partial_connectivity_signs_with_a_quorum) {
   StoreHarness h;
-  Musig2StoreOptions options;
-  options.allow_partial_connectivity = true;
-  options.min_connected_participants = 1;
-  auto& musig2 = h.make_musig2(options);
-  musig2.add_shared_wallet(wallet_of({kSelf, kAlice, kBob}));
+  auto& musig2 =
+      musig2_with_wallet(h, {kSelf, kAlice, kBob},
+                         {.allow_partial_connectivity = true, .min_connected_participants = 1});
   h.reachable_peer(kAlice);
   h.advertise(presence_of(kBob));
   const auto result = h.run(musig2.propose_spend(spend()));
@@ -262,11 +270,9 @@ BOOST_AUTO_TEST_CASE(partial_connectivity_signs_with_a_quorum) {
 
 BOOST_AUTO_TEST_CASE(partial_connectivity_below_the_quorum_reports_only_n_of_m) {
   StoreHarness h;
-  Musig2StoreOptions options;
-  options.allow_partial_connectivity = true;
-  options.min_connected_participants = 2;
-  auto& musig2 = h.make_musig2(options);
-  musig2.add_shared_wallet(wallet_of({kSelf, kAlice, kBob, kCarol}));
+  auto& musig2 =
+      musig2_with_wallet(h, {kSelf, kAlice, kBob, kCarol},
+                         {.allow_partial_connectivity = true, .min_connected_participants = 2});
   h.reachable_peer(kAlice);
   h.advertise(presence_of(kBob));
   h.advertise(presence_of(kCarol));
@@ -278,10 +284,7 @@ BOOST_AUTO_TEST_CASE(partial_connectivity_below_the_quorum_reports_only_n_of_m) 
 
 BOOST_AUTO_TEST_CASE(partial_connectivity_without_a_minimum_requires_every_other_participant) {
   StoreHarness h;
-  Musig2StoreOptions options;
-  options.allow_partial_connectivity = true;
-  auto& musig2 = h.make_musig2(options);
-  musig2.add_shared_wallet(wallet_of({kSelf, kAlice, kBob}));
+  auto& musig2 = musig2_with_wallet(h, {kSelf, kAlice, kBob}, {.allow_partial_connectivity = true});
   h.reachable_peer(kAlice);
   h.advertise(presence_of(kBob));
   const auto result = h.run(musig2.propose_spend(spend()));
@@ -290,10 +293,7 @@ BOOST_AUTO_TEST_CASE(partial_connectivity_without_a_minimum_requires_every_other
 
 BOOST_AUTO_TEST_CASE(the_connectivity_check_times_out_and_the_seed_keeps_connecting) {
   StoreHarness h;
-  Musig2StoreOptions options;
-  options.connectivity_timeout = seconds(5);
-  auto& musig2 = h.make_musig2(options);
-  musig2.add_shared_wallet(wallet_of({kSelf, kAlice}));
+  auto& musig2 = musig2_with_wallet(h, {kSelf, kAlice}, {.connectivity_timeout = seconds(5)});
   h.reachable_peer(kAlice, seconds(10));
   Spawned<ProposeSpendResult> running(h.io, musig2.propose_spend(spend()));
   h.clock.advance_to(milliseconds(4999));
@@ -311,10 +311,7 @@ BOOST_AUTO_TEST_CASE(the_connectivity_check_times_out_and_the_seed_keeps_connect
 
 BOOST_AUTO_TEST_CASE(the_connectivity_check_passes_when_the_work_wins_the_race) {
   StoreHarness h;
-  Musig2StoreOptions options;
-  options.connectivity_timeout = seconds(5);
-  auto& musig2 = h.make_musig2(options);
-  musig2.add_shared_wallet(wallet_of({kSelf, kAlice}));
+  auto& musig2 = musig2_with_wallet(h, {kSelf, kAlice}, {.connectivity_timeout = seconds(5)});
   h.reachable_peer(kAlice, seconds(1));
   const auto result = h.run(musig2.propose_spend(spend()));
   BOOST_TEST(result.success);
@@ -323,10 +320,7 @@ BOOST_AUTO_TEST_CASE(the_connectivity_check_passes_when_the_work_wins_the_race) 
 
 BOOST_AUTO_TEST_CASE(the_connectivity_check_passes_at_once_when_everyone_is_connected) {
   StoreHarness h;
-  Musig2StoreOptions options;
-  options.connectivity_timeout = seconds(5);
-  auto& musig2 = h.make_musig2(options);
-  musig2.add_shared_wallet(wallet_of({kSelf, kAlice}));
+  auto& musig2 = musig2_with_wallet(h, {kSelf, kAlice}, {.connectivity_timeout = seconds(5)});
   h.net.fire_peer_connected(kAlice, ConnectionType::webrtc);
   h.clock.advance(milliseconds(42));
   const auto result = h.run(musig2.propose_spend(spend()));
@@ -337,11 +331,9 @@ BOOST_AUTO_TEST_CASE(the_connectivity_check_passes_at_once_when_everyone_is_conn
 
 BOOST_AUTO_TEST_CASE(cancel_on_timeout_stops_the_connection_work) {
   StoreHarness h;
-  Musig2StoreOptions options;
-  options.connectivity_timeout = seconds(5);
-  options.cancel_on_timeout = true;
-  auto& musig2 = h.make_musig2(options);
-  musig2.add_shared_wallet(wallet_of({kSelf, kAlice, kBob, kCarol, kDave}));
+  auto& musig2 =
+      musig2_with_wallet(h, {kSelf, kAlice, kBob, kCarol, kDave},
+                         {.connectivity_timeout = seconds(5), .cancel_on_timeout = true});
   for (const auto& peer : {kAlice, kBob, kCarol, kDave}) h.reachable_peer(peer, seconds(10));
   Spawned<ProposeSpendResult> running(h.io, musig2.propose_spend(spend()));
   h.clock.advance_to(seconds(5));
@@ -370,8 +362,7 @@ BOOST_AUTO_TEST_SUITE(signing_session)
 
 BOOST_AUTO_TEST_CASE(a_two_of_two_session_completes_after_nonce_and_partial_signature_rounds) {
   StoreHarness h;
-  auto& musig2 = h.make_musig2();
-  musig2.add_shared_wallet(wallet_of({kSelf, kAlice}));
+  auto& musig2 = musig2_with_wallet(h, {kSelf, kAlice});
   h.reachable_peer(kAlice);
   const std::string id = h.run(musig2.propose_spend(spend())).session_id.value_or("");
   h.net.fire_message(kAlice, kMusig2Protocol, message("nonce", id));
@@ -389,51 +380,37 @@ BOOST_AUTO_TEST_CASE(a_two_of_two_session_completes_after_nonce_and_partial_sign
 
 BOOST_AUTO_TEST_CASE(a_missing_nonce_fails_the_session_after_60_seconds) {
   StoreHarness h;
-  auto& musig2 = h.make_musig2();
-  musig2.add_shared_wallet(wallet_of({kSelf, kAlice}));
+  auto& musig2 = musig2_with_wallet(h, {kSelf, kAlice});
   h.reachable_peer(kAlice);
   const std::string id = h.run(musig2.propose_spend(spend())).session_id.value_or("");
-  h.clock.advance(milliseconds(59'999));
-  BOOST_TEST(musig2.session(id)->state == SessionState::collecting_nonces);
-  h.clock.advance(milliseconds(1));
-  BOOST_TEST(musig2.session(id)->state == SessionState::failed);
-  BOOST_TEST(musig2.session(id)->failure.value_or("") == "Nonce collection timed out");
+  expect_timeout(h, musig2, id, seconds(60), SessionState::collecting_nonces,
+                 "Nonce collection timed out");
 }
 
 BOOST_AUTO_TEST_CASE(a_missing_partial_signature_fails_the_session_60_seconds_into_signing) {
   StoreHarness h;
-  auto& musig2 = h.make_musig2();
-  musig2.add_shared_wallet(wallet_of({kSelf, kAlice}));
+  auto& musig2 = musig2_with_wallet(h, {kSelf, kAlice});
   h.reachable_peer(kAlice);
   const std::string id = h.run(musig2.propose_spend(spend())).session_id.value_or("");
   h.clock.advance(seconds(10));
   h.net.fire_message(kAlice, kMusig2Protocol, message("nonce", id));
-  h.clock.advance(milliseconds(59'999));
-  BOOST_TEST(musig2.session(id)->state == SessionState::signing);
-  h.clock.advance(milliseconds(1));
-  BOOST_TEST(musig2.session(id)->state == SessionState::failed);
-  BOOST_TEST(musig2.session(id)->failure.value_or("") == "Partial signature collection timed out");
+  expect_timeout(h, musig2, id, seconds(60), SessionState::signing,
+                 "Partial signature collection timed out");
 }
 
 BOOST_AUTO_TEST_CASE(the_session_timeout_ends_any_active_session_after_five_minutes) {
   StoreHarness h;
-  Musig2StoreOptions options;
-  options.nonce_timeout = std::chrono::minutes(10);
-  auto& musig2 = h.make_musig2(options);
-  musig2.add_shared_wallet(wallet_of({kSelf, kAlice}));
+  auto& musig2 =
+      musig2_with_wallet(h, {kSelf, kAlice}, {.nonce_timeout = std::chrono::minutes(10)});
   h.reachable_peer(kAlice);
   const std::string id = h.run(musig2.propose_spend(spend())).session_id.value_or("");
-  h.clock.advance(std::chrono::minutes(5) - milliseconds(1));
-  BOOST_TEST(musig2.session(id)->state == SessionState::collecting_nonces);
-  h.clock.advance(milliseconds(1));
-  BOOST_TEST(musig2.session(id)->state == SessionState::failed);
-  BOOST_TEST(musig2.session(id)->failure.value_or("") == "Session timed out");
+  expect_timeout(h, musig2, id, std::chrono::minutes(5), SessionState::collecting_nonces,
+                 "Session timed out");
 }
 
 BOOST_AUTO_TEST_CASE(only_session_participants_count_towards_a_round) {
   StoreHarness h;
-  auto& musig2 = h.make_musig2();
-  musig2.add_shared_wallet(wallet_of({kSelf, kAlice, kBob}));
+  auto& musig2 = musig2_with_wallet(h, {kSelf, kAlice, kBob});
   h.reachable_peer(kAlice);
   h.reachable_peer(kBob);
   const std::string id = h.run(musig2.propose_spend(spend())).session_id.value_or("");
@@ -455,8 +432,7 @@ BOOST_AUTO_TEST_CASE(only_session_participants_count_towards_a_round) {
 
 BOOST_AUTO_TEST_CASE(only_the_coordinator_advances_a_participants_session) {
   StoreHarness h;
-  auto& musig2 = h.make_musig2();
-  musig2.add_shared_wallet(wallet_of({kAlice, kSelf, kBob}));
+  auto& musig2 = musig2_with_wallet(h, {kAlice, kSelf, kBob});
   h.net.fire_message(kAlice, kMusig2Protocol,
                      nlohmann::json{{"type", "session-proposal"},
                                     {"sessionId", "pending-42"},
@@ -478,8 +454,7 @@ BOOST_AUTO_TEST_CASE(only_the_coordinator_advances_a_participants_session) {
 
 BOOST_AUTO_TEST_CASE(a_participant_answers_a_proposal_for_its_wallet_with_a_nonce) {
   StoreHarness h;
-  auto& musig2 = h.make_musig2();
-  musig2.add_shared_wallet(wallet_of({kAlice, kSelf}));
+  auto& musig2 = musig2_with_wallet(h, {kAlice, kSelf});
   const std::string proposal = nlohmann::json{
       {"type", "session-proposal"},
       {"sessionId", "pending-42"},
@@ -503,8 +478,7 @@ BOOST_AUTO_TEST_CASE(a_participant_answers_a_proposal_for_its_wallet_with_a_nonc
 
 BOOST_AUTO_TEST_CASE(malformed_messages_from_a_peer_are_ignored) {
   StoreHarness h;
-  auto& musig2 = h.make_musig2();
-  musig2.add_shared_wallet(wallet_of({kAlice, kSelf}));
+  auto& musig2 = musig2_with_wallet(h, {kAlice, kSelf});
   const Strings payloads = {
       "not json",
       "[1,2,3]",

@@ -3,17 +3,7 @@
 #define BOOST_TEST_MODULE store_p2p_store
 #include "store/p2p_store.hpp"
 
-#include <boost/test/unit_test.hpp>
-#include <stdexcept>
-
-#include "tests/support/store_harness.hpp"
-
-using namespace connsim::store;
-using namespace connsim::testing;
-using std::chrono::milliseconds;
-using std::chrono::seconds;
-using Strings = std::vector<std::string>;
-using Millis = std::vector<long long>;
+#include "tests/support/store_test_prelude.hpp"
 
 namespace {
 

@@ -147,11 +147,23 @@ class Driver {
   }
 }
 
+/// Starts a host with Driver.start's `options`, runs `body(driver)` and closes the host after it,
+/// whether the body passed or threw.
+async function with_driver(options, body) {
+  const driver = await Driver.start(options);
+  try {
+    await body(driver);
+  } finally {
+    await driver.close();
+  }
+}
+
 /// A scripted world: its own event queue in virtual time, a table of live connections, and a
 /// dial policy per address. run() interleaves its events with the host's timers, earliest
 /// first (the world's own events first at a tie), exactly as a lockstep driver must.
 class FakeWorld {
-  constructor() {
+  /// `fields` replace the defaults: dial_policy(call), answer(call), randoms.
+  constructor(fields = {}) {
     this.queue = [];
     this.seq = 0;
     this.connections = new Map();  // "wallet>peer" -> type
@@ -159,6 +171,7 @@ class FakeWorld {
     this.randoms = [];
     this.calls = [];
     this.in_flight = new Map();  // call id -> { cancelled }
+    Object.assign(this, fields);
   }
 
   connect(wallet, peer, type) { this.connections.set(`${wallet}>${peer}`, type); }
@@ -216,6 +229,15 @@ class FakeWorld {
   }
 }
 
+/// Creates `wallet` (its peer id the same) at t 0, with the store `options` when given, and gives it
+/// at t 0 the presence of each of `peers`: a peer id, or { id, fields } with presence()'s fields.
+async function wallet_with_peers(driver, wallet, peers, options = undefined) {
+  await driver.send({ op: 'create', wallet, peer_id: wallet, ...(options === undefined ? {} : { options }), t: 0 });
+  for (const p of peers) {
+    await driver.send({ op: 'event', wallet, t: 0, kind: 'presence', presence: presence(p.id ?? p, p.fields ?? {}) });
+  }
+}
+
 /// A presence record as gossiped.
 function presence(peerId, fields = {}) {
   return {
@@ -224,4 +246,4 @@ function presence(peerId, fields = {}) {
   };
 }
 
-module.exports = { Driver, FakeWorld, presence, SECOND, MS, JS_DIR };
+module.exports = { Driver, FakeWorld, with_driver, wallet_with_peers, presence, SECOND, MS, JS_DIR };
