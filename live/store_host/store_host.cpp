@@ -7,7 +7,7 @@
 #include "live/store_host/wire.hpp"
 #include "store/connection_service.hpp"
 #include "store/contacts_store.hpp"
-#include "store/rng.hpp"
+#include "store/splitmix64.hpp"
 
 namespace connsim::live {
 
@@ -16,22 +16,12 @@ using nlohmann::json;
 
 namespace {
 
-/// splitmix64 seeded from the run's seed and the wallet: the jittered retry's draws.
-class WalletRng final : public store::Rng {
- public:
-  WalletRng(std::uint64_t seed, std::string_view wallet) : state_(seed) {
-    for (char c : wallet) state_ = (state_ ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-  }
-  std::uint64_t next_u64() override {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-
- private:
-  std::uint64_t state_;
-};
+/// The seed of a wallet's retry jitter: the run's seed with the wallet's name folded in (FNV-1a
+/// steps), drawn with splitmix64.
+std::uint64_t wallet_rng_seed(std::uint64_t seed, std::string_view wallet) {
+  for (char c : wallet) seed = (seed ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  return seed;
+}
 
 std::string text(const json& object, const char* key) {
   auto it = object.find(key);
@@ -51,7 +41,7 @@ std::string what_of(std::exception_ptr error) {
 }  // namespace
 
 struct LiveStoreHost::Stores {
-  WalletRng rng;
+  store::SplitMix64Rng rng;
   PipeNetwork network;
   store::ContactsStore contacts;
   store::ConnectionService service;
@@ -60,7 +50,7 @@ struct LiveStoreHost::Stores {
 
   Stores(store::Executor executor, store::Clock& clock, std::uint64_t seed, const std::string& wallet,
          const store::PeerId& peer_id, PipeNetwork::Writer writer, const sim::WalletStoreOptions& options)
-      : rng(seed, wallet),
+      : rng(wallet_rng_seed(seed, wallet)),
         network(executor, peer_id, std::move(writer)),
         contacts(clock),
         service(executor, network, clock, &rng, options.connection),

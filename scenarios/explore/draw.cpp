@@ -9,6 +9,8 @@
 #include <set>
 #include <vector>
 
+#include "store/splitmix64.hpp"
+
 namespace connsim::scenarios::explore {
 namespace {
 
@@ -16,12 +18,7 @@ using json = nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
+using store::splitmix64;
 
 /// The draw's random numbers: splitmix64, so a draw never depends on the standard library's
 /// distributions (which differ between implementations).
