@@ -158,17 +158,26 @@ void LiveStoreHost::action(const json& message) {
   const std::uint64_t id = id_field->get<std::uint64_t>();
   const std::string name = text(message, "name");
   if (name == "connect") {
-    asio::co_spawn(executor_, run_connect(id, text(message, "peer")), asio::detached);
+    start_action(id, "connect", wire::connect_result,
+                 [this, peer = text(message, "peer")]() mutable {
+                   return stores_->p2p.connect_to_online_peer(std::move(peer));
+                 });
   } else if (name == "connect_many") {
     std::vector<store::PeerId> peers;
     for (const auto& peer : message.value("peers", json::array())) {
       if (peer.is_string()) peers.push_back(peer.get<std::string>());
     }
-    asio::co_spawn(executor_, run_connect_many(id, std::move(peers)), asio::detached);
+    start_action(id, "connect_many", wire::connect_many_result,
+                 [this, peers = std::move(peers)]() mutable {
+                   return stores_->p2p.connect_to_multiple_peers(std::move(peers));
+                 });
   } else if (name == "propose_spend") {
     store::SpendProposalParams params{text(message, "shared_wallet"), message.value("recipient", std::string("recipient")),
                                       message.value("amount_sats", std::int64_t{10000})};
-    asio::co_spawn(executor_, run_propose_spend(id, std::move(params)), asio::detached);
+    start_action(id, "propose_spend", wire::propose_spend_result,
+                 [this, params = std::move(params)]() mutable {
+                   return stores_->musig2.propose_spend(std::move(params));
+                 });
   } else if (name == "getter") {
     try {
       report_result(id, getter(message));
@@ -189,37 +198,23 @@ json LiveStoreHost::getter(const json& message) const {
   throw std::runtime_error("unknown getter \"" + name + "\"");
 }
 
-store::Task<void> LiveStoreHost::run_connect(std::uint64_t id, store::PeerId peer) {
-  std::exception_ptr error;
-  try {
-    const store::ConnectResult result = co_await stores_->p2p.connect_to_online_peer(std::move(peer));
-    report_result(id, wire::connect_result(result));
-  } catch (...) {
-    error = std::current_exception();
-  }
-  if (error) report_store_error("action connect", what_of(error), id);
+template <class Encode, class Start>
+void LiveStoreHost::start_action(std::uint64_t id, std::string_view name, Encode encode,
+                                 Start start) {
+  asio::co_spawn(executor_, run_action(id, name, std::move(encode), std::move(start)),
+                 asio::detached);
 }
 
-store::Task<void> LiveStoreHost::run_connect_many(std::uint64_t id, std::vector<store::PeerId> peers) {
+template <class Encode, class Start>
+store::Task<void> LiveStoreHost::run_action(std::uint64_t id, std::string_view name, Encode encode,
+                                            Start start) {
   std::exception_ptr error;
   try {
-    const auto results = co_await stores_->p2p.connect_to_multiple_peers(std::move(peers));
-    report_result(id, wire::connect_many_result(results));
+    report_result(id, encode(co_await start()));
   } catch (...) {
     error = std::current_exception();
   }
-  if (error) report_store_error("action connect_many", what_of(error), id);
-}
-
-store::Task<void> LiveStoreHost::run_propose_spend(std::uint64_t id, store::SpendProposalParams params) {
-  std::exception_ptr error;
-  try {
-    const store::ProposeSpendResult result = co_await stores_->musig2.propose_spend(std::move(params));
-    report_result(id, wire::propose_spend_result(result));
-  } catch (...) {
-    error = std::current_exception();
-  }
-  if (error) report_store_error("action propose_spend", what_of(error), id);
+  if (error) report_store_error("action " + std::string(name), what_of(error), id);
 }
 
 void LiveStoreHost::resolve(const json& message) {
