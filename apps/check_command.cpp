@@ -19,13 +19,16 @@ int run_check(const std::vector<std::string>& inputs) {
   return kExitPass;
 }
 
+/// The description and the options of `connsim check`.
+void describe_check(CLI::App& check, std::vector<std::string>& inputs) {
+  check.description("Validate scenarios without running them");
+  add_inputs_option(check, inputs);
+}
+
 }  // namespace
 
 Command add_check_command(CLI::App& app) {
-  auto inputs = std::make_shared<std::vector<std::string>>();
-  CLI::App* check = app.add_subcommand("check", "Validate scenarios without running them");
-  add_inputs_option(*check, *inputs);
-  return Command{check, [inputs] { return run_check(*inputs); }};
+  return add_command<std::vector<std::string>>(app, "check", describe_check, run_check);
 }
 
 }  // namespace connsim::apps

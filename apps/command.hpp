@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,19 @@ Command add_schema_command(CLI::App& app);
 Command add_merge_command(CLI::App& app);
 Command add_explore_command(CLI::App& app);
 Command add_live_cleanup_command(CLI::App& app);
+
+/// Registers subcommand `name`, whose command line fills one `Options` record: `describe` gives
+/// the subcommand its description and declares its options into the record, and the Command runs
+/// `run` on the record as parsed. The record lives as long as the Command.
+template <class Options>
+Command add_command(CLI::App& app, const std::string& name,
+                    const std::function<void(CLI::App&, Options&)>& describe,
+                    std::function<int(const Options&)> run) {
+  auto options = std::make_shared<Options>();
+  CLI::App* command = app.add_subcommand(name);
+  describe(*command, *options);
+  return Command{command, [options, run = std::move(run)] { return run(*options); }};
+}
 
 /// The required positional `inputs`: scenario files or directories.
 CLI::Option* add_inputs_option(CLI::App& command, std::vector<std::string>& inputs,

@@ -58,23 +58,27 @@ int run_conform(const ConformOptions& o) {
   return same == loaded->size() ? kExitPass : kExitFail;
 }
 
+/// The description and the options of `connsim conform`.
+void describe_conform(CLI::App& conform, ConformOptions& o) {
+  conform.description(
+      "Run scenarios with the C++ store and with the JavaScript store; fail at the first "
+      "difference in what they did");
+  add_inputs_option(conform, o.inputs,
+                    "Scenario files, or directories (every *.json in them, sorted)");
+  conform.add_option("--seed", o.seed, "Override every scenario's seed")->check(uint64_text());
+  conform
+      .add_option(
+          "--backend", o.backend,
+          "Network model for both runs: message (the default) or packet; overrides network.backend")
+      ->check(CLI::IsMember({"message", "packet"}));
+  conform.add_option("--store-path", o.store_path,
+                     "JavaScript store sources for the JS runs (default: the project's js/store)");
+}
+
 }  // namespace
 
 Command add_conform_command(CLI::App& app) {
-  auto o = std::make_shared<ConformOptions>();
-  CLI::App* conform = app.add_subcommand(
-      "conform",
-      "Run scenarios with the C++ store and with the JavaScript store; fail at the first difference "
-      "in what they did");
-  add_inputs_option(*conform, o->inputs, "Scenario files, or directories (every *.json in them, sorted)");
-  conform->add_option("--seed", o->seed, "Override every scenario's seed")->check(uint64_text());
-  conform
-      ->add_option("--backend", o->backend,
-                   "Network model for both runs: message (the default) or packet; overrides network.backend")
-      ->check(CLI::IsMember({"message", "packet"}));
-  conform->add_option("--store-path", o->store_path,
-                      "JavaScript store sources for the JS runs (default: the project's js/store)");
-  return Command{conform, [o] { return run_conform(*o); }};
+  return add_command<ConformOptions>(app, "conform", describe_conform, run_conform);
 }
 
 }  // namespace connsim::apps

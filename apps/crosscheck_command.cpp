@@ -88,30 +88,35 @@ int run_crosscheck(const CrosscheckOptions& o) {
   return same == loaded->size() ? kExitPass : kExitFail;
 }
 
+/// The description and the options of `connsim crosscheck`.
+void describe_crosscheck(CLI::App& cross, CrosscheckOptions& o) {
+  cross.description(
+      "Run scenarios on both backends; fail when their outcomes differ, report timing differences");
+  add_inputs_option(cross, o.inputs);
+  cross.add_option("--seed", o.seed, "Override every scenario's seed (with --seeds: the first)")
+      ->check(uint64_text());
+  cross
+      .add_option("--seeds", o.seeds,
+                  "Compare in distribution over N consecutive seeds instead (random networks): "
+                  "one summary line per scenario, exit 0 unless the input is invalid")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10000}));
+  cross
+      .add_option("--network", o.network,
+                  "live: compare the simulation with a live run on real js-libp2p nodes in network "
+                  "namespaces (root; docs/LIVE.md), connect by connect")
+      ->check(CLI::IsMember({"live"}));
+  cross
+      .add_option(
+          "--store", o.store,
+          "with --network live: every wallet's stores in both runs, the C++ port (cpp) or the "
+          "wallet's JavaScript (js); overrides store.implementation")
+      ->check(CLI::IsMember({"cpp", "js"}));
+}
+
 }  // namespace
 
 Command add_crosscheck_command(CLI::App& app) {
-  auto o = std::make_shared<CrosscheckOptions>();
-  CLI::App* cross = app.add_subcommand(
-      "crosscheck",
-      "Run scenarios on both backends; fail when their outcomes differ, report timing differences");
-  add_inputs_option(*cross, o->inputs);
-  cross->add_option("--seed", o->seed, "Override every scenario's seed (with --seeds: the first)")
-      ->check(uint64_text());
-  cross
-      ->add_option("--seeds", o->seeds,
-                   "Compare in distribution over N consecutive seeds instead (random networks): "
-                   "one summary line per scenario, exit 0 unless the input is invalid")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{10000}));
-  cross->add_option("--network", o->network,
-                    "live: compare the simulation with a live run on real js-libp2p nodes in network "
-                    "namespaces (root; docs/LIVE.md), connect by connect")
-      ->check(CLI::IsMember({"live"}));
-  cross->add_option("--store", o->store,
-                    "with --network live: every wallet's stores in both runs, the C++ port (cpp) or the "
-                    "wallet's JavaScript (js); overrides store.implementation")
-      ->check(CLI::IsMember({"cpp", "js"}));
-  return Command{cross, [o] { return run_crosscheck(*o); }};
+  return add_command<CrosscheckOptions>(app, "crosscheck", describe_crosscheck, run_crosscheck);
 }
 
 }  // namespace connsim::apps

@@ -146,41 +146,51 @@ int run_explore(const ExploreCommandOptions& o, const std::string& command) {
   return report.groups.empty() ? kExitPass : kExitFail;
 }
 
+/// The description and the options of `connsim explore`.
+void describe_explore(CLI::App& c, ExploreCommandOptions& o) {
+  c.description(
+      "Draw random scenarios from a space file, run them in parallel, check every property, and "
+      "write each distinct failure, shrunk, as a scenario file");
+  c.add_option("space", o.space, "The space file (connsim-space/1)")->required();
+  auto* runs = c.add_option("--runs", o.runs, "Runs to explore (default 100)");
+  c.add_option("--time", o.time, "Explore for this long instead (a time: 30s, 2m)")->excludes(runs);
+  c.add_option("--seed", o.seed, "The first seed; run i draws from a seed made of it and i")
+      ->check(uint64_text())
+      ->capture_default_str();
+  c.add_option("-j,--jobs", o.jobs, "Worker processes (default: one per core)");
+  c.add_option("-o,--out", o.out, "Directory for the shrunk scenario files")->capture_default_str();
+  c.add_option("--shrink-budget", o.shrink_budget, "Candidate runs per finding when shrinking")
+      ->capture_default_str();
+  c.add_option(
+       "--oracle", o.oracle,
+       "js: also run every scenario on the JavaScript store and report where the two stores "
+       "differ (connsim conform reproduces it)")
+      ->check(CLI::IsMember({"js"}));
+  c.add_option("--store-path", o.store_path,
+               "With --oracle js: the JavaScript store sources (default js/store)");
+  auto* match =
+      c.add_option("--match", o.match,
+                   "Search for worlds that reproduce this field log (connsim-log/1) instead of "
+                   "checking properties; writes the best, shrunk, to -o");
+  match->excludes(c.get_option("--oracle"));
+  c.add_option(
+       "--tolerance", o.tolerance,
+       "With --match: how far in time a run's observation may be from the log's (default 1s)")
+      ->needs(match);
+  c.add_option("--keep", o.keep,
+               "With --match: how many of the best worlds to shrink and write (default 3)")
+      ->needs(match);
+  add_shard_option(c, o.shard)->excludes(match);
+  c.add_option("--draw", o.draw,
+               "Print the scenario this run seed draws (as a scenario file) and stop");
+}
+
 }  // namespace
 
 Command add_explore_command(CLI::App& app) {
-  auto o = std::make_shared<ExploreCommandOptions>();
-  CLI::App& c = *app.add_subcommand(
-      "explore",
-      "Draw random scenarios from a space file, run them in parallel, check every property, and "
-      "write each distinct failure, shrunk, as a scenario file");
-  c.add_option("space", o->space, "The space file (connsim-space/1)")->required();
-  auto* runs = c.add_option("--runs", o->runs, "Runs to explore (default 100)");
-  c.add_option("--time", o->time, "Explore for this long instead (a time: 30s, 2m)")->excludes(runs);
-  c.add_option("--seed", o->seed, "The first seed; run i draws from a seed made of it and i")
-      ->check(uint64_text())
-      ->capture_default_str();
-  c.add_option("-j,--jobs", o->jobs, "Worker processes (default: one per core)");
-  c.add_option("-o,--out", o->out, "Directory for the shrunk scenario files")->capture_default_str();
-  c.add_option("--shrink-budget", o->shrink_budget, "Candidate runs per finding when shrinking")->capture_default_str();
-  c.add_option("--oracle", o->oracle,
-               "js: also run every scenario on the JavaScript store and report where the two stores "
-               "differ (connsim conform reproduces it)")
-      ->check(CLI::IsMember({"js"}));
-  c.add_option("--store-path", o->store_path, "With --oracle js: the JavaScript store sources (default js/store)");
-  auto* match = c.add_option("--match", o->match,
-                              "Search for worlds that reproduce this field log (connsim-log/1) instead of "
-                              "checking properties; writes the best, shrunk, to -o");
-  match->excludes(c.get_option("--oracle"));
-  c.add_option("--tolerance", o->tolerance,
-               "With --match: how far in time a run's observation may be from the log's (default 1s)")
-      ->needs(match);
-  c.add_option("--keep", o->keep, "With --match: how many of the best worlds to shrink and write (default 3)")
-      ->needs(match);
-  add_shard_option(c, o->shard)->excludes(match);
-  c.add_option("--draw", o->draw, "Print the scenario this run seed draws (as a scenario file) and stop");
-  const std::string command = "connsim";
-  return Command{&c, [o, command] { return run_explore(*o, command); }};
+  return add_command<ExploreCommandOptions>(
+      app, "explore", describe_explore,
+      [](const ExploreCommandOptions& o) { return run_explore(o, "connsim"); });
 }
 
 }  // namespace connsim::apps

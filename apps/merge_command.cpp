@@ -184,21 +184,25 @@ int run_merge(const MergeOptions& o) {
                          "run JUnit files (.xml), not both"});
 }
 
+/// The description and the options of `connsim merge`.
+void describe_merge(CLI::App& merge, MergeOptions& o) {
+  merge.description(
+      "Join the outputs of the shards of one sweep or exploration (shard-I-of-N.json records) or "
+      "run (JUnit files) into what the unsharded command writes");
+  merge
+      .add_option(
+          "shards", o.inputs,
+          "Sweep or explore shard records or directories holding them, or a run's JUnit shards")
+      ->required();
+  merge.add_option("-o,--out", o.out,
+                   "Sweep, explore: the output directory (default: the first record's directory)");
+  merge.add_option("--junit", o.junit, "Run: write the merged JUnit XML to FILE");
+}
+
 }  // namespace
 
 Command add_merge_command(CLI::App& app) {
-  auto o = std::make_shared<MergeOptions>();
-  CLI::App* merge = app.add_subcommand(
-      "merge",
-      "Join the outputs of the shards of one sweep or exploration (shard-I-of-N.json records) or "
-      "run (JUnit files) into what the unsharded command writes");
-  merge->add_option("shards", o->inputs,
-                    "Sweep or explore shard records or directories holding them, or a run's JUnit shards")
-      ->required();
-  merge->add_option("-o,--out", o->out,
-                    "Sweep, explore: the output directory (default: the first record's directory)");
-  merge->add_option("--junit", o->junit, "Run: write the merged JUnit XML to FILE");
-  return Command{merge, [o] { return run_merge(*o); }};
+  return add_command<MergeOptions>(app, "merge", describe_merge, run_merge);
 }
 
 }  // namespace connsim::apps

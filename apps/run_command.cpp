@@ -211,52 +211,57 @@ int run_scenarios(const RunCommandOptions& o) {
   return written ? kExitPass : kExitInvalid;
 }
 
-}  // namespace
-
-Command add_run_command(CLI::App& app) {
-  auto o = std::make_shared<RunCommandOptions>();
-  CLI::App* run = app.add_subcommand("run", "Run scenarios and check their expectations");
-  add_inputs_option(*run, o->inputs,
-                    "Scenario files, or directories (every *.json in them, sorted)");
-  run->add_option("--seed", o->seed, "Override every scenario's seed")->check(uint64_text());
-  run->add_option("--junit", o->junit_path, "Write JUnit XML to FILE");
-  run->add_option("--trace", o->trace_path, "Write Chrome trace-event JSON (Perfetto) to FILE");
-  run->add_option("--html", o->html_path,
-                  "Write a self-contained HTML report (a summary and a timeline per scenario) to FILE");
-  run->add_flag("--log", o->log, "Print the timeline as it runs");
-  run->add_flag("--stats", o->stats, "Print one JSON line of run statistics per scenario");
-  run->add_option("--backend", o->backend,
-                  "Network model for every scenario: message (fast, the default) or packet (UDP "
-                  "through ns-3 nodes and NAT nodes); overrides network.backend")
+/// The description and the options of `connsim run`.
+void describe_run(CLI::App& run, RunCommandOptions& o) {
+  run.description("Run scenarios and check their expectations");
+  add_inputs_option(run, o.inputs, "Scenario files, or directories (every *.json in them, sorted)");
+  run.add_option("--seed", o.seed, "Override every scenario's seed")->check(uint64_text());
+  run.add_option("--junit", o.junit_path, "Write JUnit XML to FILE");
+  run.add_option("--trace", o.trace_path, "Write Chrome trace-event JSON (Perfetto) to FILE");
+  run.add_option(
+      "--html", o.html_path,
+      "Write a self-contained HTML report (a summary and a timeline per scenario) to FILE");
+  run.add_flag("--log", o.log, "Print the timeline as it runs");
+  run.add_flag("--stats", o.stats, "Print one JSON line of run statistics per scenario");
+  run.add_option("--backend", o.backend,
+                 "Network model for every scenario: message (fast, the default) or packet (UDP "
+                 "through ns-3 nodes and NAT nodes); overrides network.backend")
       ->check(CLI::IsMember({"message", "packet"}));
-  run->add_option("--network", o->backend,
-                  "live: run every scenario on real js-libp2p nodes in Linux network namespaces "
-                  "(root, docs/LIVE.md); message|packet: as --backend")
+  run.add_option("--network", o.backend,
+                 "live: run every scenario on real js-libp2p nodes in Linux network namespaces "
+                 "(root, docs/LIVE.md); message|packet: as --backend")
       ->check(CLI::IsMember({"message", "packet", "live"}));
-  run->add_option("--pcap", o->pcap_directory,
-                  "Packet backend: write one pcap per node interface under DIR/<scenario name>/");
-  run->add_option("--max-events", o->max_events,
-                  "Stop a scenario that runs more than N simulator events and fail it (a runaway "
-                  "guard)")
+  run.add_option("--pcap", o.pcap_directory,
+                 "Packet backend: write one pcap per node interface under DIR/<scenario name>/");
+  run.add_option("--max-events", o.max_events,
+                 "Stop a scenario that runs more than N simulator events and fail it (a runaway "
+                 "guard)")
       ->check(uint64_text());
-  run->add_option("--max-wall-seconds", o->max_wall_seconds,
-                  "Stop a scenario that takes more than S seconds of real time and fail it")
+  run.add_option("--max-wall-seconds", o.max_wall_seconds,
+                 "Stop a scenario that takes more than S seconds of real time and fail it")
       ->check(CLI::PositiveNumber);
-  add_spelled_option(*run, "--store", o->store,
+  add_spelled_option(run, "--store", o.store,
                      "Store implementation for every wallet: cpp (the C++ port, the default) or js "
                      "(the wallet's JavaScript on Node, one host per run); overrides "
                      "store.implementation");
-  run->add_option("--store-path", o->store_path,
-                  "JavaScript store sources for the js wallets (default: the project's js/store)");
-  run->add_flag("--determinism", o->determinism,
-                "Run each scenario twice and fail when the two histories differ (names the first "
-                "diverging entry)");
-  add_shard_option(*run, o->shard);
-  auto* export_log = run->add_option("--export-log", o->export_log_wallet,
-                                     "Write this wallet's field log (connsim-log/1) of the one scenario to -o");
-  run->add_option("-o,--log-out", o->export_log_path, "Where --export-log writes the log")->needs(export_log);
-  export_log->needs(run->get_option("-o"));
-  return Command{run, [o] { return run_scenarios(*o); }};
+  run.add_option("--store-path", o.store_path,
+                 "JavaScript store sources for the js wallets (default: the project's js/store)");
+  run.add_flag("--determinism", o.determinism,
+               "Run each scenario twice and fail when the two histories differ (names the first "
+               "diverging entry)");
+  add_shard_option(run, o.shard);
+  auto* export_log =
+      run.add_option("--export-log", o.export_log_wallet,
+                     "Write this wallet's field log (connsim-log/1) of the one scenario to -o");
+  run.add_option("-o,--log-out", o.export_log_path, "Where --export-log writes the log")
+      ->needs(export_log);
+  export_log->needs(run.get_option("-o"));
+}
+
+}  // namespace
+
+Command add_run_command(CLI::App& app) {
+  return add_command<RunCommandOptions>(app, "run", describe_run, run_scenarios);
 }
 
 }  // namespace connsim::apps

@@ -128,17 +128,14 @@ int run_sweep(const SweepOptions& o) {
   return failures.empty() && done == share ? kExitPass : kExitFail;
 }
 
-}  // namespace
-
-Command add_sweep_command(CLI::App& app) {
-  auto o = std::make_shared<SweepOptions>();
-  CLI::App& c = *app.add_subcommand(
-      "sweep",
+/// The description and the options of `connsim sweep`.
+void describe_sweep(CLI::App& c, SweepOptions& o) {
+  c.description(
       "Run ONE scenario over a grid of store options (retry policy x max attempts x base delay x "
       "concurrency) x seeds, in parallel processes; write runs.csv, summary.csv, summary.md and "
       "plots");
-  sweep::GridSpec& grid = o->grid;
-  c.add_option("scenario", o->scenario, "The scenario file")->required();
+  sweep::GridSpec& grid = o.grid;
+  c.add_option("scenario", o.scenario, "The scenario file")->required();
   c.add_option("--policies", grid.policies,
                "Retry policies: fixed, exponential, exponential-jitter, deadline-bounded")
       ->delimiter(',')
@@ -159,19 +156,24 @@ Command add_sweep_command(CLI::App& app) {
   c.add_option("--deadline", grid.deadline,
                "deadline-bounded: attempts start within this time of the first (default: the "
                "store's, 30s)");
-  add_spelled_option(c, "--backend", o->backend,
+  add_spelled_option(c, "--backend", o.backend,
                      "Network model of every run: message or packet (default: the scenario's)");
-  c.add_option("-j,--jobs", o->jobs, "Worker processes (default: one per core)");
-  c.add_option("-o,--out", o->out, "Output directory (default: sweep-<scenario name>)");
-  c.add_flag("--no-plots", o->no_plots, "Skip gnuplot");
-  c.add_option("--plot-base-delay", o->plot.base_delay, "Base delay of the by-attempts plots")
+  c.add_option("-j,--jobs", o.jobs, "Worker processes (default: one per core)");
+  c.add_option("-o,--out", o.out, "Output directory (default: sweep-<scenario name>)");
+  c.add_flag("--no-plots", o.no_plots, "Skip gnuplot");
+  c.add_option("--plot-base-delay", o.plot.base_delay, "Base delay of the by-attempts plots")
       ->capture_default_str();
-  c.add_option("--plot-attempts", o->plot.max_attempts, "Max attempts of the by-base-delay plot")
+  c.add_option("--plot-attempts", o.plot.max_attempts, "Max attempts of the by-base-delay plot")
       ->capture_default_str();
-  c.add_option("--plot-concurrency", o->plot.concurrency, "Concurrency of the plots")
+  c.add_option("--plot-concurrency", o.plot.concurrency, "Concurrency of the plots")
       ->capture_default_str();
-  add_shard_option(c, o->shard);
-  return Command{&c, [o] { return run_sweep(*o); }};
+  add_shard_option(c, o.shard);
+}
+
+}  // namespace
+
+Command add_sweep_command(CLI::App& app) {
+  return add_command<SweepOptions>(app, "sweep", describe_sweep, run_sweep);
 }
 
 }  // namespace connsim::apps

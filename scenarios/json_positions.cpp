@@ -214,7 +214,10 @@ class Scanner {
 
   bool run() {
     if (text_.substr(0, kBom.size()) == kBom) pos_ = kBom.size();
-    enum class State { value, after_value, key_or_end, value_or_end };
+    // key: an object member comes next, at its key; element: an array element comes next. An
+    // empty container is closed where it opens, and the text is valid JSON, so neither state
+    // meets the container's end.
+    enum class State { value, after_value, key, element };
     State state = State::value;
     for (;;) {
       skip_space();
@@ -226,7 +229,12 @@ class Scanner {
           if (c == '{' || c == '[') {
             advance();
             stack_.push_back(Frame{c == '{', pointer_.size(), 0, {}});
-            state = c == '{' ? State::key_or_end : State::value_or_end;
+            skip_space();
+            if (close_with(c == '{' ? '}' : ']')) {
+              state = State::after_value;
+            } else {
+              state = c == '{' ? State::key : State::element;
+            }
           } else if (c == '"') {
             if (!skip_string()) return fail();
             state = State::after_value;
@@ -241,21 +249,13 @@ class Scanner {
           }
           break;
         }
-        case State::key_or_end: {
+        case State::key: {
           Frame& frame = stack_.back();
-          if (peek() == '}') {
-            advance();
-            pop();
-            state = State::after_value;
-            break;
-          }
           if (peek() != '"') return fail();
           const TextPosition key_at = here();
           std::string key;
           if (!read_string(key)) return fail();
-          pointer_.resize(frame.base_length);
-          pointer_ += '/';
-          pointer_ += escape_pointer_token(key);
+          point_to_member(frame, escape_pointer_token(key));
           if (!account(pointer_)) return false;
           out_.key_positions[pointer_] = key_at;
           if (!frame.keys.insert(key).second) {
@@ -267,17 +267,9 @@ class Scanner {
           state = State::value;
           break;
         }
-        case State::value_or_end: {
+        case State::element: {
           Frame& frame = stack_.back();
-          if (peek() == ']') {
-            advance();
-            pop();
-            state = State::after_value;
-            break;
-          }
-          pointer_.resize(frame.base_length);
-          pointer_ += '/';
-          pointer_ += std::to_string(frame.next_index++);
+          point_to_member(frame, std::to_string(frame.next_index++));
           state = State::value;
           break;
         }
@@ -286,12 +278,8 @@ class Scanner {
           const char c = peek();
           if (c == ',') {
             advance();
-            state = stack_.back().is_object ? State::key_or_end : State::value_or_end;
-          } else if ((c == '}' && stack_.back().is_object) ||
-                     (c == ']' && !stack_.back().is_object)) {
-            advance();
-            pop();
-          } else {
+            state = stack_.back().is_object ? State::key : State::element;
+          } else if (!close_with(stack_.back().is_object ? '}' : ']')) {
             return fail();
           }
           break;
@@ -345,6 +333,22 @@ class Scanner {
   void pop() {
     pointer_.resize(stack_.back().base_length);
     stack_.pop_back();
+  }
+
+  /// Whether the innermost container ends here with `closer`; if so, steps past it and leaves
+  /// the container.
+  bool close_with(char closer) {
+    if (peek() != closer) return false;
+    advance();
+    pop();
+    return true;
+  }
+
+  /// Points at the member of `frame`'s container named by `token` (a key, escaped, or an index).
+  void point_to_member(const Frame& frame, std::string_view token) {
+    pointer_.resize(frame.base_length);
+    pointer_ += '/';
+    pointer_ += token;
   }
 
   bool skip_string() {

@@ -173,9 +173,7 @@ LoadResult load_scenario_text(std::string_view text, std::string source_name) {
 }
 
 LoadResult load_scenario_file(const std::filesystem::path& path) {
-  auto text = read_document_file(path);
-  if (auto* error = std::get_if<LoadError>(&text)) return LoadResult{std::vector<LoadError>{std::move(*error)}};
-  return load_scenario_text(std::get<std::string>(text), path.string());
+  return load_document_file(path, load_scenario_text);
 }
 
 std::vector<std::filesystem::path> expand_inputs(const std::vector<std::filesystem::path>& inputs,

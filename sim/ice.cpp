@@ -169,22 +169,9 @@ class Attempt {
   std::string nat_name(int side) const { return describe(agents_[side].nat->config()); }
 
   std::string detail(const IceOutcome& outcome) const {
-    std::string text;
-    if (outcome.connected) {
-      text = "connected in " + format_ms(outcome.elapsed) + ":";
-      for (const Agent& agent : agents_) {
-        const Candidate& pair = agent.remotes[*agent.selected];
-        text += std::string(" ") + agent.name + " -> " + to_string(pair.address) + " (" +
-                std::string(to_string(pair.type)) + ");";
-      }
-    } else {
-      text = "failed after " + format_ms(outcome.elapsed) + ": ";
-      if (agents_[0].selected || agents_[1].selected) {
-        text += std::string("only ") + (agents_[0].selected ? 'A' : 'B') + " had a succeeded pair;";
-      } else {
-        text += "no pair succeeded;";
-      }
-    }
+    std::string text = outcome.connected ? ice::connected_text(outcome.elapsed, agents_)
+                                         : "failed after " + format_ms(outcome.elapsed) + ": " +
+                                               ice::unconnected_text(agents_);
     text += " " + std::to_string(checks_sent_) + " checks sent, " +
             std::to_string(delivered_checks_) + " delivered, " +
             std::to_string(delivered_responses_) +

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "store/splitmix64.hpp"
+
 namespace connsim::sim::ice {
 
 std::string_view to_string(CandidateType type) {
@@ -42,10 +44,7 @@ std::string format_ms(Duration d) {
 }
 
 std::uint64_t mix(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
+  return store::splitmix64(x);
 }
 
 }  // namespace connsim::sim::ice

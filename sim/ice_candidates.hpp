@@ -45,6 +45,32 @@ void add_candidate(std::vector<RemoteCandidate>& remotes, Endpoint address, Cand
 /// "70 ms", "70.04 ms": milliseconds with up to three decimals, trailing zeros dropped.
 std::string format_ms(Duration d);
 
+// The words both reports use for an attempt's two agents. `Agents`: a range of agents, each with
+// `name` (a char), `remotes` (RemoteCandidate) and `selected` (the index of its selected pair).
+
+/// "connected in <elapsed>:" and, for each agent, " <name> -> <address> (<type>);" of the pair
+/// it selected (every agent has selected one).
+template <class Agents>
+std::string connected_text(Duration elapsed, const Agents& agents) {
+  std::string text = "connected in " + format_ms(elapsed) + ":";
+  for (const auto& agent : agents) {
+    const RemoteCandidate& pair = agent.remotes[*agent.selected];
+    text += std::string(" ") + agent.name + " -> " + to_string(pair.address) + " (" +
+            std::string(to_string(pair.type)) + ");";
+  }
+  return text;
+}
+
+/// Why two agents did not connect, as far as their pairs tell: "only A had a succeeded pair;"
+/// (the first agent's name if it selected a pair, else the second's) or "no pair succeeded;".
+template <class Agents>
+std::string unconnected_text(const Agents& agents) {
+  if (agents[0].selected || agents[1].selected) {
+    return std::string("only ") + (agents[0].selected ? 'A' : 'B') + " had a succeeded pair;";
+  }
+  return "no pair succeeded;";
+}
+
 /// A splitmix64 step: derives independent seeds from one.
 std::uint64_t mix(std::uint64_t x);
 

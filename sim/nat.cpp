@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "store/splitmix64.hpp"
+
 namespace connsim::sim {
 namespace {
 
@@ -12,14 +14,6 @@ constexpr std::uint32_t first_port = 1024;
 constexpr std::uint32_t port_count = 65536 - first_port;
 /// Draws before the allocator falls back to a linear probe from the last draw.
 constexpr int random_draws = 16;
-
-/// SplitMix64 step: advances `state` and returns the next output.
-std::uint64_t next_random(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 /// The part of `remote` that a behaviour looks at: nothing, the IP, or IP and port.
 Endpoint mask(NatBehaviour behaviour, Endpoint remote) {
@@ -118,7 +112,8 @@ std::uint16_t NatBox::allocate_port() {
   if (by_port_.size() >= port_count) throw std::runtime_error("NatBox: external ports exhausted");
   std::uint32_t candidate = 0;
   for (int draw = 0; draw < random_draws; ++draw) {
-    candidate = first_port + static_cast<std::uint32_t>(next_random(port_state_) % port_count);
+    candidate =
+        first_port + static_cast<std::uint32_t>(store::splitmix64(port_state_) % port_count);
     if (find_port(static_cast<std::uint16_t>(candidate)) == nullptr) {
       return static_cast<std::uint16_t>(candidate);
     }

@@ -148,39 +148,29 @@ void WalletNode::deliver_presence(const store::PresencePtr& presence) {
     records_.presence_after_status[presence->peer_id] = clock_.now();
   }
   if (external_) return external_->deliver_presence(presence);
-  for (const auto& sub : stores_->network.subscribers()) {
-    if (sub.on_presence) sub.on_presence(presence);
-  }
+  stores_->network.deliver_presence(presence);
 }
 
 void WalletNode::deliver_peer_connected(const store::PeerId& peer, store::ConnectionType type) {
   if (external_) return external_->deliver_peer_connected(peer, type);
-  for (const auto& sub : stores_->network.subscribers()) {
-    if (sub.on_peer_connected) sub.on_peer_connected(peer, type);
-  }
+  stores_->network.deliver_peer_connected(peer, type);
 }
 
 void WalletNode::deliver_peer_disconnected(const store::PeerId& peer) {
   if (external_) return external_->deliver_peer_disconnected(peer);
-  for (const auto& sub : stores_->network.subscribers()) {
-    if (sub.on_peer_disconnected) sub.on_peer_disconnected(peer);
-  }
+  stores_->network.deliver_peer_disconnected(peer);
 }
 
 void WalletNode::deliver_pubsub(std::string_view topic,
                                 const std::shared_ptr<const nlohmann::json>& message) {
   if (external_) return external_->deliver_pubsub(topic, message);
-  for (const auto& sub : stores_->network.subscribers()) {
-    if (sub.on_pubsub) sub.on_pubsub(topic, message);
-  }
+  stores_->network.deliver_pubsub(topic, message);
 }
 
 void WalletNode::deliver_message(const store::PeerId& from, std::string_view protocol,
                                  std::string_view payload) {
   if (external_) return external_->deliver_message(from, protocol, payload);
-  for (const auto& sub : stores_->network.subscribers()) {
-    if (sub.on_message) sub.on_message(from, protocol, payload);
-  }
+  stores_->network.deliver_message(from, protocol, payload);
 }
 
 // --- observers ----------------------------------------------------------------------------------

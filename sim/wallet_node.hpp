@@ -16,8 +16,8 @@
 #include "store/connection_service.hpp"
 #include "store/contacts_store.hpp"
 #include "store/musig2_store.hpp"
-#include "store/network.hpp"
 #include "store/p2p_store.hpp"
+#include "store/subscribable_network.hpp"
 
 namespace connsim::sim {
 
@@ -27,7 +27,7 @@ class ExternalStores;
 
 /// The libp2p node as one wallet process sees it: the store's Network interface. A process that
 /// has exited (by a reload) is detached: its calls fail and it receives no more events.
-class NodeProcess final : public store::Network {
+class NodeProcess final : public store::SubscribableNetwork {
  public:
   explicit NodeProcess(WalletNode& node) : node_(node) {}
   const store::PeerId& self_peer_id() const override;
@@ -36,16 +36,16 @@ class NodeProcess final : public store::Network {
   store::Task<store::DialOutcome> dial_via_relay(const store::PeerId& peer) override;
   store::Task<store::DialOutcome> send(const store::PeerId& peer, std::string_view protocol,
                                        std::string payload) override;
-  void subscribe(store::NetworkEvents events) override { subscribers_.push_back(std::move(events)); }
 
-  void exit() { alive_ = false; subscribers_.clear(); }
+  void exit() {
+    alive_ = false;
+    unsubscribe_all();
+  }
   bool alive() const { return alive_; }
-  const std::vector<store::NetworkEvents>& subscribers() const { return subscribers_; }
 
  private:
   WalletNode& node_;
   bool alive_ = true;
-  std::vector<store::NetworkEvents> subscribers_;
 };
 
 /// The stores of one wallet process, on their own NodeProcess; replaced wholesale by a reload.

@@ -34,6 +34,33 @@ std::optional<std::string> property(const std::string& xml, const std::string& n
   return xml.substr(begin, end - begin);
 }
 
+/// What merge_junit_shards refuses, in its words (shards_by_index).
+struct JunitRefusals {
+  std::string none() const { return "no JUnit shards"; }
+  std::optional<std::string> foreign(const JunitShard& first, const JunitShard& shard) const {
+    if (shard.shard.count == first.shard.count && shard.scenarios == first.scenarios) {
+      return std::nullopt;
+    }
+    return "shard " + shard.shard.text() + " of " + std::to_string(shard.scenarios) +
+           " scenarios is not of the same run as shard " + first.shard.text() + " of " +
+           std::to_string(first.scenarios);
+  }
+  std::optional<std::string> repeated(const JunitShard& shard, int /*copies*/) const {
+    return "shard " + shard.shard.text() + " given twice";
+  }
+  std::optional<std::string> wrong_share(const JunitShard& shard) const {
+    const std::size_t share = shard.shard.share_of(shard.scenarios);
+    if (shard.cases.size() == share) return std::nullopt;
+    return "shard " + shard.shard.text() + " holds " + std::to_string(shard.cases.size()) +
+           " testcases; its share of " + std::to_string(shard.scenarios) + " is " +
+           std::to_string(share);
+  }
+  std::optional<std::string> missing(const Shard& shard,
+                                     const std::vector<std::string>& /*errors*/) const {
+    return "missing shard " + shard.text();
+  }
+};
+
 std::string seconds_text(double seconds) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.6f", seconds);
@@ -91,39 +118,13 @@ std::optional<JunitShard> parse_junit_shard(const std::string& xml, std::string&
 
 std::optional<MergedJunit> merge_junit_shards(const std::vector<JunitShard>& shards,
                                               std::vector<std::string>& errors) {
-  const std::size_t errors_before = errors.size();
-  if (shards.empty()) {
-    errors.push_back("no JUnit shards");
-    return std::nullopt;
-  }
+  const auto by_index = shards_by_index(shards, JunitRefusals{}, errors);
+  if (!by_index) return std::nullopt;
   const std::size_t count = shards.front().shard.count;
   const std::size_t total = shards.front().scenarios;
-  std::vector<const JunitShard*> by_index(count + 1, nullptr);
-  for (const auto& shard : shards) {
-    if (shard.shard.count != count || shard.scenarios != total) {
-      errors.push_back("shard " + shard.shard.text() + " of " + std::to_string(shard.scenarios) +
-                       " scenarios is not of the same run as shard " + shards.front().shard.text() +
-                       " of " + std::to_string(total));
-      continue;
-    }
-    if (by_index[shard.shard.index] != nullptr) {
-      errors.push_back("shard " + shard.shard.text() + " given twice");
-      continue;
-    }
-    by_index[shard.shard.index] = &shard;
-    if (shard.cases.size() != shard.shard.share_of(total)) {
-      errors.push_back("shard " + shard.shard.text() + " holds " + std::to_string(shard.cases.size()) +
-                       " testcases; its share of " + std::to_string(total) + " is " +
-                       std::to_string(shard.shard.share_of(total)));
-    }
-  }
-  for (std::size_t i = 1; i <= count; ++i) {
-    if (by_index[i] == nullptr) errors.push_back("missing shard " + Shard{i, count}.text());
-  }
-  if (errors.size() != errors_before) return std::nullopt;
   MergedJunit merged;
   for (std::size_t k = 0; k < total; ++k) {
-    const JunitCase& c = by_index[k % count + 1]->cases[k / count];
+    const JunitCase& c = (*by_index)[k % count + 1]->cases[k / count];
     merged.cases.push_back(c);
     merged.failures += c.failed ? 1 : 0;
     merged.seconds += c.seconds;

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace connsim::sweep {
 
@@ -42,5 +43,51 @@ struct Shard {
 /// "I/N" with 1 <= I <= N <= kMaxShards (decimal digits only), or nothing with the reason in
 /// `error` ("expected I/N with 1 <= I <= N, e.g. 2/4; got \"0/4\"").
 std::optional<Shard> parse_shard(const std::string& text, std::string& error);
+
+/// The records a merge joins (anything with a `shard` member: a sweep's records, a run's JUnit
+/// shards, an exploration's records) by shard index, when they are exactly shards 1..N of one
+/// command, N the first record's count: [i] is shard i/N's record, [0] is unused. Otherwise
+/// nothing, with one message per problem in `errors`, worded by `refusals` (a message it does not
+/// give is no problem):
+///   refusals.none()                    nothing to merge
+///   refusals.foreign(first, record)    `record` is not of the first record's command
+///   refusals.repeated(record, copies)  `record`'s shard came before (copies: 2 for the second)
+///   refusals.wrong_share(record)       `record` does not hold its shard's share
+///   refusals.missing(shard, errors)    no record of `shard` (after every record was read)
+/// Each of the last four returns std::optional<std::string>. Records are read in the order given,
+/// then the missing shards are named from 1 to N.
+template <class Record, class Refusals>
+std::optional<std::vector<const Record*>> shards_by_index(const std::vector<Record>& records,
+                                                          const Refusals& refusals,
+                                                          std::vector<std::string>& errors) {
+  const std::size_t errors_before = errors.size();
+  if (records.empty()) {
+    errors.push_back(refusals.none());
+    return std::nullopt;
+  }
+  const Record& first = records.front();
+  const std::size_t count = first.shard.count;
+  std::vector<const Record*> by_index(count + 1, nullptr);
+  std::vector<int> copies(count + 1, 0);
+  const auto refuse = [&errors](std::optional<std::string> message) {
+    if (message) errors.push_back(std::move(*message));
+    return message.has_value();
+  };
+  for (const Record& record : records) {
+    if (refuse(refusals.foreign(first, record))) continue;
+    const std::size_t index = record.shard.index;
+    if (++copies[index] > 1) {
+      refuse(refusals.repeated(record, copies[index]));
+      continue;
+    }
+    by_index[index] = &record;
+    refuse(refusals.wrong_share(record));
+  }
+  for (std::size_t i = 1; i <= count; ++i) {
+    if (by_index[i] == nullptr) refuse(refusals.missing(Shard{i, count}, errors));
+  }
+  if (errors.size() != errors_before) return std::nullopt;
+  return by_index;
+}
 
 }  // namespace connsim::sweep

@@ -37,6 +37,30 @@ bool same_sweep(const SweepShardRecord& a, const SweepShardRecord& b) {
          sa.plot.concurrency == sb.plot.concurrency;
 }
 
+/// What merge_sweep_records refuses, in its words (shards_by_index).
+struct SweepRefusals {
+  std::string none() const { return "no shard records"; }
+  std::optional<std::string> foreign(const SweepShardRecord& first,
+                                     const SweepShardRecord& record) const {
+    if (same_sweep(first, record)) return std::nullopt;
+    return "shard " + record.shard.text() + " is not of the same sweep as shard " +
+           first.shard.text() +
+           " (scenario, its file, backend, grid, plot options or shard count differ)";
+  }
+  std::optional<std::string> repeated(const SweepShardRecord& record, int /*copies*/) const {
+    return "shard " + record.shard.text() + " given twice";
+  }
+  std::optional<std::string> wrong_share(const SweepShardRecord& record) const {
+    if (record.results.size() == record.shard.share_of(record.runs)) return std::nullopt;
+    return "shard " + record.shard.text() + " holds " + std::to_string(record.results.size()) +
+           " runs; its share is " + std::to_string(record.shard.share_of(record.runs));
+  }
+  std::optional<std::string> missing(const Shard& shard,
+                                     const std::vector<std::string>& /*errors*/) const {
+    return "missing shard " + shard.text() + " (" + shard.file_stem() + ".json)";
+  }
+};
+
 }  // namespace
 
 std::string shard_digest(const std::string& bytes) {
@@ -111,39 +135,10 @@ std::optional<SweepShardRecord> record_from_json(const nlohmann::json& json, std
 std::optional<MergedSweep> merge_sweep_records(const std::vector<SweepShardRecord>& records,
                                                std::vector<std::string>& errors) {
   const std::size_t errors_before = errors.size();
-  if (records.empty()) {
-    errors.push_back("no shard records");
-    return std::nullopt;
-  }
+  const auto by_index = shards_by_index(records, SweepRefusals{}, errors);
+  if (!by_index) return std::nullopt;
   const SweepShardRecord& first = records.front();
   const std::size_t count = first.shard.count;
-  std::vector<const SweepShardRecord*> by_index(count + 1, nullptr);
-  for (const auto& record : records) {
-    if (!same_sweep(first, record)) {
-      errors.push_back("shard " + record.shard.text() + " is not of the same sweep as shard " +
-                       first.shard.text() +
-                       " (scenario, its file, backend, grid, plot options or shard count differ)");
-      continue;
-    }
-    auto& slot = by_index[record.shard.index];
-    if (slot != nullptr) {
-      errors.push_back("shard " + record.shard.text() + " given twice");
-      continue;
-    }
-    slot = &record;
-    if (record.results.size() != record.shard.share_of(record.runs)) {
-      errors.push_back("shard " + record.shard.text() + " holds " +
-                       std::to_string(record.results.size()) + " runs; its share is " +
-                       std::to_string(record.shard.share_of(record.runs)));
-    }
-  }
-  for (std::size_t i = 1; i <= count; ++i) {
-    if (by_index[i] == nullptr) {
-      errors.push_back("missing shard " + Shard{i, count}.text() + " (" + Shard{i, count}.file_stem() +
-                       ".json)");
-    }
-  }
-  if (errors.size() != errors_before) return std::nullopt;
 
   MergedSweep merged;
   merged.settings = first.settings;
@@ -157,7 +152,7 @@ std::optional<MergedSweep> merge_sweep_records(const std::vector<SweepShardRecor
   merged.grid = std::move(*grid);
   merged.results.resize(first.runs);
   for (std::size_t i = 1; i <= count; ++i) {
-    const SweepShardRecord& record = *by_index[i];
+    const SweepShardRecord& record = *(*by_index)[i];
     for (std::size_t k = 0; k < record.results.size(); ++k) {
       if (!record.results[k]) continue;
       const std::size_t run = record.shard.item_at(k);

@@ -36,6 +36,17 @@ class Host {
     this.report(message);
   }
 
+  /// Starts wallet `id`'s stores with `start` (its create or a reload) and reports `created`, or
+  /// the stores' error as an error `where`.
+  start_stores(id, where, start) {
+    try {
+      start();
+      this.report({ ev: 'created', wallet: id });
+    } catch (error) {
+      this.report_store_error(id, where, error);
+    }
+  }
+
   report_protocol_error(text, line = undefined) {
     const message = { ev: 'error', kind: 'protocol', message: text };
     if (line !== undefined) message.line = line;
@@ -180,22 +191,14 @@ class Host {
         if (typeof message.wallet !== 'string' || message.wallet === '') throw new ProtocolError('create needs "wallet"');
         if (this.wallets.has(message.wallet)) throw new ProtocolError(`wallet ${JSON.stringify(message.wallet)} exists`);
         if (typeof message.peer_id !== 'string' || message.peer_id === '') throw new ProtocolError('create needs "peer_id"');
-        try {
+        this.start_stores(message.wallet, 'create', () => {
           this.wallets.set(message.wallet, new HostedWallet(this, message));
-          this.report({ ev: 'created', wallet: message.wallet });
-        } catch (error) {
-          this.report_store_error(message.wallet, 'create', error);
-        }
+        });
         return;
       }
       case 'reload': {
         const wallet = this.wallet(message);
-        try {
-          wallet.reload();
-          this.report({ ev: 'created', wallet: wallet.id });
-        } catch (error) {
-          this.report_store_error(wallet.id, 'reload', error);
-        }
+        this.start_stores(wallet.id, 'reload', () => wallet.reload());
         return;
       }
       case 'event': {

@@ -63,34 +63,4 @@ void PipeNetwork::set_connection(const store::PeerId& peer, std::optional<store:
   }
 }
 
-void PipeNetwork::deliver_presence(const store::PresencePtr& presence) {
-  for (const auto& sub : subscribers_) {
-    if (sub.on_presence) sub.on_presence(presence);
-  }
-}
-
-void PipeNetwork::deliver_peer_connected(const store::PeerId& peer, store::ConnectionType type) {
-  for (const auto& sub : subscribers_) {
-    if (sub.on_peer_connected) sub.on_peer_connected(peer, type);
-  }
-}
-
-void PipeNetwork::deliver_peer_disconnected(const store::PeerId& peer) {
-  for (const auto& sub : subscribers_) {
-    if (sub.on_peer_disconnected) sub.on_peer_disconnected(peer);
-  }
-}
-
-void PipeNetwork::deliver_pubsub(std::string_view topic, const std::shared_ptr<const json>& message) {
-  for (const auto& sub : subscribers_) {
-    if (sub.on_pubsub) sub.on_pubsub(topic, message);
-  }
-}
-
-void PipeNetwork::deliver_message(const store::PeerId& from, std::string_view protocol, std::string_view payload) {
-  for (const auto& sub : subscribers_) {
-    if (sub.on_message) sub.on_message(from, protocol, payload);
-  }
-}
-
 }  // namespace connsim::live

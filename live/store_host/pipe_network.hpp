@@ -10,7 +10,7 @@
 // from a mirror of libp2p getConnections that the node keeps current with set_connection()
 // before every message it sends here (so at every message the store handles, the mirror is
 // what libp2p said when the message was written). Events reach the subscribers through
-// deliver_*, on the caller's thread (the store's executor).
+// deliver_* (store/subscribable_network.hpp), on the caller's thread (the store's executor).
 #pragma once
 
 #include <cstdint>
@@ -22,11 +22,11 @@
 #include <boost/asio/any_completion_handler.hpp>
 #include <nlohmann/json.hpp>
 
-#include "store/network.hpp"
+#include "store/subscribable_network.hpp"
 
 namespace connsim::live {
 
-class PipeNetwork final : public store::Network {
+class PipeNetwork final : public store::SubscribableNetwork {
  public:
   using Writer = std::function<void(const nlohmann::json& line)>;
 
@@ -42,7 +42,6 @@ class PipeNetwork final : public store::Network {
   store::Task<store::DialOutcome> dial_via_relay(const store::PeerId& peer) override;
   store::Task<store::DialOutcome> send(const store::PeerId& peer, std::string_view protocol,
                                        std::string payload) override;
-  void subscribe(store::NetworkEvents events) override { subscribers_.push_back(std::move(events)); }
 
   // --- the node's side ----------------------------------------------------------------------
   /// libp2p's best open connection to `peer` is now `type` (nullopt: none).
@@ -50,12 +49,6 @@ class PipeNetwork final : public store::Network {
   /// Settles call `id`; false when no such call is pending (unknown or settled already).
   bool resolve(std::uint64_t id, store::DialOutcome outcome);
   std::size_t pending_calls() const { return pending_.size(); }
-
-  void deliver_presence(const store::PresencePtr& presence);
-  void deliver_peer_connected(const store::PeerId& peer, store::ConnectionType type);
-  void deliver_peer_disconnected(const store::PeerId& peer);
-  void deliver_pubsub(std::string_view topic, const std::shared_ptr<const nlohmann::json>& message);
-  void deliver_message(const store::PeerId& from, std::string_view protocol, std::string_view payload);
 
  private:
   store::Task<store::DialOutcome> call(nlohmann::json line);
@@ -66,7 +59,6 @@ class PipeNetwork final : public store::Network {
   std::uint64_t next_call_id_ = 1;
   std::map<std::uint64_t, boost::asio::any_completion_handler<void(store::DialOutcome)>> pending_;
   std::map<store::PeerId, store::ConnectionType> connections_;
-  std::vector<store::NetworkEvents> subscribers_;
 };
 
 }  // namespace connsim::live

@@ -7,7 +7,7 @@
 #include "live/store_host/wire.hpp"
 #include "store/connection_service.hpp"
 #include "store/contacts_store.hpp"
-#include "store/rng.hpp"
+#include "store/splitmix64.hpp"
 
 namespace connsim::live {
 
@@ -16,22 +16,12 @@ using nlohmann::json;
 
 namespace {
 
-/// splitmix64 seeded from the run's seed and the wallet: the jittered retry's draws.
-class WalletRng final : public store::Rng {
- public:
-  WalletRng(std::uint64_t seed, std::string_view wallet) : state_(seed) {
-    for (char c : wallet) state_ = (state_ ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-  }
-  std::uint64_t next_u64() override {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-
- private:
-  std::uint64_t state_;
-};
+/// The seed of a wallet's retry jitter: the run's seed with the wallet's name folded in (FNV-1a
+/// steps), drawn with splitmix64.
+std::uint64_t wallet_rng_seed(std::uint64_t seed, std::string_view wallet) {
+  for (char c : wallet) seed = (seed ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  return seed;
+}
 
 std::string text(const json& object, const char* key) {
   auto it = object.find(key);
@@ -51,7 +41,7 @@ std::string what_of(std::exception_ptr error) {
 }  // namespace
 
 struct LiveStoreHost::Stores {
-  WalletRng rng;
+  store::SplitMix64Rng rng;
   PipeNetwork network;
   store::ContactsStore contacts;
   store::ConnectionService service;
@@ -60,7 +50,7 @@ struct LiveStoreHost::Stores {
 
   Stores(store::Executor executor, store::Clock& clock, std::uint64_t seed, const std::string& wallet,
          const store::PeerId& peer_id, PipeNetwork::Writer writer, const sim::WalletStoreOptions& options)
-      : rng(seed, wallet),
+      : rng(wallet_rng_seed(seed, wallet)),
         network(executor, peer_id, std::move(writer)),
         contacts(clock),
         service(executor, network, clock, &rng, options.connection),
@@ -168,17 +158,26 @@ void LiveStoreHost::action(const json& message) {
   const std::uint64_t id = id_field->get<std::uint64_t>();
   const std::string name = text(message, "name");
   if (name == "connect") {
-    asio::co_spawn(executor_, run_connect(id, text(message, "peer")), asio::detached);
+    start_action(id, "connect", wire::connect_result,
+                 [this, peer = text(message, "peer")]() mutable {
+                   return stores_->p2p.connect_to_online_peer(std::move(peer));
+                 });
   } else if (name == "connect_many") {
     std::vector<store::PeerId> peers;
     for (const auto& peer : message.value("peers", json::array())) {
       if (peer.is_string()) peers.push_back(peer.get<std::string>());
     }
-    asio::co_spawn(executor_, run_connect_many(id, std::move(peers)), asio::detached);
+    start_action(id, "connect_many", wire::connect_many_result,
+                 [this, peers = std::move(peers)]() mutable {
+                   return stores_->p2p.connect_to_multiple_peers(std::move(peers));
+                 });
   } else if (name == "propose_spend") {
     store::SpendProposalParams params{text(message, "shared_wallet"), message.value("recipient", std::string("recipient")),
                                       message.value("amount_sats", std::int64_t{10000})};
-    asio::co_spawn(executor_, run_propose_spend(id, std::move(params)), asio::detached);
+    start_action(id, "propose_spend", wire::propose_spend_result,
+                 [this, params = std::move(params)]() mutable {
+                   return stores_->musig2.propose_spend(std::move(params));
+                 });
   } else if (name == "getter") {
     try {
       report_result(id, getter(message));
@@ -199,37 +198,23 @@ json LiveStoreHost::getter(const json& message) const {
   throw std::runtime_error("unknown getter \"" + name + "\"");
 }
 
-store::Task<void> LiveStoreHost::run_connect(std::uint64_t id, store::PeerId peer) {
-  std::exception_ptr error;
-  try {
-    const store::ConnectResult result = co_await stores_->p2p.connect_to_online_peer(std::move(peer));
-    report_result(id, wire::connect_result(result));
-  } catch (...) {
-    error = std::current_exception();
-  }
-  if (error) report_store_error("action connect", what_of(error), id);
+template <class Encode, class Start>
+void LiveStoreHost::start_action(std::uint64_t id, std::string_view name, Encode encode,
+                                 Start start) {
+  asio::co_spawn(executor_, run_action(id, name, std::move(encode), std::move(start)),
+                 asio::detached);
 }
 
-store::Task<void> LiveStoreHost::run_connect_many(std::uint64_t id, std::vector<store::PeerId> peers) {
+template <class Encode, class Start>
+store::Task<void> LiveStoreHost::run_action(std::uint64_t id, std::string_view name, Encode encode,
+                                            Start start) {
   std::exception_ptr error;
   try {
-    const auto results = co_await stores_->p2p.connect_to_multiple_peers(std::move(peers));
-    report_result(id, wire::connect_many_result(results));
+    report_result(id, encode(co_await start()));
   } catch (...) {
     error = std::current_exception();
   }
-  if (error) report_store_error("action connect_many", what_of(error), id);
-}
-
-store::Task<void> LiveStoreHost::run_propose_spend(std::uint64_t id, store::SpendProposalParams params) {
-  std::exception_ptr error;
-  try {
-    const store::ProposeSpendResult result = co_await stores_->musig2.propose_spend(std::move(params));
-    report_result(id, wire::propose_spend_result(result));
-  } catch (...) {
-    error = std::current_exception();
-  }
-  if (error) report_store_error("action propose_spend", what_of(error), id);
+  if (error) report_store_error("action " + std::string(name), what_of(error), id);
 }
 
 void LiveStoreHost::resolve(const json& message) {

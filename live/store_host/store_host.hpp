@@ -58,9 +58,12 @@ class LiveStoreHost final : private store::P2PStoreObserver, private store::Musi
   void connections(const nlohmann::json& message);
   nlohmann::json getter(const nlohmann::json& message) const;
 
-  store::Task<void> run_connect(std::uint64_t id, store::PeerId peer);
-  store::Task<void> run_connect_many(std::uint64_t id, std::vector<store::PeerId> peers);
-  store::Task<void> run_propose_spend(std::uint64_t id, store::SpendProposalParams params);
+  /// Starts action `id` on the executor: awaits the store's `start()` and reports
+  /// `encode(result)`, or the store's error as "action <name>".
+  template <class Encode, class Start>
+  void start_action(std::uint64_t id, std::string_view name, Encode encode, Start start);
+  template <class Encode, class Start>
+  store::Task<void> run_action(std::uint64_t id, std::string_view name, Encode encode, Start start);
 
   void report(nlohmann::json line);
   void report_result(std::uint64_t id, nlohmann::json value);

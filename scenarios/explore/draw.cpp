@@ -9,6 +9,8 @@
 #include <set>
 #include <vector>
 
+#include "store/splitmix64.hpp"
+
 namespace connsim::scenarios::explore {
 namespace {
 
@@ -16,12 +18,7 @@ using json = nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
+using store::splitmix64;
 
 /// The draw's random numbers: splitmix64, so a draw never depends on the standard library's
 /// distributions (which differ between implementations).
@@ -39,6 +36,10 @@ class Rng {
   }
   std::size_t index(std::size_t size) { return static_cast<std::size_t>(between(0, static_cast<std::int64_t>(size) - 1)); }
   bool chance(double probability) { return unit() < probability; }
+  /// Shuffles `items` (Fisher-Yates, from the back).
+  void shuffle(std::vector<std::size_t>& items) {
+    for (std::size_t k = items.size(); k > 1; --k) std::swap(items[k - 1], items[index(k)]);
+  }
   std::string pick(const Weights& weights) {
     double total = 0;
     for (const auto& entry : weights) total += entry.second;
@@ -190,16 +191,26 @@ class Drawer {
     return pick >= not_this ? pick + 1 : pick;
   }
 
-  void draw_actions() {
-    if (space_.actions.mix.empty()) return;
-    const auto count = draw(rng_, space_.actions.count);
+  /// Draws `part.count` steps (none when `part.mix` is empty): for each, its kind from
+  /// `part.mix` and then a random moment, handed to `add(i, kind, at)`, which writes the step or
+  /// leaves it out.
+  template <class Part, class Add>
+  void draw_steps(const Part& part, Add add) {
+    if (part.mix.empty()) return;
+    const auto count = draw(rng_, part.count);
     for (std::int64_t i = 0; i < count; ++i) {
-      const std::string kind = rng_.pick(space_.actions.mix);
+      const std::string kind = rng_.pick(part.mix);
       const Duration at = random_moment();
+      add(i, kind, at);
+    }
+  }
+
+  void draw_actions() {
+    draw_steps(space_.actions, [&](std::int64_t i, const std::string& kind, Duration at) {
       const std::size_t w = random_wallet();
       json step = {{"at", time_text(at)}, {"do", kind}, {"wallet", wallets_[w].id}, {"id", "a" + std::to_string(i + 1)}};
       if (kind == "connect") {
-        if (wallets_.size() < 2) continue;
+        if (wallets_.size() < 2) return;
         step["peer"] = wallets_[other_wallet(w)].id;
         if (rng_.chance(space_.actions.repeat_probability)) {
           const auto times = draw(rng_, space_.actions.repeat_times);
@@ -207,45 +218,41 @@ class Drawer {
           step["repeat"] = {{"every", time_text(every)}, {"times", times}};
         }
       } else if (kind == "connect_many") {
-        if (wallets_.size() < 2) continue;
+        if (wallets_.size() < 2) return;
         std::vector<std::size_t> others;
         for (std::size_t o = 0; o < wallets_.size(); ++o) {
           if (o != w) others.push_back(o);
         }
-        for (std::size_t k = others.size(); k > 1; --k) std::swap(others[k - 1], others[rng_.index(k)]);
+        rng_.shuffle(others);
         const auto size = static_cast<std::size_t>(rng_.between(std::min<std::int64_t>(2, static_cast<std::int64_t>(others.size())),
                                                                 static_cast<std::int64_t>(others.size())));
         json peers = json::array();
         for (std::size_t k = 0; k < size; ++k) peers.push_back(wallets_[others[k]].id);
         step["peers"] = peers;
       } else {  // propose_spend
-        if (shared_participants_.empty()) continue;
+        if (shared_participants_.empty()) return;
         step["wallet"] = wallets_[shared_participants_[rng_.index(shared_participants_.size())]].id;
         step["shared_wallet"] = "s1";
         // A session can run for minutes (its timeouts); only its connects matter to a probe.
       }
       timeline_.push_back(step);
-    }
+    });
   }
 
   void draw_faults() {
-    if (space_.faults.mix.empty()) return;
-    const auto count = draw(rng_, space_.faults.count);
-    for (std::int64_t i = 0; i < count; ++i) {
-      const std::string kind = rng_.pick(space_.faults.mix);
-      const Duration at = random_moment();
+    draw_steps(space_.faults, [&](std::int64_t /*i*/, const std::string& kind, Duration at) {
       const Duration span = std::min(draw(rng_, space_.faults.duration), until_ - at);
       json step = {{"at", time_text(at)}, {"do", kind}};
       if (kind == "relay_down") {
-        if (relays_.empty()) continue;
+        if (relays_.empty()) return;
         const std::size_t r = rng_.index(relays_.size());
         step["relay"] = relays_[r].id;
         step["for"] = time_text(span);
       } else if (kind == "partition") {
-        if (wallets_.size() < 2) continue;
+        if (wallets_.size() < 2) return;
         std::vector<std::size_t> order(wallets_.size());
         std::iota(order.begin(), order.end(), 0);
-        for (std::size_t k = order.size(); k > 1; --k) std::swap(order[k - 1], order[rng_.index(k)]);
+        rng_.shuffle(order);
         const auto cut = static_cast<std::size_t>(rng_.between(1, static_cast<std::int64_t>(order.size()) - 1));
         json side_a = json::array();
         json side_b = json::array();
@@ -261,7 +268,7 @@ class Drawer {
       } else if (kind == "reload" || kind == "nat_rebind") {
         step["wallet"] = wallets_[random_wallet()].id;
       } else if (kind == "drop_connection") {
-        if (wallets_.size() < 2) continue;
+        if (wallets_.size() < 2) return;
         const std::size_t w = random_wallet();
         step["wallet"] = wallets_[w].id;
         step["peer"] = wallets_[other_wallet(w)].id;
@@ -275,7 +282,7 @@ class Drawer {
         step = {{"at", time_text(at + span)}, {"do", "go_online"}, {"wallet", wallets_[w].id}};
       }
       timeline_.push_back(step);
-    }
+    });
   }
 
   /// Up to two probes after everything else has ended, each kept only when the scenario

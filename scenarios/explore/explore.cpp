@@ -13,6 +13,7 @@
 #include "apps/sweep/worker_pool.hpp"
 #include "scenarios/explore/draw.hpp"
 #include "scenarios/explore/liveness.hpp"
+#include "scenarios/explore/progress_line.hpp"
 #include "scenarios/explore/shard_record.hpp"
 #include "scenarios/explore/shrink.hpp"
 
@@ -20,17 +21,6 @@ namespace connsim::scenarios::explore {
 namespace {
 
 using json = nlohmann::json;
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::string fixed(double value, int digits) {
-  std::ostringstream out;
-  out << std::fixed << std::setprecision(digits) << value;
-  return out.str();
-}
 
 /// Runs `count` verdict tasks in the workers; a task whose worker died gives a verdict that did
 /// not run.
@@ -139,11 +129,8 @@ ExploreReport explore_space(const Space& space, const ExploreOptions& options, s
   std::size_t findings_seen = 0;
   const auto show = [&](std::uint64_t done, std::uint64_t total) {
     if (!options.progress) return;
-    const double elapsed = seconds_since(start);
-    progress << "\r\033[Kexplore " << space.name << ": " << done;
-    if (total > 0) progress << "/" << total;
-    progress << " runs, " << fixed(elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0, 1) << " runs/s, "
-             << findings_seen << " failing run" << (findings_seen == 1 ? "" : "s") << std::flush;
+    rewrite_progress_head(progress, "explore", space.name, done, total, start);
+    progress << findings_seen << " failing run" << (findings_seen == 1 ? "" : "s") << std::flush;
   };
   const std::uint64_t batch = options.time_seconds ? static_cast<std::uint64_t>(jobs) * 8 : 64;
   while (true) {

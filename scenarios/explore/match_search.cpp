@@ -12,6 +12,7 @@
 
 #include "apps/sweep/worker_pool.hpp"
 #include "scenarios/explore/draw.hpp"
+#include "scenarios/explore/progress_line.hpp"
 #include "scenarios/explore/shrink.hpp"
 #include "scenarios/field_log/export_log.hpp"
 #include "scenarios/loader.hpp"
@@ -26,15 +27,6 @@ using field_log::FieldLog;
 using field_log::LogEntry;
 using field_log::MatchScore;
 using field_log::MatchTolerance;
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-std::string fixed(double value, int digits) {
-  std::ostringstream out;
-  out << std::fixed << std::setprecision(digits) << value;
-  return out.str();
-}
 
 /// The peers a world must have for `log`: its `peers`, then any peer its entries name that the
 /// list lacks, in order of first mention.
@@ -301,11 +293,11 @@ MatchReport match_space(const Space& drawn_space, const FieldLog& log, const Mat
   std::optional<MatchScore> best;
   const auto show = [&](std::uint64_t done, std::uint64_t total) {
     if (!explore.progress) return;
-    const double elapsed = seconds_since(start);
-    progress << "\r\033[Kmatch " << space.name << ": " << done;
-    if (total > 0) progress << "/" << total;
-    progress << " runs, " << fixed(elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0, 1) << " runs/s, best "
-             << (best ? std::to_string(best->matched) + "/" + std::to_string(best->observations) : "none") << std::flush;
+    rewrite_progress_head(progress, "match", space.name, done, total, start);
+    progress << "best "
+             << (best ? std::to_string(best->matched) + "/" + std::to_string(best->observations)
+                      : "none")
+             << std::flush;
   };
   const auto world_of_run = [&](std::uint64_t run) {
     return world_for_log(draw_scenario(space, run_seed(explore.seed, run)), log);

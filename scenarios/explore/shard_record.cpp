@@ -8,6 +8,41 @@ namespace connsim::scenarios::explore {
 
 using json = nlohmann::json;
 
+namespace {
+
+/// What merge_explore_records refuses, in its words (sweep::shards_by_index): a shard given
+/// again once, and one missing shard, only when nothing else is wrong.
+struct ExploreRefusals {
+  std::size_t errors_before = 0;  // the errors there were before the merge
+
+  std::string none() const { return "no explore shard records"; }
+  std::optional<std::string> foreign(const ExploreShardRecord& first,
+                                     const ExploreShardRecord& r) const {
+    if (r.space == first.space && r.seed == first.seed && r.runs == first.runs &&
+        r.shard.count == first.shard.count) {
+      return std::nullopt;
+    }
+    return "shard " + r.shard.text() + " is of another exploration (space " + r.space + ", seed " +
+           std::to_string(r.seed) + ", runs " + std::to_string(r.runs) + "; shard " +
+           first.shard.text() + ": space " + first.space + ", seed " + std::to_string(first.seed) +
+           ", runs " + std::to_string(first.runs) + ")";
+  }
+  std::optional<std::string> repeated(const ExploreShardRecord& r, int copies) const {
+    if (copies != 2) return std::nullopt;
+    return "shard " + r.shard.text() + " is given twice";
+  }
+  std::optional<std::string> wrong_share(const ExploreShardRecord& /*r*/) const {
+    return std::nullopt;
+  }
+  std::optional<std::string> missing(const sweep::Shard& shard,
+                                     const std::vector<std::string>& errors) const {
+    if (errors.size() != errors_before) return std::nullopt;
+    return "missing shard " + shard.text();
+  }
+};
+
+}  // namespace
+
 json record_to_json(const ExploreShardRecord& record) {
   json groups = json::array();
   for (const FindingGroup& g : record.groups) {
@@ -71,27 +106,8 @@ std::optional<ExploreShardRecord> explore_record_from_json(const json& value, st
 
 std::optional<MergedExploration> merge_explore_records(const std::vector<ExploreShardRecord>& records,
                                                        std::vector<std::string>& errors) {
-  const std::size_t before = errors.size();
-  if (records.empty()) {
-    errors.push_back("no explore shard records");
-    return std::nullopt;
-  }
+  if (!sweep::shards_by_index(records, ExploreRefusals{errors.size()}, errors)) return std::nullopt;
   const ExploreShardRecord& first = records.front();
-  std::vector<int> seen(first.shard.count + 1, 0);
-  for (const auto& r : records) {
-    if (r.space != first.space || r.seed != first.seed || r.runs != first.runs || r.shard.count != first.shard.count) {
-      errors.push_back("shard " + r.shard.text() + " is of another exploration (space " + r.space + ", seed " +
-                       std::to_string(r.seed) + ", runs " + std::to_string(r.runs) + "; shard " + first.shard.text() +
-                       ": space " + first.space + ", seed " + std::to_string(first.seed) + ", runs " +
-                       std::to_string(first.runs) + ")");
-      continue;
-    }
-    if (++seen[r.shard.index] == 2) errors.push_back("shard " + r.shard.text() + " is given twice");
-  }
-  for (std::size_t i = 1; i <= first.shard.count && errors.size() == before; ++i) {
-    if (seen[i] == 0) errors.push_back("missing shard " + std::to_string(i) + "/" + std::to_string(first.shard.count));
-  }
-  if (errors.size() > before) return std::nullopt;
   MergedExploration merged;
   merged.space = first.space;
   merged.seed = first.seed;

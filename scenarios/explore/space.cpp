@@ -153,20 +153,27 @@ const Field<ActionSpace> kRepeatFields[] = {
        set_choice(a.repeat_every, c, v, p, time_in(std::chrono::milliseconds(1), kMaxTime)); }},
 };
 
+// The keys of a part that draws steps (actions, faults): how many, and the weights of the kinds
+// (one of `kinds()`) they are drawn from.
+template <class Part>
+void decode_step_count(DecodeContext& c, const json& v, const JsonPointer& p, Part& part) {
+  set_choice(part.count, c, v, p, int_in(0, kMaxSteps));
+}
+template <class Part, const std::vector<std::string_view>& (*kinds)()>
+void decode_step_mix(DecodeContext& c, const json& v, const JsonPointer& p, Part& part) {
+  part.mix = get_weights(c, v, p, kinds());
+}
+
 const Field<ActionSpace> kActionFields[] = {
-    {"count", false, [](DecodeContext& c, const json& v, const JsonPointer& p, ActionSpace& a) {
-       set_choice(a.count, c, v, p, int_in(0, kMaxSteps)); }},
-    {"mix", false, [](DecodeContext& c, const json& v, const JsonPointer& p, ActionSpace& a) {
-       a.mix = get_weights(c, v, p, action_kinds()); }},
+    {"count", false, decode_step_count<ActionSpace>},
+    {"mix", false, decode_step_mix<ActionSpace, action_kinds>},
     {"repeat", false, [](DecodeContext& c, const json& v, const JsonPointer& p, ActionSpace& a) {
        decode_object(c, v, p, kRepeatFields, a); }},
 };
 
 const Field<FaultSpace> kFaultFields[] = {
-    {"count", false, [](DecodeContext& c, const json& v, const JsonPointer& p, FaultSpace& f) {
-       set_choice(f.count, c, v, p, int_in(0, kMaxSteps)); }},
-    {"mix", false, [](DecodeContext& c, const json& v, const JsonPointer& p, FaultSpace& f) {
-       f.mix = get_weights(c, v, p, fault_kinds()); }},
+    {"count", false, decode_step_count<FaultSpace>},
+    {"mix", false, decode_step_mix<FaultSpace, fault_kinds>},
     {"duration", false, [](DecodeContext& c, const json& v, const JsonPointer& p, FaultSpace& f) {
        set_choice(f.duration, c, v, p, time_in(std::chrono::milliseconds(1), kMaxTime)); }},
 };
@@ -316,24 +323,19 @@ const std::vector<std::string_view>& action_kinds() {
 }
 
 SpaceLoadResult load_space_text(std::string_view text, std::string source_name) {
-  auto opened = open_document(text, source_name, DocumentKind{"a space", kSpaceFormat});
-  if (auto* errors = std::get_if<std::vector<LoadError>>(&opened)) return SpaceLoadResult{std::move(*errors)};
-  const PositionedJson& doc = std::get<PositionedJson>(opened);
-  DecodeContext ctx(source_name, doc);
-  const json& root = doc.value;
-  Space space;
-  space.source_file = source_name;
-  decode_object(ctx, root, "", kSpaceFields, space);
-  check_with_scenario_loader(ctx, space);  // independent of the other keys: all errors reported
-  if (ctx.error_count() == 0 && space.wallets.min < 1) ctx.error("/wallets", "a space needs at least one wallet");
-  if (ctx.error_count() > 0) return SpaceLoadResult{sorted_by_position(std::move(ctx.errors))};
-  return SpaceLoadResult{std::move(space)};
+  return load_document_text<SpaceLoadResult, Space>(
+      text, source_name, DocumentKind{"a space", kSpaceFormat},
+      [](DecodeContext& ctx, const json& root, Space& space) {
+        decode_object(ctx, root, "", kSpaceFields, space);
+        // Independent of the other keys: all errors reported.
+        check_with_scenario_loader(ctx, space);
+        if (ctx.error_count() == 0 && space.wallets.min < 1)
+          ctx.error("/wallets", "a space needs at least one wallet");
+      });
 }
 
 SpaceLoadResult load_space_file(const std::filesystem::path& path) {
-  auto text = read_document_file(path);
-  if (auto* error = std::get_if<LoadError>(&text)) return SpaceLoadResult{std::vector<LoadError>{std::move(*error)}};
-  return load_space_text(std::get<std::string>(text), path.string());
+  return load_document_file(path, load_space_text);
 }
 
 }  // namespace connsim::scenarios::explore

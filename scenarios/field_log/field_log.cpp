@@ -196,26 +196,22 @@ void decode_entries(DecodeContext& ctx, const json& value, FieldLog& log) {
 }  // namespace
 
 FieldLogLoadResult load_field_log_text(std::string_view text, std::string source_name) {
-  auto opened = open_document(text, source_name, DocumentKind{"a field log", kLogFormat});
-  if (auto* errors = std::get_if<std::vector<LoadError>>(&opened)) return FieldLogLoadResult{std::move(*errors)};
-  const PositionedJson& doc = std::get<PositionedJson>(opened);
-  DecodeContext ctx(source_name, doc);
-  const json& root = doc.value;
-  FieldLog log;
-  log.source_file = source_name;
-  only_keys(ctx, root, "", {"format", "wallet", "clock", "peers", "entries"});
-  if (const json* wallet = required_member(ctx, root, "", "wallet")) decode_wallet(ctx, *wallet, log);
-  if (const json* clock = required_member(ctx, root, "", "clock")) decode_clock(ctx, *clock, log);
-  if (root.contains("peers")) decode_peers(ctx, root["peers"], log);
-  if (const json* entries = required_member(ctx, root, "", "entries")) decode_entries(ctx, *entries, log);
-  if (ctx.error_count() > 0) return FieldLogLoadResult{sorted_by_position(std::move(ctx.errors))};
-  return FieldLogLoadResult{std::move(log)};
+  return load_document_text<FieldLogLoadResult, FieldLog>(
+      text, source_name, DocumentKind{"a field log", kLogFormat},
+      [](DecodeContext& ctx, const json& root, FieldLog& log) {
+        only_keys(ctx, root, "", {"format", "wallet", "clock", "peers", "entries"});
+        if (const json* wallet = required_member(ctx, root, "", "wallet"))
+          decode_wallet(ctx, *wallet, log);
+        if (const json* clock = required_member(ctx, root, "", "clock"))
+          decode_clock(ctx, *clock, log);
+        if (root.contains("peers")) decode_peers(ctx, root["peers"], log);
+        if (const json* entries = required_member(ctx, root, "", "entries"))
+          decode_entries(ctx, *entries, log);
+      });
 }
 
 FieldLogLoadResult load_field_log_file(const std::filesystem::path& path) {
-  auto text = read_document_file(path);
-  if (auto* error = std::get_if<LoadError>(&text)) return FieldLogLoadResult{std::vector<LoadError>{std::move(*error)}};
-  return load_field_log_text(std::get<std::string>(text), path.string());
+  return load_document_file(path, load_field_log_text);
 }
 
 nlohmann::ordered_json to_json(const FieldLog& log) {

@@ -337,12 +337,7 @@ class IceAttempt : public std::enable_shared_from_this<IceAttempt> {
   std::string detail(const IceOutcome& outcome) const {
     std::string text;
     if (outcome.connected) {
-      text = "connected in " + format_ms(outcome.elapsed) + ":";
-      for (const Agent& agent : agents_) {
-        const Remote& pair = agent.remotes[*agent.selected];
-        text += std::string(" ") + agent.name + " -> " + to_string(pair.address) + " (" +
-                std::string(to_string(pair.type)) + ");";
-      }
+      text = ice::connected_text(outcome.elapsed, agents_);
     } else {
       text = "failed after " + format_ms(outcome.elapsed) + ": ";
       if (!exchanged_) {
@@ -353,10 +348,8 @@ class IceAttempt : public std::enable_shared_from_this<IceAttempt> {
                                : std::to_string(agent.gather_requests) + " STUN requests unanswered") +
                   (agent.name == 'A' ? ", " : ");");
         }
-      } else if (agents_[0].selected || agents_[1].selected) {
-        text += std::string("only ") + (agents_[0].selected ? 'A' : 'B') + " had a succeeded pair;";
       } else {
-        text += "no pair succeeded;";
+        text += ice::unconnected_text(agents_);
       }
     }
     text += " " + std::to_string(checks_sent_) + " checks sent, " + std::to_string(delivered_checks_) +

@@ -41,6 +41,17 @@ std::pair<Endpoint, Endpoint> udp_endpoints(ns3::Ptr<const ns3::Packet> p, const
           Endpoint{host_order(h.GetDestination()), udp.GetDestinationPort()}};
 }
 
+/// The TypeId of `Routing`, a StaticRoutingWrapper that ns-3 can create, registered under `name`
+/// on the first call.
+template <class Routing>
+ns3::TypeId wrapper_type_id(const char* name) {
+  static const ns3::TypeId tid = ns3::TypeId(name)
+                                     .SetParent<StaticRoutingWrapper>()
+                                     .SetGroupName("Internet")
+                                     .AddConstructor<Routing>();
+  return tid;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -89,11 +100,7 @@ void StaticRoutingWrapper::DoDispose() {
 // NatRouting
 
 ns3::TypeId NatRouting::GetTypeId() {
-  static ns3::TypeId tid = ns3::TypeId("connsim::packet::NatRouting")
-                               .SetParent<StaticRoutingWrapper>()
-                               .SetGroupName("Internet")
-                               .AddConstructor<NatRouting>();
-  return tid;
+  return wrapper_type_id<NatRouting>("connsim::packet::NatRouting");
 }
 
 NatRouting::NatRouting() = default;
@@ -202,11 +209,7 @@ void NatRouting::DoDispose() {
 // FilteringRouting
 
 ns3::TypeId FilteringRouting::GetTypeId() {
-  static ns3::TypeId tid = ns3::TypeId("connsim::packet::FilteringRouting")
-                               .SetParent<StaticRoutingWrapper>()
-                               .SetGroupName("Internet")
-                               .AddConstructor<FilteringRouting>();
-  return tid;
+  return wrapper_type_id<FilteringRouting>("connsim::packet::FilteringRouting");
 }
 
 FilteringRouting::FilteringRouting() = default;

@@ -1,5 +1,7 @@
 #include "sim/packet/stun.hpp"
 
+#include "store/splitmix64.hpp"
+
 namespace connsim::sim::packet::stun {
 namespace {
 
@@ -19,13 +21,6 @@ std::uint16_t get16(std::span<const std::uint8_t> bytes, std::size_t at) {
 
 std::uint32_t get32(std::span<const std::uint8_t> bytes, std::size_t at) {
   return (std::uint32_t{get16(bytes, at)} << 16) | get16(bytes, at + 2);
-}
-
-std::uint64_t splitmix(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
 }
 
 }  // namespace
@@ -100,8 +95,8 @@ std::optional<Message> from_packet(const ns3::Packet& packet) {
 }
 
 TransactionId TransactionIds::next() {
-  const std::uint64_t high = splitmix(state_);
-  const std::uint64_t low = splitmix(state_);
+  const std::uint64_t high = store::splitmix64(state_);
+  const std::uint64_t low = store::splitmix64(state_);
   TransactionId id{};
   for (std::size_t i = 0; i < 8; ++i) id[i] = static_cast<std::uint8_t>(high >> (56 - 8 * i));
   for (std::size_t i = 0; i < 4; ++i) id[8 + i] = static_cast<std::uint8_t>(low >> (24 - 8 * i));

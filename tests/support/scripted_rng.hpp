@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "store/rng.hpp"
+#include "store/splitmix64.hpp"
 
 namespace connsim::testing {
 
@@ -32,19 +33,7 @@ class ScriptedRng final : public store::Rng {
   std::size_t draws_ = 0;
 };
 
-/// SplitMix64: a small, seedable, well-mixed generator.
-class SeededRng final : public store::Rng {
- public:
-  explicit SeededRng(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next_u64() override {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-
- private:
-  std::uint64_t state_;
-};
+/// SplitMix64 (store/splitmix64.hpp): a small, seedable, well-mixed generator.
+using SeededRng = store::SplitMix64Rng;
 
 }  // namespace connsim::testing
