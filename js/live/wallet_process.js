@@ -20,7 +20,8 @@ import { createWallet, connectionType, hostKey } from './libp2p_nodes.js'
 import { GOSSIP_PROTOCOL, PRESENCE_TOPIC } from './presence_hub.js'
 import { sendJson, readJsonLines } from './json_lines.js'
 import { CppStore } from './cpp_store.js'
-import { RelayReconnect, relayListenAddrs, relayPeerId } from './relay_reconnect.js'
+import { RelayReconnect, relayListenAddrs } from './relay_reconnect.js'
+import { relayDialHelper } from './relay_dial.js'
 
 const require = createRequire(import.meta.url)
 const JS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -133,24 +134,7 @@ export class LiveWallet {
     const wallet = this.config.wallet
     const handlers = proc.pubsub
     this.pubsubHandlers = handlers
-    // The SDK's relay dial helper: each relay this node holds a connection to, in order.
-    const relayDial = async (peer, signal) => {
-      if (!live.online) throw new Error('Node is offline')
-      const target = live.libp2pId(String(peer))
-      let lastError = null
-      let tried = 0
-      for (const relay of live.config.relays) {
-        if (live.libp2p.getConnections(peerIdFromString(relayPeerId(relay))).length === 0) continue
-        if (!target) throw new Error('NO_RESERVATION')
-        tried++
-        try {
-          await live.libp2p.dial(multiaddr(`${relay.addr}/p2p-circuit/p2p/${target}`), { signal })
-          return
-        } catch (error) { lastError = error }
-      }
-      if (tried === 0) throw new Error('No relay addresses available')
-      throw lastError
-    }
+    const relayDial = relayDialHelper(live)
     return {
       peerId: this.config.peer_id,
       options: this.config.options,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# js/live's own unit tests (nftables rules, the STUN server, the C++ store bridge with the
+# js/live's own unit tests (nftables rules, the STUN server, the relay helper, the C++ store bridge with the
 # connsim-live-store named by CONNSIM_LIVE_STORE) on live mode's Node 22. No root
 # needed. Skips (77) when js/live/node_modules is missing, unless CI=true.
 set -uo pipefail
